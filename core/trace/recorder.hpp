@@ -1,0 +1,99 @@
+// core/trace/recorder.hpp — where every runtime writes its trace events.
+//
+// Owns: the string table (interning) and one append-only buffer per writing OS thread.
+//
+// Hot path (emit): lock-free. Each OS thread appends to its own chunked buffer with plain stores
+// and publishes with one release store of the chunk's count; no locks, no shared cache lines.
+// Only a thread's first emit (buffer registration) and interning of a *new* string take a lock.
+//
+// Consumers (the app, the file sink, tests) may read while writers run: poll() returns the events
+// published since the previous poll on that Cursor, in time order per writer thread. Events of
+// different threads are not globally ordered by poll(); sort by (ts, seq) where it matters
+// (collect() does). Chunks are never freed or moved while the Recorder lives, so readers never race
+// with writers on memory.
+//
+// Timestamps come from the clock set with set_clock() — the platform's clock: virtual ns in the
+// simulation, steady-clock ns on real threads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <source_location>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/trace/event.hpp"
+
+namespace as::trace {
+
+// Everything a trace file needs besides the events.
+struct TraceMeta {
+  std::string runtime = "asyncscope";  // e.g. "goroutines (sim, 4 procs)"
+  ModelKind model = ModelKind::Goroutine;
+  uint64_t seed = 0;
+  uint32_t workers = 0;
+  bool simulated = true;
+};
+
+class Recorder {
+ public:
+  using Clock = std::function<int64_t()>;
+
+  Recorder();  // uses steady_clock ns until set_clock()
+  ~Recorder();
+  Recorder(const Recorder&) = delete;
+  Recorder& operator=(const Recorder&) = delete;
+
+  void set_clock(Clock clock);
+  int64_t now() const;
+
+  TraceMeta& meta() { return meta_; }
+  const TraceMeta& meta() const { return meta_; }
+
+  // intern returns a stable id for s (0 for the empty string). Thread-safe.
+  StringId intern(std::string_view s);
+  // intern_location returns the id of "file:line function" (file reduced to its last 2 components).
+  StringId intern_location(const std::source_location& loc);
+  // string returns the text of an interned id; ids from intern() are always valid.
+  std::string string(StringId id) const;
+  // strings returns a copy of the table (index = id). Thread-safe.
+  std::vector<std::string> strings() const;
+  size_t string_count() const;
+
+  // emit appends an event stamped with now(). Lock-free after the thread's first event.
+  void emit(EventKind kind, WorkerId worker, TaskId task, uint64_t a0 = 0, uint64_t a1 = 0,
+            uint64_t a2 = 0, StringId loc = 0);
+  // emit_at appends an event with an explicit timestamp.
+  void emit_at(int64_t ts, EventKind kind, WorkerId worker, TaskId task, uint64_t a0 = 0,
+               uint64_t a1 = 0, uint64_t a2 = 0, StringId loc = 0);
+
+  // Incremental reading. A Cursor remembers how far each writer buffer has been read.
+  struct Cursor {
+    std::vector<size_t> read;  // per buffer: events already returned
+  };
+  // poll appends to out every event published since the last poll with this cursor and returns
+  // how many it appended. Safe to call while writers run.
+  size_t poll(Cursor& cursor, std::vector<Event>& out) const;
+  // collect returns all events so far, sorted by (ts, buffer order). For tests, exports and files.
+  std::vector<Event> collect() const;
+  // event_count is the number of events published so far (all threads).
+  size_t event_count() const;
+
+ private:
+  struct ThreadBuffer;
+  ThreadBuffer& local_buffer();
+
+  Clock clock_;
+  TraceMeta meta_;
+  uint64_t id_;  // distinguishes recorders in the thread-local buffer cache
+  mutable std::mutex buffers_mu_;
+  std::vector<std::unique_ptr<ThreadBuffer>> buffers_;
+  mutable std::mutex strings_mu_;
+  struct StringTable;
+  std::unique_ptr<StringTable> strings_;
+};
+
+}  // namespace as::trace
