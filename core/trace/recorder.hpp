@@ -41,14 +41,19 @@ struct TraceMeta {
 class Recorder {
  public:
   using Clock = std::function<int64_t()>;
+  // RawClock is the cheap form of a clock: a plain function pointer plus its context, called once
+  // per event without std::function's extra indirection. Prefer it on hot runtimes.
+  using RawClockFn = int64_t (*)(void* context);
 
   Recorder();  // uses steady_clock ns until set_clock()
   ~Recorder();
   Recorder(const Recorder&) = delete;
   Recorder& operator=(const Recorder&) = delete;
 
+  // set_clock replaces the clock (call before events are emitted from other threads).
   void set_clock(Clock clock);
-  int64_t now() const;
+  void set_clock(RawClockFn fn, void* context);
+  int64_t now() const { return clock_fn_(clock_ctx_); }
 
   TraceMeta& meta() { return meta_; }
   const TraceMeta& meta() const { return meta_; }
@@ -63,7 +68,8 @@ class Recorder {
   std::vector<std::string> strings() const;
   size_t string_count() const;
 
-  // emit appends an event stamped with now(). Lock-free after the thread's first event.
+  // emit appends an event stamped with now(). Lock-free after the thread's first event. Event::seq
+  // is set to the event's index in its writer's buffer (low 32 bits).
   void emit(EventKind kind, WorkerId worker, TaskId task, uint64_t a0 = 0, uint64_t a1 = 0,
             uint64_t a2 = 0, StringId loc = 0);
   // emit_at appends an event with an explicit timestamp.
@@ -71,14 +77,20 @@ class Recorder {
                uint64_t a1 = 0, uint64_t a2 = 0, StringId loc = 0);
 
   // Incremental reading. A Cursor remembers how far each writer buffer has been read.
+  // A Cursor belongs to one Recorder (it resets itself if used with another one).
   struct Cursor {
-    std::vector<size_t> read;  // per buffer: events already returned
+    std::vector<size_t> read;        // per buffer: events already returned
+    std::vector<const void*> chunk;  // per buffer: the chunk holding event read[i] (internal)
+    uint64_t recorder = 0;           // id of the Recorder this cursor reads (internal)
   };
   // poll appends to out every event published since the last poll with this cursor and returns
   // how many it appended. Safe to call while writers run.
   size_t poll(Cursor& cursor, std::vector<Event>& out) const;
-  // collect returns all events so far, sorted by (ts, buffer order). For tests, exports and files.
+  // collect returns all events so far, sorted by (ts, buffer index, order within the buffer), with
+  // seq renumbered to the position in that order. For tests, exports and files.
   std::vector<Event> collect() const;
+  // buffer_count is the number of writer threads that have emitted so far.
+  size_t buffer_count() const;
   // event_count is the number of events published so far (all threads).
   size_t event_count() const;
 
@@ -86,7 +98,9 @@ class Recorder {
   struct ThreadBuffer;
   ThreadBuffer& local_buffer();
 
-  Clock clock_;
+  Clock clock_;  // owns a std::function clock; clock_fn_ calls it
+  RawClockFn clock_fn_;
+  void* clock_ctx_;
   TraceMeta meta_;
   uint64_t id_;  // distinguishes recorders in the thread-local buffer cache
   mutable std::mutex buffers_mu_;
