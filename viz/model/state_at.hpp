@@ -1,0 +1,111 @@
+// viz/model/state_at.hpp — the runtime's state at the playhead, reconstructed from the trace.
+//
+// Owns: the plain structs the state panels draw (run queues, channels, timers, I/O registrations,
+// wakers, blocked tasks, memory totals). TraceModel::state_at() fills a ModelState by taking the
+// nearest checkpoint before the playhead and replaying the events after it (see replay_state.hpp).
+//
+// What "reconstructed" means (the trace is the only source, so the panels show what the events
+// say, with these conventions, which the runtimes follow when they emit):
+//   - A task made runnable (TaskCreate, TaskUnblock, WakerWake) is queued on Event::worker's local
+//     queue, or on the global/inject queue when Event::worker == kNoWorker. TaskStop(Yield or
+//     Preempted) queues it on the global queue for goroutines (Go's gosched/preempt) and on the
+//     worker's local queue for futures (Tokio's yield_now / budget).
+//   - QueueLength(Runnext | Lifo, W, 1) right after an enqueue on W moves that task into W's
+//     runnext / LIFO slot (the previous occupant is kicked to the local queue tail, as Go does).
+//   - Steal(from, to, count) moves `count` tasks from the head of from's queue (runnext last) to
+//     to's queue. TaskStart removes the task from wherever it is queued.
+//   - Channel buffers hold one element per ChanSend that grew len_after, in FIFO order, each
+//     remembered as (sending task, time); ChanRecv that shrank len_after pops the oldest.
+//     Waiting senders/receivers are tasks blocked with reason ChanSend/ChanRecv on the channel's
+//     id, in block order (Go's sudog queues are FIFO too).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "viz/model/types.hpp"
+
+namespace as::viz {
+
+struct WorkerAt {
+  WorkerId worker = 0;
+  TaskId running = 0;  // task on the worker now (0 = none)
+  Time running_since = 0;
+  TaskId runnext = 0;         // goroutines: P.runnext (0 = empty)
+  TaskId lifo = 0;            // futures: LIFO slot (0 = empty)
+  std::vector<TaskId> local;  // local run queue, head first
+  bool idle = false;          // WorkerIdle seen and nothing ran since
+  bool spinning = false;      // WorkerSpin seen and nothing ran since
+  bool stopped = false;       // WorkerStop seen
+};
+
+struct BufferedValue {
+  TaskId sender = 0;
+  Time sent_at = 0;
+};
+
+struct ChannelAt {
+  uint64_t id = 0;
+  StringId name = 0;
+  uint64_t capacity = 0;
+  uint64_t length = 0;  // len_after of the last send/recv
+  bool closed = false;
+  std::vector<BufferedValue> buffer;  // oldest first (reconstructed; see the conventions above)
+  std::vector<TaskId> senders;        // blocked senders, FIFO
+  std::vector<TaskId> receivers;      // blocked receivers, FIFO
+};
+
+struct TimerAt {
+  uint64_t id = 0;
+  TaskId owner = 0;  // task that armed it (0 = runtime)
+  Time armed_at = 0;
+  Time deadline = 0;
+};
+
+struct IoAt {
+  uint64_t fd = 0;
+  uint64_t interest = 0;
+  TaskId owner = 0;             // task that registered it
+  uint64_t last_readiness = 0;  // from the last IoReady (0 = none yet)
+  std::vector<TaskId> waiting;  // tasks blocked with reason Io on this fd
+};
+
+struct WakerAt {
+  TaskId task = 0;     // the task the waker wakes
+  uint64_t waker = 0;  // waker id (WakerClone arg)
+  Time cloned_at = 0;
+};
+
+struct BlockedAt {
+  TaskId task = 0;
+  TaskState state = TaskState::Blocked;  // Blocked, Pending or Syscall
+  Reason reason = Reason::None;
+  uint64_t object = 0;  // channel id / timer id / fd / waker... (0 = none)
+  StringId object_name = 0;
+  Time since = 0;
+};
+
+struct MemoryAt {
+  uint64_t stack_used = 0;  // sum over live goroutines of their last StackSample
+  uint64_t stack_committed = 0;
+  uint64_t stack_reserved = 0;
+  uint64_t frame_bytes = 0;  // sum over live future tasks (TaskCreate frame_bytes + allocs - frees)
+  uint32_t live_tasks = 0;   // created and not destroyed
+};
+
+// ModelState: everything the panels show at one playhead position.
+struct ModelState {
+  EventIndex event = kNoEvent;  // state after this event (kNoEvent = before the first event)
+  Time time = 0;
+  std::vector<WorkerAt> workers;     // in TraceModel::workers() order
+  std::vector<TaskId> global_queue;  // global run queue (goroutines) / inject queue (futures)
+  std::vector<ChannelAt> channels;   // made and known, in creation order
+  std::vector<TimerAt> timers;       // armed, not fired or cancelled, by deadline
+  std::vector<IoAt> io;              // registered, not deregistered
+  std::vector<WakerAt> wakers;       // cloned, not dropped
+  std::vector<BlockedAt> blocked;    // tasks Blocked / Pending / Syscall, by task id
+  std::vector<TaskId> runnable;      // all runnable tasks, by task id
+  MemoryAt memory;
+};
+
+}  // namespace as::viz
