@@ -1,0 +1,16 @@
+# Runs ${EXE} ${ARGS}; fails unless its combined output matches ${REGEX} and, when FAIL is true,
+# it exited non-zero (a crash — "Segmentation fault", "Aborted" or a signal — always fails).
+execute_process(COMMAND ${EXE} ${ARGS} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(all "${err}${out}")
+if(NOT rc MATCHES "^[0-9]+$")
+  message(FATAL_ERROR "asyncscope ${ARGS} crashed: ${rc}\n${all}")
+endif()
+if(FAIL AND rc EQUAL 0)
+  message(FATAL_ERROR "asyncscope ${ARGS} should have failed but exited 0\n${all}")
+endif()
+if(NOT FAIL AND NOT rc EQUAL 0)
+  message(FATAL_ERROR "asyncscope ${ARGS} failed with ${rc}\n${all}")
+endif()
+if(NOT all MATCHES "${REGEX}")
+  message(FATAL_ERROR "asyncscope ${ARGS}: output does not match '${REGEX}':\n${all}")
+endif()
