@@ -64,6 +64,12 @@ class Fiber {
   // not be Running or Finished. Throws FiberUnwind if the current fiber is being destroyed while
   // suspended here.
   static void switch_to(Fiber& target);
+  // switch_to(target, after, arg) additionally calls after(arg) once the current fiber is fully
+  // suspended (its context saved), running on target's stack before target continues. This is
+  // Go's mcall(park_m): publish "this task may now be resumed" (unlock, push to a run queue) only
+  // from `after`, otherwise another thread could resume a fiber whose context is not saved yet.
+  using AfterSwitch = void (*)(void* arg);
+  static void switch_to(Fiber& target, AfterSwitch after, void* arg);
 
   State state() const { return state_; }
   bool finished() const { return state_ == State::Finished; }
@@ -115,6 +121,7 @@ class Fiber {
   State state_ = State::Created;
   bool main_ = false;
   bool unwind_requested_ = false;
+  bool finish_pending_ = false;  // ASan: resumed by an exiting fiber, finish the switch here
   Fiber* return_to_ = nullptr;
   Fiber* resumed_by_ = nullptr;  // who switched to us most recently
   std::exception_ptr exception_;

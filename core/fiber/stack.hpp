@@ -43,10 +43,10 @@ namespace as::fiber {
 struct StackConfig {
   size_t reserve_bytes = 256 * 1024;  // usable size of each stack (rounded up to pages)
   size_t guard_bytes = 4096;          // PROT_NONE guard below each stack (rounded up to pages)
-  size_t slab_bytes = 16u << 20;      // stacks are carved from mmaps of about this size (>= 1 stack)
-  size_t max_guarded = 24'000;        // stacks with a guard page (2 mappings each); 0 = no guards
-  size_t max_pooled = 4096;           // released stacks kept for reuse; more are shrunk and kept
-                                      // in a cold list (slab memory is returned only at ~StackPool)
+  size_t slab_bytes = 16u << 20;  // stacks are carved from mmaps of about this size (>= 1 stack)
+  size_t max_guarded = 24'000;    // stacks with a guard page (2 mappings each); 0 = no guards
+  size_t max_pooled = 4096;       // released stacks kept for reuse; more are shrunk and kept
+                                  // in a cold list (slab memory is returned only at ~StackPool)
 };
 
 // Stack — one fiber stack (a view into a slab; the pool owns the memory).
@@ -81,19 +81,20 @@ class Stack {
   char* base_ = nullptr;
   char* limit_ = nullptr;
   char* top_ = nullptr;
+  bool fresh_ = true;  // carved from a slab, never handed out (guard not decided yet)
 };
 
 // StackPool — allocates stacks from slabs and reuses released ones.
 class StackPool {
  public:
   struct Stats {
-    uint64_t mmaps = 0;          // slabs mapped so far (each one mmap system call)
-    uint64_t acquires = 0;       // acquire() calls
-    uint64_t reuses = 0;         // acquire() calls served from the pool (no new memory)
-    size_t live = 0;             // stacks acquired and not yet released
-    size_t pooled = 0;           // released stacks waiting for reuse
-    size_t unguarded = 0;        // stacks handed out without a guard page (see max_guarded)
-    size_t reserved_bytes = 0;   // total virtual memory mapped by this pool
+    uint64_t mmaps = 0;         // slabs mapped so far (each one mmap system call)
+    uint64_t acquires = 0;      // acquire() calls
+    uint64_t reuses = 0;        // acquire() calls served from the pool (no new memory)
+    size_t live = 0;            // stacks acquired and not yet released
+    size_t pooled = 0;          // released stacks waiting for reuse
+    size_t unguarded = 0;       // stacks handed out without a guard page (see max_guarded)
+    size_t reserved_bytes = 0;  // total virtual memory mapped by this pool
   };
 
   explicit StackPool(StackConfig config = {});

@@ -22,12 +22,12 @@ namespace as::fiber {
 class Fiber;
 
 struct StackOverflowInfo {
-  const Fiber* fiber = nullptr;     // the fiber that overflowed (its name(), tag(), user())
-  const char* fiber_name = "";      // fiber->name().c_str(), for convenience
-  uint64_t tag = 0;                 // fiber->tag() (e.g. the goroutine id)
-  void* user = nullptr;             // fiber->user()
+  const Fiber* fiber = nullptr;  // the fiber that overflowed (its name(), tag(), user())
+  const char* fiber_name = "";   // fiber->name().c_str(), for convenience
+  uint64_t tag = 0;              // fiber->tag() (e.g. the goroutine id)
+  void* user = nullptr;          // fiber->user()
   const void* fault_address = nullptr;
-  size_t reserved_bytes = 0;        // the fiber's stack reservation
+  size_t reserved_bytes = 0;  // the fiber's stack reservation
 };
 
 // The handler runs ON THE SIGNAL STACK inside a SIGSEGV handler: keep it short; it should not

@@ -1,0 +1,256 @@
+// core/fiber/fiber.cpp — symmetric fiber switching on Boost.Context (see fiber.hpp).
+//
+// The one trick: boost::context::fiber is asymmetric-looking (resume() hands the *target* the
+// caller's continuation), but resume_with(fn) runs fn ON THE TARGET'S STACK with the caller's
+// continuation as argument before the target continues. fn stores that continuation into the
+// caller's Fiber object, so any fiber can later switch back to it directly: symmetric switching
+// with no trampoline through a parent.
+//
+// Every switch, in order:
+//   switcher (from)                         target
+//   from.saved_sp = SP; current = target
+//   asan start / tsan switch
+//   resume_with(fn) ──────────────────────> fn: asan finish; from.context = caller; after(arg)
+//                                           target continues (its own switch_to returns, or its
+//                                           entry function starts)
+// A fiber whose entry returned resumes its successor through Boost's exit path (the record and
+// stack are freed on the successor's stack); that successor finishes the ASan switch itself.
+#include "core/fiber/fiber.hpp"
+
+#include <boost/context/fiber.hpp>
+#include <boost/context/stack_context.hpp>
+#include <cassert>
+#include <memory>
+#include <new>
+
+#include "core/fiber/stack_overflow.hpp"
+
+#if defined(ASYNCSCOPE_ASAN) || defined(__SANITIZE_ADDRESS__)
+#define AS_FIBER_ASAN 1
+#include <sanitizer/common_interface_defs.h>
+#endif
+#if defined(ASYNCSCOPE_TSAN) || defined(__SANITIZE_THREAD__)
+#define AS_FIBER_TSAN 1
+#include <sanitizer/tsan_interface.h>
+#endif
+
+namespace as::fiber {
+
+namespace bctx = boost::context;
+static_assert(sizeof(bctx::fiber) == sizeof(void*), "Fiber::context_ holds one boost fiber");
+
+namespace {
+
+// Thread-locals are read through non-inlined functions: a fiber may suspend on one thread and
+// resume on another, and the compiler may otherwise keep the old thread's TLS address in a
+// register across the switch.
+thread_local Fiber* t_current = nullptr;
+thread_local std::unique_ptr<Fiber> t_main;
+
+[[gnu::noinline]] Fiber* load_current() {
+  asm volatile("" ::: "memory");
+  return t_current;
+}
+[[gnu::noinline]] void store_current(Fiber* f) {
+  asm volatile("" ::: "memory");
+  t_current = f;
+}
+
+// PoolStackAllocator hands Boost a stack we already took from a StackPool and gives it back to
+// the pool when Boost destroys the finished fiber's record.
+struct PoolStackAllocator {
+  StackPool* pool;
+  Stack stack;
+
+  bctx::stack_context allocate() {
+    bctx::stack_context sc;
+    sc.size = stack.usable_bytes();
+    sc.sp = stack.top();
+    return sc;
+  }
+  void deallocate(bctx::stack_context&) noexcept { pool->release(stack); }
+};
+
+}  // namespace
+
+namespace detail {
+// running_fiber is the fiber running on this thread, for the SIGSEGV handler (no allocation).
+const Fiber* running_fiber() {
+  return load_current();
+}
+}  // namespace detail
+
+// FiberAccess — the switch machinery, with access to Fiber's private state.
+struct FiberAccess {
+  static bctx::fiber& context(Fiber& f) {
+    return *std::launder(reinterpret_cast<bctx::fiber*>(f.context_));
+  }
+
+  // start_switch announces the switch to the sanitizers. `from` is null when the current fiber
+  // is finishing for good (ASan then frees its fake stack).
+  static void start_switch([[maybe_unused]] Fiber* from, [[maybe_unused]] Fiber& to) {
+#ifdef AS_FIBER_ASAN
+    __sanitizer_start_switch_fiber(from ? &from->asan_fake_stack_ : nullptr, to.asan_stack_bottom_,
+                                   to.asan_stack_size_);
+#endif
+#ifdef AS_FIBER_TSAN
+    __tsan_switch_to_fiber(to.tsan_fiber_, 0);
+#endif
+  }
+
+  // finish_switch completes the switch on the new stack. If we came from a main fiber, learn its
+  // stack bounds (ASan reports them here), so that switching back can announce them.
+  static void finish_switch([[maybe_unused]] Fiber& to, [[maybe_unused]] Fiber* from) {
+#ifdef AS_FIBER_ASAN
+    const void* old_bottom = nullptr;
+    size_t old_size = 0;
+    __sanitizer_finish_switch_fiber(to.asan_fake_stack_, &old_bottom, &old_size);
+    if (from && from->main_) {
+      from->asan_stack_bottom_ = old_bottom;
+      from->asan_stack_size_ = old_size;
+    }
+#endif
+  }
+
+  static void do_switch(Fiber& target, Fiber::AfterSwitch after, void* arg) {
+    Fiber* from = &Fiber::current();
+    assert(from != &target && "a fiber cannot switch to itself");
+    assert(target.state_ != Fiber::State::Running && target.state_ != Fiber::State::Finished);
+    from->saved_sp_ = __builtin_frame_address(0);
+    from->state_ = Fiber::State::Suspended;
+    target.resumed_by_ = from;
+    target.state_ = Fiber::State::Running;
+    store_current(&target);
+    start_switch(from, target);
+    bctx::fiber next = std::move(context(target));
+    std::move(next).resume_with([from, &target, after, arg](bctx::fiber&& caller) {
+      finish_switch(target, from);
+      context(*from) = std::move(caller);
+      if (after) after(arg);
+      return bctx::fiber{};
+    });
+    // Resumed, maybe on another OS thread. `from` is this fiber again.
+    if (from->finish_pending_) {
+      from->finish_pending_ = false;
+      finish_switch(*from, nullptr);
+    }
+    if (from->unwind_requested_) throw FiberUnwind{};
+  }
+
+  // entry runs on the fiber's own stack. Boost hands us an empty continuation because we always
+  // enter through resume_with (whose fn already stored the switcher's continuation).
+  static bctx::fiber entry(Fiber& self) {
+    if (self.finish_pending_) {  // started by an exiting fiber (Boost's exit path, no fn ran)
+      self.finish_pending_ = false;
+      finish_switch(self, nullptr);
+    }
+    prepare_thread_for_fibers();
+    if (!self.unwind_requested_) {
+      try {
+        self.entry_();
+      } catch (const FiberUnwind&) {
+        // destroyed while suspended: the stack is unwound, nothing to report
+      } catch (...) {
+        self.exception_ = std::current_exception();
+      }
+    }
+    self.entry_ = nullptr;  // destroy captured state while its owner still runs
+    // An unwinding fiber goes back to its destroyer; otherwise to return_to (or its resumer).
+    Fiber* next = (!self.unwind_requested_ && self.return_to_) ? self.return_to_ : self.resumed_by_;
+    assert(next && next != &self);
+    self.state_ = Fiber::State::Finished;
+    self.stack_ = Stack{};  // Boost frees the record and hands the stack back to the pool
+    next->resumed_by_ = &self;
+    next->state_ = Fiber::State::Running;
+    next->finish_pending_ = true;
+    store_current(next);
+    start_switch(nullptr, *next);
+    return std::move(context(*next));
+  }
+};
+
+Fiber::Fiber(MainTag) : state_(State::Running), main_(true) {
+  new (context_) bctx::fiber();
+  name_ = "main";
+#ifdef AS_FIBER_TSAN
+  tsan_fiber_ = __tsan_get_current_fiber();
+#endif
+}
+
+Fiber::Fiber(StackPool& pool, Entry entry, std::string name, uint64_t tag)
+    : pool_(&pool), entry_(std::move(entry)), name_(std::move(name)), tag_(tag) {
+  install_stack_overflow_detection();
+  new (context_) bctx::fiber();
+  stack_ = pool.acquire();
+  try {
+    FiberAccess::context(*this) =
+        bctx::fiber(std::allocator_arg, PoolStackAllocator{&pool, stack_},
+                    [this](bctx::fiber&&) { return FiberAccess::entry(*this); });
+  } catch (...) {
+    pool.release(stack_);
+    stack_ = Stack{};
+    std::launder(reinterpret_cast<bctx::fiber*>(context_))->~fiber();
+    throw;
+  }
+  asan_stack_bottom_ = stack_.limit();
+  asan_stack_size_ = stack_.usable_bytes();
+#ifdef AS_FIBER_TSAN
+  tsan_fiber_ = __tsan_create_fiber(0);
+  __tsan_set_fiber_name(tsan_fiber_, name_.c_str());
+#endif
+}
+
+Fiber::~Fiber() {
+  if (!main_) {
+    assert(state_ != State::Running && "a running fiber cannot be destroyed");
+    if (state_ == State::Suspended || state_ == State::Created) {
+      // Unwind: run the fiber once more; it throws FiberUnwind from its switch point (or skips its
+      // entry function if it never ran) and comes back here when finished.
+      unwind_requested_ = true;
+      set_return_to(nullptr);
+      switch_to(*this);
+    }
+#ifdef AS_FIBER_TSAN
+    __tsan_destroy_fiber(tsan_fiber_);
+#endif
+  }
+  FiberAccess::context(*this).~fiber();
+}
+
+Fiber& Fiber::current() {
+  Fiber* f = load_current();
+  if (f) return *f;
+  prepare_thread_for_fibers();
+  t_main.reset(new Fiber(MainTag{}));
+  store_current(t_main.get());
+  return *t_main;
+}
+
+void Fiber::switch_to(Fiber& target) {
+  FiberAccess::do_switch(target, nullptr, nullptr);
+}
+
+void Fiber::switch_to(Fiber& target, AfterSwitch after, void* arg) {
+  FiberAccess::do_switch(target, after, arg);
+}
+
+size_t Fiber::used_bytes() const {
+  if (!stack_.valid()) return 0;
+  const char* sp = static_cast<const char*>(saved_sp_);
+  if (state_ == State::Running && load_current() == this) {
+    sp = static_cast<const char*>(__builtin_frame_address(0));
+  }
+  if (state_ == State::Created || sp == nullptr || !stack_.contains(sp)) return 0;
+  return static_cast<size_t>(stack_.top() - sp);
+}
+
+size_t Fiber::shrink_stack() {
+  if (!stack_.valid() || state_ == State::Running || state_ == State::Finished) return 0;
+  // Keep the live frames, the registers Boost saved below the SP and the red zone: 8 KiB margin.
+  constexpr size_t kMargin = 8 * 1024;
+  const char* keep = state_ == State::Created ? stack_.top() - kMargin
+                                              : static_cast<const char*>(saved_sp_) - kMargin;
+  return stack_.release_below(keep);
+}
+
+}  // namespace as::fiber
