@@ -220,6 +220,14 @@ std::vector<std::string> Recorder::strings() const {
   return {strings_->by_id.begin(), strings_->by_id.end()};
 }
 
+std::vector<std::string> Recorder::strings_range(size_t first, size_t end) const {
+  std::lock_guard lock(strings_mu_);
+  end = std::min(end, strings_->by_id.size());
+  if (first >= end) return {};
+  return {strings_->by_id.begin() + static_cast<std::ptrdiff_t>(first),
+          strings_->by_id.begin() + static_cast<std::ptrdiff_t>(end)};
+}
+
 size_t Recorder::string_count() const {
   std::lock_guard lock(strings_mu_);
   return strings_->by_id.size();

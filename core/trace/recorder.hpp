@@ -67,6 +67,8 @@ class Recorder {
   // strings returns a copy of the table (index = id). Thread-safe.
   std::vector<std::string> strings() const;
   size_t string_count() const;
+  // strings_range copies ids [first, min(end, string_count())) — what a streaming sink needs.
+  std::vector<std::string> strings_range(size_t first, size_t end) const;
 
   // emit appends an event stamped with now(). Lock-free after the thread's first event. Event::seq
   // is set to the event's index in its writer's buffer (low 32 bits).
