@@ -12,17 +12,17 @@
 
 namespace as::trace {
 
-using TaskId = uint32_t;    // 0 = no task
-using WorkerId = uint16_t;  // kNoWorker = no worker
-using StringId = uint32_t;  // 0 = the empty string
+using TaskId = uint32_t;      // 0 = no task
+using WorkerId = uint16_t;    // kNoWorker = no worker
+using StringId = uint32_t;    // 0 = the empty string
 
 struct Event {
-  int64_t ts = 0;  // ns on the runtime's clock (virtual ns in sim, steady ns on os)
+  int64_t ts = 0;             // ns on the runtime's clock (virtual ns in sim, steady ns on os)
   EventKind kind = EventKind::Annotation;
   WorkerId worker = kNoWorker;
   TaskId task = 0;
-  StringId loc = 0;  // interned "file:line function" of the user call, 0 = unknown
-  uint32_t seq = 0;  // per-recorder tie-breaker assigned by the consumer side (see Recorder)
+  StringId loc = 0;           // interned "file:line function" of the user call, 0 = unknown
+  uint32_t seq = 0;           // per-recorder tie-breaker assigned by the consumer side (see Recorder)
   uint64_t args[kMaxArgs] = {0, 0, 0};
 
   const EventKindInfo& info() const { return as::trace::info(kind); }
