@@ -1,0 +1,43 @@
+// core/future/executor/current_thread.hpp — the single-worker executor
+// (tokio runtime/scheduler/current_thread/, smol's LocalExecutor).
+//
+// Owns: one run queue (FIFO, touched only by the worker) and an inject queue for wakes that
+// come from other threads (blocking pool, foreign threads). One worker polls everything: tasks
+// never run in parallel, so a task that never yields (or blocks) starves all the others.
+//
+// Loop (tokio current_thread::CoreGuard::block_on): pop from the local queue — but every
+// global_queue_interval ticks look at the inject queue first (fairness); every event_interval ticks
+// poll the drivers without blocking (timers and I/O readiness); nothing to do → park in the driver.
+// Invariant: the local queue is accessed only on the worker; cross-thread schedule() goes
+// through the mutex-protected inject queue and unparks the worker.
+#pragma once
+
+#include <deque>
+#include <mutex>
+
+#include "core/future/executor/scheduler.hpp"
+
+namespace as::future {
+
+class CurrentThreadScheduler final : public Scheduler {
+ public:
+  CurrentThreadScheduler(platform::Platform& p, trace::Recorder* rec, RuntimeConfig cfg);
+  ~CurrentThreadScheduler() override;
+
+  void schedule(RawTask* t, bool yielded) override;
+  void worker_main(int index) override;
+  void notify_shutdown() override;
+  void drain_queues() override;
+
+ private:
+  RawTask* next_task(uint32_t tick);
+  RawTask* pop_inject();
+
+  std::deque<RawTask*> local_;  // worker only
+  std::mutex inject_mu_;
+  std::deque<RawTask*> inject_;
+  std::atomic<size_t> inject_len_{0};
+  std::atomic<bool> worker_running_{false};
+};
+
+}  // namespace as::future

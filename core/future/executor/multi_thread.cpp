@@ -1,0 +1,242 @@
+// core/future/executor/multi_thread.cpp — see multi_thread.hpp.
+#include "core/future/executor/multi_thread.hpp"
+
+#include <algorithm>
+
+namespace as::future {
+
+using trace::EventKind;
+
+namespace {
+constexpr int kMaxLifoStreak = 3;  // tokio MAX_LIFO_POLLS_PER_TICK
+}
+
+MultiThreadScheduler::MultiThreadScheduler(platform::Platform& p, trace::Recorder* rec, RuntimeConfig cfg)
+    : Scheduler(p, rec, [&] {
+        cfg.flavor = RuntimeConfig::Flavor::MultiThread;
+        if (cfg.workers < 1) cfg.workers = 1;
+        return cfg;
+      }()),
+      notified_(static_cast<size_t>(cfg_.worker_count())) {
+  for (int i = 0; i < workers(); ++i) workers_.push_back(std::make_unique<Worker>());
+}
+
+MultiThreadScheduler::~MultiThreadScheduler() { drain_queues(); }
+
+void MultiThreadScheduler::schedule(RawTask* t, bool yielded) {
+  if (t->blocking) {
+    push_blocking(t);
+    return;
+  }
+  const int w = platform_.current_worker();
+  if (w >= 0 && w < workers() && !shutting_down()) {
+    Worker& me = *workers_[static_cast<size_t>(w)];
+    if (yielded) {
+      push_local(w, t);
+    } else {
+      RawTask* prev = std::exchange(me.lifo, t);
+      if (rec_)
+        rec_->emit(EventKind::QueueLength, static_cast<trace::WorkerId>(w), 0,
+                   static_cast<uint64_t>(trace::QueueKind::Lifo), static_cast<uint64_t>(w), 1);
+      if (prev) push_local(w, prev);
+    }
+    // New work on this worker: let an idle worker come and steal it, unless one is searching.
+    if (!me.queue.empty()) notify_parked(w);
+    return;
+  }
+  push_inject(t);
+  notify_parked(w);
+}
+
+void MultiThreadScheduler::push_local(int w, RawTask* t) {
+  Worker& me = *workers_[static_cast<size_t>(w)];
+  if (me.queue.push_back(t)) return;
+  // Overflow (queue.rs push_overflow): move half of the queue and t to the inject queue.
+  RawTask* batch[LocalQueue::kCapacity / 2 + 1];
+  uint32_t n = me.queue.grab(batch);
+  batch[n++] = t;
+  push_inject_batch(batch, n);
+}
+
+void MultiThreadScheduler::push_inject(RawTask* t) { push_inject_batch(&t, 1); }
+
+void MultiThreadScheduler::push_inject_batch(RawTask** ts, uint32_t n) {
+  size_t len;
+  {
+    std::lock_guard<std::mutex> lk(inject_mu_);
+    for (uint32_t i = 0; i < n; ++i) inject_.push_back(ts[i]);
+    len = inject_.size();
+    inject_len_.store(len, std::memory_order_release);
+  }
+  if (rec_)
+    rec_->emit(EventKind::QueueLength, tl_current.worker, 0, static_cast<uint64_t>(trace::QueueKind::Inject),
+               trace::kNoWorker, len);
+}
+
+RawTask* MultiThreadScheduler::pop_inject() {
+  if (inject_len_.load(std::memory_order_acquire) == 0) return nullptr;
+  std::lock_guard<std::mutex> lk(inject_mu_);
+  if (inject_.empty()) return nullptr;
+  RawTask* t = inject_.front();
+  inject_.pop_front();
+  inject_len_.store(inject_.size(), std::memory_order_release);
+  return t;
+}
+
+RawTask* MultiThreadScheduler::next_task(int w) {
+  Worker& me = *workers_[static_cast<size_t>(w)];
+  const uint32_t interval = static_cast<uint32_t>(cfg_.global_queue_interval > 0 ? cfg_.global_queue_interval : 61);
+  if (me.tick % interval == 0)
+    if (RawTask* t = pop_inject()) return t;
+  if (me.lifo && me.lifo_streak < kMaxLifoStreak) {
+    ++me.lifo_streak;
+    return std::exchange(me.lifo, nullptr);
+  }
+  me.lifo_streak = 0;
+  if (me.lifo) push_local(w, std::exchange(me.lifo, nullptr));
+  if (RawTask* t = me.queue.pop()) return t;
+  return pop_inject();
+}
+
+bool MultiThreadScheduler::transition_to_searching(int w) {
+  Worker& me = *workers_[static_cast<size_t>(w)];
+  if (me.searching) return true;
+  // idle.rs: at most half of the workers search at once.
+  int s = num_searching_.load(std::memory_order_acquire);
+  if (2 * s >= workers()) return false;
+  num_searching_.fetch_add(1, std::memory_order_acq_rel);
+  me.searching = true;
+  emit(EventKind::WorkerSpin, w, 0);
+  return true;
+}
+
+void MultiThreadScheduler::transition_from_searching(int w) {
+  Worker& me = *workers_[static_cast<size_t>(w)];
+  if (!me.searching) return;
+  me.searching = false;
+  // The last searcher to find work wakes another worker to search for the rest.
+  if (num_searching_.fetch_sub(1, std::memory_order_acq_rel) == 1) notify_parked(w);
+}
+
+RawTask* MultiThreadScheduler::steal_work(int w) {
+  if (workers() < 2) return pop_inject();
+  if (!transition_to_searching(w)) return nullptr;
+  Worker& me = *workers_[static_cast<size_t>(w)];
+  const int n = workers();
+  const int start = static_cast<int>(platform_.choose(static_cast<uint64_t>(n)));
+  RawTask* batch[LocalQueue::kCapacity / 2];
+  for (int i = 0; i < n; ++i) {
+    const int victim = (start + i) % n;
+    if (victim == w) continue;
+    uint32_t got = workers_[static_cast<size_t>(victim)]->queue.grab(batch);
+    if (got == 0) continue;
+    model_cost(platform_.costs().steal_ns);
+    emit(EventKind::Steal, w, 0, static_cast<uint64_t>(victim), static_cast<uint64_t>(w), got);
+    for (uint32_t k = 1; k < got; ++k) me.queue.push_back(batch[k]);  // our queue was empty
+    return batch[0];
+  }
+  return pop_inject();
+}
+
+bool MultiThreadScheduler::any_work_visible() const {
+  if (inject_len_.load(std::memory_order_acquire) > 0) return true;
+  for (const auto& wk : workers_)
+    if (!wk->queue.empty()) return true;
+  return false;
+}
+
+void MultiThreadScheduler::notify_parked(int by_worker) {
+  if (num_searching_.load(std::memory_order_acquire) != 0) return;
+  if (num_unparked_.load(std::memory_order_acquire) >= workers()) return;
+  int target = -1;
+  {
+    std::lock_guard<std::mutex> lk(idle_mu_);
+    if (num_searching_.load(std::memory_order_acquire) != 0 || sleepers_.empty()) return;
+    target = sleepers_.back();
+    sleepers_.pop_back();
+    num_searching_.fetch_add(1, std::memory_order_acq_rel);
+    num_unparked_.fetch_add(1, std::memory_order_acq_rel);
+    notified_[static_cast<size_t>(target)].store(true, std::memory_order_release);
+  }
+  if (rec_)
+    rec_->emit(EventKind::WorkerWake, static_cast<trace::WorkerId>(target), 0,
+               by_worker >= 0 ? static_cast<uint64_t>(by_worker) : trace::kNoWorker, tl_current.task);
+  platform_.unpark(target);
+}
+
+void MultiThreadScheduler::park_worker(int w) {
+  Worker& me = *workers_[static_cast<size_t>(w)];
+  bool was_last_searcher = false;
+  {
+    std::lock_guard<std::mutex> lk(idle_mu_);
+    if (me.searching) {
+      me.searching = false;
+      was_last_searcher = num_searching_.fetch_sub(1, std::memory_order_acq_rel) == 1;
+    }
+    num_unparked_.fetch_sub(1, std::memory_order_acq_rel);
+    sleepers_.push_back(w);
+  }
+  // Re-check after announcing ourselves: work published before we joined the sleepers would
+  // otherwise wait for the next wake (the classic lost-wakeup window of parking).
+  bool work = any_work_visible();
+  if (was_last_searcher && work) notify_parked(w);
+  if (!work && !shutting_down()) {
+    emit(EventKind::WorkerIdle, w, 0);
+    park_idle(w);
+  }
+  tl_current.worker = static_cast<trace::WorkerId>(w);
+  std::lock_guard<std::mutex> lk(idle_mu_);
+  auto it = std::find(sleepers_.begin(), sleepers_.end(), w);
+  if (it != sleepers_.end()) {
+    sleepers_.erase(it);  // woke by itself (timer, I/O, recheck): not counted by a notifier
+    num_unparked_.fetch_add(1, std::memory_order_acq_rel);
+  } else if (notified_[static_cast<size_t>(w)].exchange(false, std::memory_order_acq_rel)) {
+    me.searching = true;  // the notifier counted us as searching
+  }
+}
+
+void MultiThreadScheduler::worker_main(int w) {
+  num_unparked_.fetch_add(1, std::memory_order_acq_rel);
+  Worker& me = *workers_[static_cast<size_t>(w)];
+  const uint32_t event_interval = static_cast<uint32_t>(cfg_.event_interval > 0 ? cfg_.event_interval : 61);
+  while (!shutting_down()) {
+    tl_current.worker = static_cast<trace::WorkerId>(w);
+    ++me.tick;
+    if (me.tick % event_interval == 0) {
+      maintenance(w);
+      if (rec_)
+        rec_->emit(EventKind::QueueLength, static_cast<trace::WorkerId>(w), 0,
+                   static_cast<uint64_t>(trace::QueueKind::Local), static_cast<uint64_t>(w), me.queue.len());
+    }
+    RawTask* t = next_task(w);
+    if (!t) t = steal_work(w);
+    if (t) {
+      transition_from_searching(w);
+      run_task(t, w);
+      continue;
+    }
+    park_worker(w);
+  }
+  if (me.searching) {
+    me.searching = false;
+    num_searching_.fetch_sub(1, std::memory_order_acq_rel);
+  }
+}
+
+void MultiThreadScheduler::notify_shutdown() {
+  for (int i = 0; i < workers(); ++i) platform_.unpark(i);
+  unpark_blocking_threads();
+}
+
+void MultiThreadScheduler::drain_queues() {
+  for (auto& wk : workers_) {
+    if (wk->lifo) std::exchange(wk->lifo, nullptr)->release();
+    while (RawTask* t = wk->queue.pop()) t->release();
+  }
+  std::lock_guard<std::mutex> lk(inject_mu_);
+  for (RawTask* t : inject_) t->release();
+  inject_.clear();
+  inject_len_.store(0);
+}
+
+}  // namespace as::future

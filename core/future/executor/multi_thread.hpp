@@ -1,0 +1,79 @@
+// core/future/executor/multi_thread.hpp — the work-stealing executor
+// (tokio runtime/scheduler/multi_thread/{worker, queue, idle, park}.rs).
+//
+// Owns: per worker a LocalQueue (256, stealable), a LIFO slot (not stealable) and a tick counter;
+// one shared inject queue (mutex) for tasks scheduled from outside a worker and for overflow;
+// the idle bookkeeping (idle.rs): how many workers are unparked, how many are searching, and the
+// list of parked sleepers.
+//
+// Scheduling rules, as Tokio:
+//   - a task woken on a worker goes to that worker's LIFO slot (the message-passing fast path:
+//     the receiver runs next, while the sender's data is hot in cache); the previous occupant moves
+//     to the local queue. At most 3 consecutive LIFO picks, then the queue gets a turn;
+//   - a yielding task goes to the back of the local queue; a full local queue moves half of itself
+//     plus the task to the inject queue; a task woken from outside goes to the inject queue;
+//   - every 61 ticks a worker looks at the inject queue first (no starvation of injected tasks),
+//     and polls the drivers;
+//   - a worker without work becomes "searching" — only if fewer than half of the workers already
+//     search (limits the thundering herd) — and steals half of a victim's queue, victims tried in
+//     order from a random start (the platform chooser: deterministic in sim);
+//   - nothing found: it parks (in the driver if free). New work wakes one sleeper only if no worker
+//     is searching (the searcher will find it); the last searcher that finds work wakes another.
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "core/future/executor/local_queue.hpp"
+#include "core/future/executor/scheduler.hpp"
+
+namespace as::future {
+
+class MultiThreadScheduler final : public Scheduler {
+ public:
+  MultiThreadScheduler(platform::Platform& p, trace::Recorder* rec, RuntimeConfig cfg);
+  ~MultiThreadScheduler() override;
+
+  void schedule(RawTask* t, bool yielded) override;
+  void worker_main(int index) override;
+  void notify_shutdown() override;
+  void drain_queues() override;
+
+ private:
+  struct alignas(64) Worker {
+    LocalQueue queue;
+    RawTask* lifo = nullptr;  // owner only
+    int lifo_streak = 0;
+    uint32_t tick = 0;
+    bool searching = false;
+  };
+
+  void push_local(int w, RawTask* t);
+  void push_inject(RawTask* t);
+  void push_inject_batch(RawTask** ts, uint32_t n);
+  RawTask* pop_inject();
+  RawTask* next_task(int w);
+  RawTask* steal_work(int w);
+  bool any_work_visible() const;
+  // idle.rs
+  void notify_parked(int by_worker);
+  bool transition_to_searching(int w);
+  void transition_from_searching(int w);
+  void park_worker(int w);
+
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::mutex inject_mu_;
+  std::deque<RawTask*> inject_;
+  std::atomic<size_t> inject_len_{0};
+
+  std::mutex idle_mu_;
+  std::vector<int> sleepers_;
+  std::atomic<int> num_searching_{0};
+  std::atomic<int> num_unparked_{0};
+  std::vector<std::atomic<bool>> notified_;  // per worker: woken by notify_parked (starts searching)
+};
+
+}  // namespace as::future

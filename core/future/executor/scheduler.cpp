@@ -1,0 +1,401 @@
+// core/future/executor/scheduler.cpp — the shared half of both executors (see scheduler.hpp).
+#include "core/future/executor/scheduler.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/future/task/coroutine.hpp"
+
+namespace as::future {
+
+using trace::EventKind;
+using trace::Reason;
+
+namespace {
+
+// BorrowedWaker is the task's own waker handed to poll through Context: no reference is taken
+// (Rust's WakerRef), so it is never dropped.
+struct BorrowedWaker {
+  union {
+    Waker waker;
+  };
+  explicit BorrowedWaker(RawTask* t) : waker(t, &kTaskWakerVTable) {}
+  ~BorrowedWaker() {}
+};
+
+// PollScope installs the per-thread poll state for task t and clears it afterwards.
+struct PollScope {
+  PollScope(Scheduler* s, RawTask* t, int worker) {
+    tl_current.recorder = s->recorder();
+    tl_current.task = t->id;
+    tl_current.worker = static_cast<trace::WorkerId>(worker);
+    tl_current.scheduler = s;
+    tl_current.budget = s->config().budget > 0 ? s->config().budget : -1;
+    tl_current.block_reason = Reason::Waker;
+    tl_current.block_object = 0;
+    tl_current.wake_reason = Reason::Waker;
+    tl_current.expected_self_wake = false;
+  }
+  ~PollScope() {
+    tl_current.task = 0;
+    tl_current.budget = -1;
+  }
+};
+
+}  // namespace
+
+PlatformCallScope::PlatformCallScope() : saved_(tl_current), saved_chain_(detail::tl_chain) {}
+PlatformCallScope::~PlatformCallScope() {
+  tl_current = saved_;
+  detail::tl_chain = static_cast<detail::CoroChain*>(saved_chain_);
+}
+
+Scheduler::Scheduler(platform::Platform& p, trace::Recorder* rec, RuntimeConfig cfg)
+    : platform_(p),
+      rec_(rec),
+      cfg_(cfg),
+      simulated_(p.simulated()),
+      charge_costs_(p.simulated() && cfg.model_costs),
+      time_(p.now()),
+      reactor_(p.io()) {}
+
+Scheduler::~Scheduler() = default;
+
+void Scheduler::report(trace::ErrorKind kind, const std::string& message, trace::TaskId task) {
+  if (!rec_) return;
+  rec_->emit(EventKind::RuntimeError, tl_current.worker, task, static_cast<uint64_t>(kind),
+             rec_->intern(message), task);
+}
+
+void Scheduler::after_create(RawTask* t, std::string_view name, uint64_t bytes) {
+  live_tasks_.fetch_add(1, std::memory_order_relaxed);
+  {
+    std::lock_guard<std::mutex> lk(owned_mu_);
+    t->owned_next = owned_head_;
+    if (owned_head_) owned_head_->owned_prev = t;
+    owned_head_ = t;
+  }
+  if (rec_) {
+    rec_->emit(EventKind::TaskCreate, tl_current.worker, t->id, tl_current.task, rec_->intern(name), bytes);
+    if (bytes > cfg_.large_future_bytes)
+      report(trace::ErrorKind::LargeFuture,
+             "large future: " + std::to_string(bytes) + " bytes (limit " +
+                 std::to_string(cfg_.large_future_bytes) + ")",
+             t->id);
+  }
+  model_cost(platform_.costs().task_spawn_ns);
+}
+
+void Scheduler::run_task(RawTask* t, int worker) {
+  uint32_t cur = t->state.load(std::memory_order_acquire);
+  for (;;) {
+    if (cur & RawTask::kComplete) {
+      t->release();
+      return;
+    }
+    uint32_t next = (cur & ~RawTask::kNotified) | RawTask::kRunning;
+    if (t->state.compare_exchange_weak(cur, next, std::memory_order_acq_rel, std::memory_order_acquire)) break;
+  }
+  model_cost(platform_.costs().task_switch_ns);
+  if (cur & RawTask::kCancelled) {
+    complete(t, Reason::Cancelled, worker);
+    t->release();
+    return;
+  }
+
+  PollScope scope(this, t, worker);
+  emit(EventKind::TaskStart, worker, t->id);
+  emit(EventKind::PollBegin, worker, t->id);
+  const int64_t t0 = rec_ ? rec_->now() : 0;
+  BorrowedWaker bw(t);
+  Context cx(bw.waker);
+  bool ready = false;
+  Reason why = Reason::Done;
+  try {
+    ready = t->vtable->poll(t, cx);
+  } catch (const platform::RunCancelled&) {
+    throw;
+  } catch (...) {
+    t->panic = std::current_exception();
+    ready = true;
+    why = Reason::Panic;
+  }
+  const Reason block_reason = tl_current.block_reason;
+  const uint64_t block_object = tl_current.block_object;
+  model_cost(platform_.costs().poll_ns);
+  emit(EventKind::PollEnd, worker, t->id,
+       static_cast<uint64_t>(ready ? trace::PollResult::Ready : trace::PollResult::Pending));
+  if (rec_) {
+    const int64_t took = rec_->now() - t0;
+    if (took > cfg_.long_poll_ns)
+      report(trace::ErrorKind::LongPoll,
+             "long poll: " + std::to_string(took / 1000) + " us without yielding (blocking in async?)",
+             t->id);
+    if (why == Reason::Panic) {
+      JoinError e = JoinError::panic(t->panic);
+      report(trace::ErrorKind::Panic, e.message(), t->id);
+    }
+  }
+
+  if (ready) {
+    complete(t, why, worker);
+    t->release();  // the queue's reference
+    return;
+  }
+
+  // Pending. The lost-waker lint: nobody holds a Waker and no wake is pending.
+  if (rec_ && t->live_wakers.load(std::memory_order_acquire) == 0 &&
+      !(t->state.load(std::memory_order_acquire) & RawTask::kNotified))
+    report(trace::ErrorKind::LostWaker,
+           "lost wakeup: task returned Pending but holds no live Waker; nothing can wake it", t->id);
+
+  cur = t->state.load(std::memory_order_acquire);
+  for (;;) {
+    uint32_t next = cur & ~RawTask::kRunning;
+    if (t->state.compare_exchange_weak(cur, next, std::memory_order_acq_rel, std::memory_order_acquire)) break;
+  }
+  if (cur & RawTask::kNotified) {
+    // Woken while it was running (yield_now, budget, a wake from elsewhere): run it again later.
+    emit(EventKind::TaskStop, worker, t->id,
+         static_cast<uint64_t>(block_reason == Reason::Preempted ? Reason::Preempted : Reason::Yield));
+    schedule(t, true);  // keeps the queue reference
+    return;
+  }
+  emit(EventKind::TaskStop, worker, t->id, static_cast<uint64_t>(block_reason));
+  emit(EventKind::TaskBlock, worker, t->id, static_cast<uint64_t>(block_reason), block_object);
+  t->release();
+}
+
+void Scheduler::complete(RawTask* t, Reason why, int worker) {
+  {
+    // Drop the future on this worker, as its own task (frame frees are traced on its lane).
+    PollScope scope(this, t, worker);
+    try {
+      t->vtable->drop_future(t);
+    } catch (...) {
+      // destructors must not throw; a throwing one is reported, not propagated
+      report(trace::ErrorKind::Other, "future destructor threw", t->id);
+    }
+  }
+  Waker join;
+  t->lock_join();
+  uint32_t prev = t->state.fetch_or(RawTask::kComplete, std::memory_order_acq_rel);
+  t->state.fetch_and(~RawTask::kRunning, std::memory_order_acq_rel);
+  if (!(prev & RawTask::kJoinInterest)) {
+    t->vtable->drop_output(t);  // detached: nobody will read it
+  } else {
+    join = std::move(t->join_waker);
+  }
+  t->unlock_join();
+  emit(EventKind::TaskStop, worker, t->id, static_cast<uint64_t>(why));
+  emit(EventKind::TaskDestroy, worker, t->id, static_cast<uint64_t>(why));
+  {
+    WakeReasonScope reason(Reason::Join);
+    join.wake();
+  }
+  {
+    std::lock_guard<std::mutex> lk(owned_mu_);
+    if (t->owned_prev) {
+      t->owned_prev->owned_next = t->owned_next;
+    } else {
+      owned_head_ = t->owned_next;
+    }
+    if (t->owned_next) t->owned_next->owned_prev = t->owned_prev;
+    t->owned_prev = t->owned_next = nullptr;
+  }
+  live_tasks_.fetch_sub(1, std::memory_order_relaxed);
+  const bool was_root = t == root_;
+  t->release();  // the owned list's reference
+  if (was_root) {
+    shutdown_.store(true, std::memory_order_release);
+    notify_shutdown();
+  }
+}
+
+void Scheduler::cancel_all_owned() {
+  for (;;) {
+    RawTask* t;
+    {
+      std::lock_guard<std::mutex> lk(owned_mu_);
+      t = owned_head_;
+      if (!t) return;
+      t->add_ref();
+    }
+    uint32_t cur = t->state.load(std::memory_order_acquire);
+    while (!t->state.compare_exchange_weak(cur, (cur | RawTask::kRunning | RawTask::kCancelled) & ~RawTask::kNotified)) {
+    }
+    complete(t, t->panic ? Reason::Panic : Reason::Cancelled, -1);
+    t->release();
+  }
+}
+
+void Scheduler::push_blocking(RawTask* t) {
+  int wake = -1;
+  bool spawn_thread = false;
+  {
+    std::lock_guard<std::mutex> lk(blocking_mu_);
+    blocking_queue_.push_back(t);
+    if (!blocking_idle_.empty()) {
+      wake = blocking_idle_.back();
+      blocking_idle_.pop_back();
+    } else if (blocking_threads_ < cfg_.max_blocking_threads) {
+      ++blocking_threads_;
+      spawn_thread = true;
+    }
+  }
+  if (trace::Recorder* rec = rec_)
+    rec->emit(EventKind::QueueLength, tl_current.worker, 0, static_cast<uint64_t>(trace::QueueKind::Blocking),
+              trace::kNoWorker, blocking_queue_.size());
+  if (wake >= 0) platform_.unpark(wake);
+  if (spawn_thread) {
+    PlatformCallScope keep;
+    blocking_live_.fetch_add(1, std::memory_order_relaxed);
+    platform_.spawn_worker([this](int w) { blocking_thread_main(w); }, "as-blocking");
+  }
+}
+
+void Scheduler::blocking_thread_main(int pw) {
+  emit(EventKind::WorkerStart, pw, 0, rec_ ? rec_->intern("blocking-" + std::to_string(pw)) : 0);
+  for (;;) {
+    RawTask* t = nullptr;
+    {
+      std::lock_guard<std::mutex> lk(blocking_mu_);
+      if (!blocking_queue_.empty()) {
+        t = blocking_queue_.front();
+        blocking_queue_.pop_front();
+      } else if (shutting_down()) {
+        --blocking_threads_;
+        break;
+      } else {
+        blocking_idle_.push_back(pw);
+      }
+    }
+    if (t) {
+      run_task(t, pw);
+      continue;
+    }
+    emit(EventKind::WorkerIdle, pw, 0);
+    platform_.park(platform::kNever);
+    std::lock_guard<std::mutex> lk(blocking_mu_);
+    blocking_idle_.erase(std::remove(blocking_idle_.begin(), blocking_idle_.end(), pw), blocking_idle_.end());
+  }
+  blocking_live_.fetch_sub(1, std::memory_order_relaxed);
+  emit(EventKind::WorkerStop, pw, 0);
+}
+
+void Scheduler::unpark_blocking_threads() {
+  std::vector<int> idle;
+  {
+    std::lock_guard<std::mutex> lk(blocking_mu_);
+    idle = blocking_idle_;
+  }
+  for (int w : idle) platform_.unpark(w);
+}
+
+void Scheduler::unpark_driver() {
+  int w = driver_worker_.load(std::memory_order_acquire);
+  if (w >= 0) platform_.unpark(w);
+}
+
+bool Scheduler::poll_drivers(int worker, int64_t deadline) {
+  // Caller holds driver_busy_.
+  static thread_local std::vector<platform::ReadyEvent> events;
+  static thread_local std::vector<Waker> wakers;
+  static thread_local std::vector<uint64_t> fired;
+  static thread_local std::vector<std::pair<int, uint32_t>> ready_fds;
+  events.clear();
+  const int64_t next_timer = time_.next_deadline_ns();
+  const int64_t until = std::min(deadline, next_timer);
+  const int64_t now = platform_.now();
+  const bool block = until > now;
+  if (reactor_.registered() > 0) {
+    reactor_.poller().wait(block ? until : now, events);
+  } else if (block) {
+    platform_.park(until);
+  }
+  tl_current.worker = static_cast<trace::WorkerId>(worker);
+  tl_current.task = 0;
+  if (!events.empty()) {
+    reactor_.dispatch(events, wakers, ready_fds);
+    for (auto& [fd, r] : ready_fds) emit(EventKind::IoReady, worker, 0, static_cast<uint64_t>(fd), r);
+    ready_fds.clear();
+    WakeReasonScope reason(Reason::Io);
+    for (auto& w : wakers) w.wake();
+    wakers.clear();
+  }
+  time_.process(platform_.now(), wakers, fired);
+  if (!wakers.empty()) {
+    for (uint64_t id : fired) emit(EventKind::TimerFire, worker, 0, id);
+    fired.clear();
+    WakeReasonScope reason(Reason::Sleep);
+    for (auto& w : wakers) w.wake();
+    wakers.clear();
+    model_cost(platform_.costs().timer_ns);
+  }
+  return true;
+}
+
+void Scheduler::park_idle(int worker) {
+  if (!driver_busy_.exchange(true, std::memory_order_acq_rel)) {
+    driver_worker_.store(worker, std::memory_order_release);
+    poll_drivers(worker, platform::kNever);
+    driver_worker_.store(-1, std::memory_order_release);
+    driver_busy_.store(false, std::memory_order_release);
+  } else {
+    platform_.park(platform::kNever);
+  }
+}
+
+void Scheduler::maintenance(int worker) {
+  if (time_.next_deadline_ns() > platform_.now() && reactor_.registered() == 0) return;
+  if (driver_busy_.exchange(true, std::memory_order_acq_rel)) return;
+  driver_worker_.store(worker, std::memory_order_release);
+  poll_drivers(worker, platform_.now());
+  driver_worker_.store(-1, std::memory_order_release);
+  driver_busy_.store(false, std::memory_order_release);
+}
+
+void Scheduler::run(RawTask* root) {
+  root_ = root;
+  shutdown_.store(false);
+  deadlocked_.store(false);
+  platform_.set_stall_handler([this] {
+    if (shutting_down()) {
+      notify_shutdown();
+      return;
+    }
+    deadlocked_.store(true, std::memory_order_release);
+    if (rec_)
+      rec_->emit(EventKind::RuntimeError, trace::kNoWorker, 0,
+                 static_cast<uint64_t>(trace::ErrorKind::Deadlock),
+                 rec_->intern("all tasks are Pending and nothing can wake them (no timer, no I/O, "
+                              "no live waker reachable): the program would hang forever"),
+                 0);
+    shutdown_.store(true, std::memory_order_release);
+    notify_shutdown();
+  });
+  if (rec_) {
+    rec_->emit(EventKind::RuntimeStart, trace::kNoWorker, 0, static_cast<uint64_t>(trace::ModelKind::Future),
+               static_cast<uint64_t>(workers()), platform_.seed());
+  }
+  platform_.run(workers(), [this](int w) {
+    emit(EventKind::WorkerStart, w, 0, rec_ ? rec_->intern("worker-" + std::to_string(w)) : 0);
+    worker_main(w);
+    emit(EventKind::WorkerStop, w, 0);
+  });
+  platform_.set_stall_handler({});
+  drain_queues();
+  {
+    std::lock_guard<std::mutex> lk(blocking_mu_);
+    for (RawTask* t : blocking_queue_) t->release();
+    blocking_queue_.clear();
+    blocking_idle_.clear();
+    blocking_threads_ = 0;
+  }
+  cancel_all_owned();
+  drain_queues();  // wakes issued while cancelling (join wakers) queued tasks nobody will run
+  if (rec_)
+    rec_->emit(EventKind::RuntimeStop, trace::kNoWorker, 0, static_cast<uint64_t>(deadlocked() ? 2 : 0));
+}
+
+}  // namespace as::future

@@ -1,0 +1,207 @@
+// core/future/executor/scheduler.hpp — what both executors share: spawning, the task harness,
+// the drivers (time + I/O), the blocking pool, shutdown and diagnostics.
+//
+// Owns: every spawned task until it completes (the owned-task list, tokio task/list.rs), the time
+// and I/O drivers, the blocking pool, the trace emission of task lifecycles.
+// Subclasses (current_thread.cpp, multi_thread.cpp) own only their run queues, parking policy and
+// the worker loop — the part where tokio's two schedulers differ.
+//
+// The harness (run_task; tokio task/harness.rs):
+//   NOTIFIED → RUNNING, poll the future with a Context whose Waker is the task itself, then
+//   Ready/panic → drop the future, publish output, wake the JoinHandle (COMPLETE);
+//   Pending     → RUNNING → idle, unless a wake arrived during the poll (→ re-queued, a "yield");
+//   CANCELLED   → drop the future without polling it; the handle sees JoinError::cancelled().
+// Every step is traced: TaskStart/PollBegin/PollEnd/TaskStop, TaskBlock(reason, object) with the
+// reason the leaf future gave, TaskDestroy(Done|Panic|Cancelled), plus the diagnostics:
+// LostWaker (Pending and no live Waker), SelfWake, LongPoll (> long_poll_ns), LargeFuture.
+//
+// Drivers (tokio runtime/driver.rs): whichever worker runs out of work takes the driver (an
+// atomic flag), and parks *in the Poller* with the next timer as deadline; the others park on the
+// platform. Any worker that is busy checks the driver without blocking every event_interval ticks.
+//
+// Threading: schedule() may be called from any thread (wakers travel); everything else from workers.
+// Sim: workers are fibers on one OS thread, so thread-locals (tl_current) are re-established
+// before every poll and saved/restored around any platform call made inside a poll.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/future/executor/config.hpp"
+#include "core/future/io/reactor.hpp"
+#include "core/future/task/join_handle.hpp"
+#include "core/future/task/raw_task.hpp"
+#include "core/future/time/driver.hpp"
+#include "core/platform/platform.hpp"
+#include "core/trace/recorder.hpp"
+
+namespace as::future {
+
+// Deadlock is thrown by block_on when every task is pending and nothing can ever wake them.
+struct Deadlock : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Scheduler {
+ public:
+  Scheduler(platform::Platform& p, trace::Recorder* rec, RuntimeConfig cfg);
+  virtual ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  // ---- executor-specific ------------------------------------------------------------------------
+  // schedule queues t, which carries a queue reference. `yielded`: t re-queued itself (its own
+  // poll woke it): it goes behind the others. Any thread.
+  virtual void schedule(RawTask* t, bool yielded) = 0;
+  // worker_main is the body of executor worker `index` (platform worker `index`).
+  virtual void worker_main(int index) = 0;
+  // notify_shutdown wakes every worker so it sees shutting_down().
+  virtual void notify_shutdown() = 0;
+  // drain_queues releases every queued task reference (after the workers stopped).
+  virtual void drain_queues() = 0;
+
+  // ---- spawning ---------------------------------------------------------------------------------
+  template <Future F>
+  JoinHandle<FutureOutput<F>> spawn(F fut, std::string_view name = "task") {
+    using Cell = TaskCell<F>;
+    const uint32_t frame = frame_bytes_of(fut);
+    auto* cell = new Cell(std::move(fut), this, next_task_id());
+    after_create(cell, name, sizeof(Cell) + frame);
+    schedule(cell, false);
+    return JoinHandle<FutureOutput<F>>(cell);
+  }
+  // spawn_blocking runs fn on the blocking pool (a platform worker of its own).
+  template <class Fn>
+  auto spawn_blocking(Fn fn, std::string_view name = "blocking") {
+    using R = std::invoke_result_t<Fn&>;
+    struct BlockingFuture {
+      Fn fn;
+      Poll<OutputOf<R>> poll(Context&) {
+        if constexpr (std::is_void_v<R>) {
+          fn();
+          return Unit{};
+        } else {
+          return fn();
+        }
+      }
+    };
+    using Cell = TaskCell<BlockingFuture>;
+    auto* cell = new Cell(BlockingFuture{std::move(fn)}, this, next_task_id());
+    cell->blocking = true;
+    after_create(cell, name, sizeof(Cell));
+    push_blocking(cell);
+    return JoinHandle<OutputOf<R>>(cell);
+  }
+
+  // ---- running ----------------------------------------------------------------------------------
+  // run starts the workers and returns once `root` completed (or a deadlock was detected), then
+  // cancels every task still alive (tokio's shutdown: their futures are dropped).
+  void run(RawTask* root);
+  bool shutting_down() const { return shutdown_.load(std::memory_order_acquire); }
+  bool deadlocked() const { return deadlocked_.load(std::memory_order_acquire); }
+
+  // run_task is the harness (file comment). t carries a queue reference, consumed here.
+  void run_task(RawTask* t, int worker);
+
+  // ---- drivers ----------------------------------------------------------------------------------
+  // park_idle: the calling worker has no work: drive time+I/O (if the driver is free) or park.
+  void park_idle(int worker);
+  // maintenance: poll the drivers without blocking (every event_interval ticks).
+  void maintenance(int worker);
+  // unpark_driver wakes whoever waits in the Poller (a new earlier timer, shutdown).
+  void unpark_driver();
+  time::TimeDriver& time() { return time_; }
+  io::Reactor& reactor() { return reactor_; }
+
+  // ---- accessors --------------------------------------------------------------------------------
+  platform::Platform& platform() { return platform_; }
+  trace::Recorder* recorder() const { return rec_; }
+  const RuntimeConfig& config() const { return cfg_; }
+  int workers() const { return cfg_.worker_count(); }
+  bool simulated() const { return simulated_; }
+  // emit traces an event on worker w (no-op with tracing off).
+  void emit(trace::EventKind k, int worker, trace::TaskId task, uint64_t a0 = 0, uint64_t a1 = 0,
+            uint64_t a2 = 0) {
+    if (rec_) rec_->emit(k, static_cast<trace::WorkerId>(worker < 0 ? trace::kNoWorker : worker), task, a0, a1, a2);
+  }
+  void report(trace::ErrorKind kind, const std::string& message, trace::TaskId task);
+  // model_cost charges ns of virtual time on the sim platform (nothing on os).
+  void model_cost(int64_t ns) {
+    if (charge_costs_ && ns > 0) platform_.consume(ns);
+  }
+  // trace_worker is the trace id of the calling platform worker (kNoWorker outside).
+  int current_worker() const { return platform_.current_worker(); }
+  size_t live_tasks() const { return live_tasks_.load(std::memory_order_relaxed); }
+
+ protected:
+  trace::TaskId next_task_id() { return next_id_.fetch_add(1, std::memory_order_relaxed); }
+  void after_create(RawTask* t, std::string_view name, uint64_t bytes);
+  void push_blocking(RawTask* t);
+  void blocking_thread_main(int platform_worker);
+  template <class F>
+  static uint32_t frame_bytes_of(const F& f) {
+    if constexpr (requires { f.frame_bytes(); }) {
+      return f.frame_bytes();
+    } else {
+      return 0;
+    }
+  }
+  void complete(RawTask* t, trace::Reason why, int worker);
+  // unpark_blocking_threads wakes idle blocking-pool threads (shutdown).
+  void unpark_blocking_threads();
+  void cancel_all_owned();
+  bool poll_drivers(int worker, int64_t deadline);  // true = drove (may have woken tasks)
+
+  platform::Platform& platform_;
+  trace::Recorder* rec_;
+  RuntimeConfig cfg_;
+  bool simulated_;
+  bool charge_costs_;
+  std::atomic<bool> shutdown_{false};
+  std::atomic<bool> deadlocked_{false};
+  RawTask* root_ = nullptr;
+
+  std::atomic<trace::TaskId> next_id_{1};
+  std::atomic<size_t> live_tasks_{0};
+  std::mutex owned_mu_;
+  RawTask* owned_head_ = nullptr;
+
+  time::TimeDriver time_;
+  io::Reactor reactor_;
+  std::atomic<bool> driver_busy_{false};
+  std::atomic<int> driver_worker_{-1};
+
+  // Blocking pool (tokio runtime/blocking/pool.rs): a FIFO of blocking tasks, threads spawned on
+  // demand up to max_blocking_threads, idle threads parked until work or shutdown.
+  std::mutex blocking_mu_;
+  std::deque<RawTask*> blocking_queue_;
+  std::vector<int> blocking_idle_;  // platform worker indices parked idle
+  int blocking_threads_ = 0;
+  std::atomic<int> blocking_live_{0};
+};
+
+// current_scheduler is the runtime of the task being polled on this thread (nullptr outside).
+inline Scheduler* current_scheduler() { return tl_current.scheduler; }
+
+// PlatformCallScope saves the per-thread poll state around a platform call made inside a poll
+// (in the simulation another worker fiber may run on this OS thread meanwhile).
+class PlatformCallScope {
+ public:
+  PlatformCallScope();
+  ~PlatformCallScope();
+  PlatformCallScope(const PlatformCallScope&) = delete;
+  PlatformCallScope& operator=(const PlatformCallScope&) = delete;
+
+ private:
+  CurrentTask saved_;
+  void* saved_chain_;
+};
+
+}  // namespace as::future

@@ -1,0 +1,96 @@
+// core/future/result.hpp — Result<T, E>: Rust's Result, and its `?` inside Task coroutines.
+//
+// Owns: a value-or-error type (std::expected is C++23; g++ 12 in C++20 mode lacks it) and the
+// propagation rule. Inside a Task<Result<U, E>> coroutine, `co_await r` on a Result<T, E>:
+//   - Ok(v)  → the expression is v and the coroutine goes on;
+//   - Err(e) → the coroutine returns Err(e) at once, exactly like `r?` in Rust (its locals are
+//     destroyed, its awaiter receives the error). The machinery lives in task/coroutine.hpp.
+// `co_await try_(expr)` is the same thing spelled for readers who want the `?` visible.
+//
+// Invariant: a Result holds exactly one of value or error. Accessing the wrong one throws
+// BadResultAccess (a bug in the caller, surfaced as a panic at the task boundary — never UB).
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "core/future/poll.hpp"
+
+namespace as::future {
+
+// Err wraps an error so `return Err{e}` / `co_return Err{e}` picks the error side.
+template <class E>
+struct Err {
+  E error;
+};
+template <class E>
+Err(E) -> Err<E>;
+
+// Ok wraps a value (optional: a plain T converts too).
+template <class T>
+struct Ok {
+  T value;
+};
+template <class T>
+Ok(T) -> Ok<T>;
+
+struct BadResultAccess : std::logic_error {
+  using std::logic_error::logic_error;
+};
+
+template <class T, class E>
+class [[nodiscard]] Result {
+ public:
+  using Value = OutputOf<T>;
+  using Error = E;
+
+  Result(Value v) : v_(std::in_place_index<0>, std::move(v)) {}
+  template <class U>
+    requires std::is_convertible_v<U, Value>
+  Result(Ok<U> ok) : v_(std::in_place_index<0>, std::move(ok.value)) {}
+  template <class G>
+    requires std::is_convertible_v<G, E>
+  Result(Err<G> err) : v_(std::in_place_index<1>, std::move(err.error)) {}
+
+  bool is_ok() const { return v_.index() == 0; }
+  bool is_err() const { return v_.index() == 1; }
+  explicit operator bool() const { return is_ok(); }
+
+  Value& value() & { return checked<0>(); }
+  Value&& value() && { return std::move(checked<0>()); }
+  const Value& value() const& { return const_cast<Result*>(this)->checked<0>(); }
+  E& error() & { return checked<1>(); }
+  E&& error() && { return std::move(checked<1>()); }
+  const E& error() const& { return const_cast<Result*>(this)->checked<1>(); }
+  Value value_or(Value dflt) const& { return is_ok() ? std::get<0>(v_) : std::move(dflt); }
+
+ private:
+  template <size_t I>
+  auto& checked() {
+    if (v_.index() != I)
+      throw BadResultAccess(I == 0 ? "Result::value() on an Err" : "Result::error() on an Ok");
+    return std::get<I>(v_);
+  }
+  std::variant<Value, E> v_;
+};
+
+// IsResult detects Result<T, E>.
+template <class R>
+struct IsResult : std::false_type {};
+template <class T, class E>
+struct IsResult<Result<T, E>> : std::true_type {};
+
+// TryResult marks a Result for `?`-style propagation: `co_await try_(expr)`.
+template <class R>
+struct TryResult {
+  R result;
+};
+template <class T, class E>
+TryResult<Result<T, E>> try_(Result<T, E> r) {
+  return {std::move(r)};
+}
+
+}  // namespace as::future

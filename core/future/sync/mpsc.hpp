@@ -1,0 +1,268 @@
+// core/future/sync/mpsc.hpp — multi-producer single-consumer channels (tokio::sync::mpsc).
+//
+//   auto [tx, rx] = mpsc::channel<int>(1);     // bounded: send waits while `capacity` are queued
+//   auto [tx, rx] = mpsc::unbounded_channel<int>();
+//   co_await tx.send(v)  → Result<Unit, SendError<T>>   (Err when the receiver is gone)
+//   tx.send_now(v)       → unbounded send (never waits)
+//   co_await rx.recv()   → std::optional<T>              (nullopt once every sender is dropped)
+//
+// Owns: the queue (FIFO), the receiver's waker, and the FIFO of senders waiting for space.
+// Back-pressure: a send that finds the queue full parks its WaitNode; each recv that frees a slot
+// notifies the oldest waiting sender. A notified sender that is dropped before it used its turn
+// passes the notification to the next one — otherwise that sender would wait forever (the
+// "notified-then-cancelled" lost wakeup that the tests pin down).
+// Invariants: values leave in the order they entered; len <= capacity for bounded channels;
+// every operation holds mu for a few stores only; wakers are woken after unlocking.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <utility>
+
+#include "core/future/coop.hpp"
+#include "core/future/executor/scheduler.hpp"
+#include "core/future/result.hpp"
+#include "core/future/sync/wait_list.hpp"
+
+namespace as::future::mpsc {
+
+template <class T>
+struct SendError {
+  T value;
+};
+
+namespace detail {
+inline std::atomic<uint64_t> next_channel_id{1};
+
+template <class T>
+struct Chan {
+  explicit Chan(size_t cap) : capacity(cap), id(next_channel_id.fetch_add(1)) {}
+  std::mutex mu;
+  std::deque<T> queue;
+  size_t capacity;  // 0 = unbounded
+  size_t senders = 1;
+  bool rx_alive = true;
+  Waker rx_waker;
+  sync::WaitList send_waiters;
+  uint64_t id;
+
+  bool has_space() const { return capacity == 0 || queue.size() < capacity; }
+  // notify_sender_locked picks the oldest waiting sender (if any) and returns its waker.
+  Waker notify_sender_locked() {
+    if (sync::WaitNode* n = send_waiters.pop_front()) {
+      n->notified = true;
+      return std::move(n->waker);
+    }
+    return {};
+  }
+  void trace(trace::EventKind k, uint64_t len, uint64_t a2 = 0) {
+    if (Scheduler* s = current_scheduler(); s && s->recorder())
+      s->emit(k, tl_current.worker, tl_current.task, id, len, a2);
+  }
+};
+}  // namespace detail
+
+template <class T>
+class Sender;
+template <class T>
+class Receiver;
+
+// SendFuture — a hand-written state machine: Start → (full) Waiting in send_waiters → Done.
+template <class T>
+class SendFuture {
+ public:
+  SendFuture(std::shared_ptr<detail::Chan<T>> c, T v) : chan_(std::move(c)), value_(std::move(v)) {}
+  SendFuture(SendFuture&& o) noexcept : chan_(std::move(o.chan_)), value_(std::move(o.value_)) {}
+  ~SendFuture() {
+    if (!chan_) return;
+    Waker pass_on;
+    {
+      std::lock_guard<std::mutex> lk(chan_->mu);
+      chan_->send_waiters.remove(&node_);
+      // We were given a free slot but are cancelled before using it: hand it to the next sender.
+      if (node_.notified && chan_->has_space()) pass_on = chan_->notify_sender_locked();
+    }
+    pass_on.wake();
+  }
+
+  Poll<Result<Unit, SendError<T>>> poll(Context& cx) {
+    if (!coop::poll_proceed(cx)) return pending;
+    Waker rx;
+    {
+      std::unique_lock<std::mutex> lk(chan_->mu);
+      node_.notified = false;
+      if (!chan_->rx_alive) {
+        chan_->send_waiters.remove(&node_);
+        return Result<Unit, SendError<T>>(Err{SendError<T>{std::move(*value_)}});
+      }
+      if (!chan_->has_space()) {
+        if (!node_.queued) chan_->send_waiters.push_back(&node_);
+        node_.waker.clone_if_changed(cx.waker());
+        lk.unlock();
+        note_block(trace::Reason::ChanSend, chan_->id);
+        return pending;
+      }
+      chan_->send_waiters.remove(&node_);
+      chan_->queue.push_back(std::move(*value_));
+      value_.reset();
+      chan_->trace(trace::EventKind::ChanSend, chan_->queue.size());
+      rx = std::move(chan_->rx_waker);
+    }
+    {
+      WakeReasonScope why(trace::Reason::ChanSend);
+      rx.wake();
+    }
+    return Result<Unit, SendError<T>>(Unit{});
+  }
+
+ private:
+  std::shared_ptr<detail::Chan<T>> chan_;
+  std::optional<T> value_;
+  sync::WaitNode node_;
+};
+
+template <class T>
+class Sender {
+ public:
+  explicit Sender(std::shared_ptr<detail::Chan<T>> c) : chan_(std::move(c)) {}
+  Sender(const Sender& o) : chan_(o.chan_) {
+    std::lock_guard<std::mutex> lk(chan_->mu);
+    ++chan_->senders;
+  }
+  Sender(Sender&&) noexcept = default;
+  Sender& operator=(Sender&& o) noexcept {
+    if (this != &o) {
+      drop();
+      chan_ = std::move(o.chan_);
+    }
+    return *this;
+  }
+  ~Sender() { drop(); }
+
+  SendFuture<T> send(T v) const { return SendFuture<T>(chan_, std::move(v)); }
+  // send_now queues v without waiting (unbounded channels; bounded: Err when full).
+  Result<Unit, SendError<T>> send_now(T v) const {
+    Waker rx;
+    {
+      std::lock_guard<std::mutex> lk(chan_->mu);
+      if (!chan_->rx_alive || !chan_->has_space()) return Err{SendError<T>{std::move(v)}};
+      chan_->queue.push_back(std::move(v));
+      chan_->trace(trace::EventKind::ChanSend, chan_->queue.size());
+      rx = std::move(chan_->rx_waker);
+    }
+    WakeReasonScope why(trace::Reason::ChanSend);
+    rx.wake();
+    return Unit{};
+  }
+  bool is_closed() const {
+    std::lock_guard<std::mutex> lk(chan_->mu);
+    return !chan_->rx_alive;
+  }
+
+ private:
+  void drop() {
+    if (!chan_) return;
+    Waker rx;
+    {
+      std::lock_guard<std::mutex> lk(chan_->mu);
+      if (--chan_->senders == 0) rx = std::move(chan_->rx_waker);
+    }
+    WakeReasonScope why(trace::Reason::ChanClose);
+    rx.wake();
+    chan_.reset();
+  }
+  std::shared_ptr<detail::Chan<T>> chan_;
+};
+
+// RecvFuture — Ready(value), Ready(nullopt) when closed and empty, else Pending with the waker kept.
+template <class T>
+class RecvFuture {
+ public:
+  explicit RecvFuture(detail::Chan<T>* c) : chan_(c) {}
+  Poll<std::optional<T>> poll(Context& cx) {
+    if (!coop::poll_proceed(cx)) return pending;
+    Waker sender;
+    std::optional<T> v;
+    {
+      std::unique_lock<std::mutex> lk(chan_->mu);
+      if (chan_->queue.empty()) {
+        if (chan_->senders == 0) return std::optional<T>();
+        chan_->rx_waker.clone_if_changed(cx.waker());
+        lk.unlock();
+        note_block(trace::Reason::ChanRecv, chan_->id);
+        return pending;
+      }
+      v.emplace(std::move(chan_->queue.front()));
+      chan_->queue.pop_front();
+      chan_->trace(trace::EventKind::ChanRecv, chan_->queue.size(), 1);
+      sender = chan_->notify_sender_locked();
+    }
+    {
+      WakeReasonScope why(trace::Reason::ChanRecv);
+      sender.wake();
+    }
+    return v;
+  }
+
+ private:
+  detail::Chan<T>* chan_;
+};
+
+template <class T>
+class Receiver {
+ public:
+  explicit Receiver(std::shared_ptr<detail::Chan<T>> c) : chan_(std::move(c)) {}
+  Receiver(Receiver&&) noexcept = default;
+  Receiver& operator=(Receiver&&) noexcept = default;
+  ~Receiver() { close(); }
+
+  // recv borrows the receiver: keep the receiver alive while the future is pending.
+  RecvFuture<T> recv() { return RecvFuture<T>(chan_.get()); }
+  std::optional<T> try_recv() {
+    Waker sender;
+    std::optional<T> v;
+    {
+      std::lock_guard<std::mutex> lk(chan_->mu);
+      if (chan_->queue.empty()) return v;
+      v.emplace(std::move(chan_->queue.front()));
+      chan_->queue.pop_front();
+      sender = chan_->notify_sender_locked();
+    }
+    sender.wake();
+    return v;
+  }
+  // close: senders fail from now on; waiting senders are woken (their send returns Err).
+  void close() {
+    if (!chan_) return;
+    std::vector<Waker> wake;
+    {
+      std::lock_guard<std::mutex> lk(chan_->mu);
+      chan_->rx_alive = false;
+      while (sync::WaitNode* n = chan_->send_waiters.pop_front()) wake.push_back(std::move(n->waker));
+      chan_->rx_waker.reset();
+    }
+    for (auto& w : wake) w.wake();
+  }
+  uint64_t id() const { return chan_->id; }
+
+ private:
+  std::shared_ptr<detail::Chan<T>> chan_;
+};
+
+template <class T>
+std::pair<Sender<T>, Receiver<T>> channel(size_t capacity) {
+  if (capacity == 0) throw std::invalid_argument("mpsc::channel: capacity must be > 0");
+  auto c = std::make_shared<detail::Chan<T>>(capacity);
+  c->trace(trace::EventKind::ChanMake, capacity);
+  return {Sender<T>(c), Receiver<T>(c)};
+}
+template <class T>
+std::pair<Sender<T>, Receiver<T>> unbounded_channel() {
+  auto c = std::make_shared<detail::Chan<T>>(0);
+  c->trace(trace::EventKind::ChanMake, 0);
+  return {Sender<T>(c), Receiver<T>(c)};
+}
+
+}  // namespace as::future::mpsc

@@ -1,0 +1,335 @@
+// core/future/task/coroutine.hpp — Task<T>: a lazy C++20 coroutine that is a Future.
+//
+// Owns: the promise type, `co_await` on any Future / on another Task / on a Result (`?`), the
+// frame allocation hook (FrameAlloc/FrameFree: the frame is the future's "stack"), and the
+// trampoline that keeps deep await chains off the machine stack.
+//
+// How a Task is polled. A chain of coroutines awaiting each other (root → child → grandchild...)
+// is driven by the *root* Task's poll, which owns a CoroChain: the innermost suspended coroutine and,
+// when that coroutine waits on a hand-written leaf future, a type-erased pointer to poll the leaf.
+//   poll(cx):  loop { if a leaf is pending: poll it with cx; Pending → return Pending;
+//                     resume the innermost coroutine; if the root finished → return Ready }
+// So only leaf futures ever return Pending; coroutines are resumed only once their leaf is Ready,
+// which is exactly how rustc's generated state machines poll their inner futures.
+//
+// Invariants:
+//   - lazy: creating a Task runs nothing (initial_suspend is suspend_always);
+//   - a Task must not be moved after its first poll (Rust's Pin), nor polled after Ready;
+//   - destroying a Task destroys every frame of its chain exactly once, innermost first (iteratively,
+//     so a cancelled 1,000,000-deep chain does not recurse); a leaf future pending in the innermost
+//     frame is destroyed with it — that is cancellation at an await point;
+//   - at most kMaxSymmetricHops control transfers between coroutines happen inside one resume():
+//     a transfer (await a child / a child finishing) uses symmetric transfer while below the bound,
+//     then bounces back to the root loop (the trampoline), which resumes the innermost coroutine
+//     from a fresh, shallow stack. g++ turns symmetric transfer into a tail call only when
+//     optimising; the bound makes 1,000,000 chained awaits safe at -O0 too.
+// Why: cppcoro/folly use symmetric transfer alone; that is only stack-safe when the compiler
+// guarantees the tail call. Tokio has no such problem because rustc compiles async fns into one
+// flat state machine; the trampoline gives the same property to C++ coroutines.
+#pragma once
+
+#include <coroutine>
+#include <cstddef>
+#include <exception>
+#include <new>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include "core/future/future.hpp"
+#include "core/future/result.hpp"
+#include "core/future/task/current.hpp"
+
+namespace as::future {
+
+template <class T = void>
+class Task;
+
+namespace detail {
+
+struct PromiseBase;
+
+// CoroChain is the root's view of a running chain of coroutines (see the file comment).
+struct CoroChain {
+  PromiseBase* innermost = nullptr;              // the coroutine to resume next
+  bool (*poll_leaf)(void* awaiter, Context&) = nullptr;  // non-null: a leaf future is pending
+  void* leaf = nullptr;                          // its awaiter
+  Context* cx = nullptr;                         // Context of the poll in progress
+  int hops = 0;                                  // transfers since the loop last resumed
+  bool done = false;                             // the root coroutine finished (or returned via ?)
+};
+
+inline constexpr int kMaxSymmetricHops = 64;
+// The chain whose root loop is running on this thread (leaf awaiters poll with its Context).
+inline thread_local CoroChain* tl_chain = nullptr;
+// Size of the frame most recently allocated on this thread (read by the promise constructor).
+inline thread_local uint32_t tl_last_frame_bytes = 0;
+
+void trace_frame_alloc(size_t bytes);  // task/coroutine.cpp
+void trace_frame_free(size_t bytes);
+
+struct PromiseBase {
+  std::coroutine_handle<> self;
+  PromiseBase* parent = nullptr;  // the coroutine awaiting this one (null for a root)
+  void** owner_slot = nullptr;    // where the parent's awaiter keeps our frame (nulled on destroy)
+  CoroChain* chain = nullptr;
+  std::exception_ptr exception;
+  uint32_t frame_bytes = tl_last_frame_bytes;
+
+  static void* operator new(std::size_t n) {
+    void* p = ::operator new(n);
+    tl_last_frame_bytes = static_cast<uint32_t>(n);
+    trace_frame_alloc(n);
+    return p;
+  }
+  static void operator delete(void* p, std::size_t n) {
+    trace_frame_free(n);
+    ::operator delete(p);
+  }
+
+  std::suspend_always initial_suspend() noexcept { return {}; }
+  void unhandled_exception() { exception = std::current_exception(); }
+
+  // transfer_to continues with `next` — by symmetric transfer while under the hop bound,
+  // otherwise by returning to the root loop (which resumes chain->innermost).
+  static std::coroutine_handle<> transfer_to(CoroChain* c, PromiseBase* next) {
+    c->innermost = next;
+    if (++c->hops < kMaxSymmetricHops) return next->self;
+    return std::noop_coroutine();
+  }
+
+  // finish: this coroutine has its result (normal end or `?`): hand control to the parent.
+  std::coroutine_handle<> finish() noexcept {
+    if (!parent) {
+      chain->done = true;
+      return std::noop_coroutine();
+    }
+    return transfer_to(chain, parent);
+  }
+
+  struct FinalAwaiter {
+    bool await_ready() noexcept { return false; }
+    template <class P>
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<P> h) noexcept {
+      return h.promise().finish();
+    }
+    void await_resume() noexcept {}
+  };
+  FinalAwaiter final_suspend() noexcept { return {}; }
+};
+
+// Result storage: return_value for T, return_void for void.
+template <class T>
+struct PromiseValue : PromiseBase {
+  std::optional<T> value;
+  template <class U>
+    requires std::is_convertible_v<U&&, T>
+  void return_value(U&& v) {
+    value.emplace(std::forward<U>(v));
+  }
+  OutputOf<T> take() { return std::move(*value); }
+};
+template <>
+struct PromiseValue<void> : PromiseBase {
+  void return_void() {}
+  Unit take() { return {}; }
+};
+
+// LeafAwaiter: `co_await future` for a hand-written Future. Polls once in await_ready (most
+// leaves are ready at once: no suspension at all), otherwise registers itself as the chain's
+// pending leaf; the root loop re-polls it and resumes this coroutine only when it is Ready.
+template <class F>
+struct LeafAwaiter {
+  using Out = FutureOutput<std::remove_reference_t<F>>;
+  F fut;  // a reference for lvalue futures, the future itself for rvalues
+  std::optional<Out> out;
+  std::exception_ptr exception;
+
+  bool await_ready() {
+    Poll<Out> p = fut.poll(*tl_chain->cx);
+    if (p.is_pending()) return false;
+    out.emplace(p.take());
+    return true;
+  }
+  static bool poll_leaf(void* self, Context& cx) {
+    auto* a = static_cast<LeafAwaiter*>(self);
+    try {
+      Poll<Out> p = a->fut.poll(cx);
+      if (p.is_pending()) return false;
+      a->out.emplace(p.take());
+    } catch (...) {
+      a->exception = std::current_exception();  // rethrown inside the coroutine by await_resume
+    }
+    return true;
+  }
+  template <class P>
+  void await_suspend(std::coroutine_handle<P> h) {
+    CoroChain* c = h.promise().chain;
+    c->innermost = &h.promise();
+    c->leaf = this;
+    c->poll_leaf = &poll_leaf;
+  }
+  Out await_resume() {
+    if (exception) std::rethrow_exception(exception);
+    return std::move(*out);
+  }
+};
+
+// TaskAwaiter: `co_await task` — the child joins the parent's chain.
+template <class U>
+struct TaskAwaiter {
+  void* frame;  // the child's frame, owned here until the child finished (nulled by chain destroy)
+  explicit TaskAwaiter(void* f) : frame(f) {}
+  TaskAwaiter(TaskAwaiter&& o) noexcept : frame(std::exchange(o.frame, nullptr)) {}
+  TaskAwaiter(const TaskAwaiter&) = delete;
+  ~TaskAwaiter() {
+    if (frame) std::coroutine_handle<>::from_address(frame).destroy();
+  }
+  auto& child() {
+    return std::coroutine_handle<typename Task<U>::promise_type>::from_address(frame).promise();
+  }
+  bool await_ready() { return false; }
+  template <class P>
+  std::coroutine_handle<> await_suspend(std::coroutine_handle<P> parent) {
+    auto& cp = child();
+    cp.parent = &parent.promise();
+    cp.chain = parent.promise().chain;
+    cp.owner_slot = &frame;
+    return PromiseBase::transfer_to(cp.chain, &cp);
+  }
+  OutputOf<U> await_resume() {
+    auto& cp = child();
+    if (cp.exception) std::rethrow_exception(cp.exception);
+    if constexpr (std::is_void_v<U>) {
+      return Unit{};
+    } else {
+      return cp.take();
+    }
+  }
+};
+
+// TryAwaiter: `co_await result` / `co_await try_(result)` inside a coroutine returning a Result.
+template <class T, class E>
+struct TryAwaiter {
+  Result<T, E> r;
+  bool await_ready() { return r.is_ok(); }
+  template <class P>
+  std::coroutine_handle<> await_suspend(std::coroutine_handle<P> h) {
+    auto& p = h.promise();
+    p.return_value(Err<E>{std::move(r).error()});
+    return p.finish();
+  }
+  OutputOf<T> await_resume() { return std::move(r).value(); }
+};
+
+}  // namespace detail
+
+// Task<T> — see the file comment. Returned by any coroutine function `Task<T> f(...)`.
+template <class T>
+class [[nodiscard]] Task {
+ public:
+  struct promise_type : detail::PromiseValue<T> {
+    promise_type() { this->self = std::coroutine_handle<promise_type>::from_promise(*this); }
+    Task get_return_object() { return Task(std::coroutine_handle<promise_type>::from_promise(*this).address()); }
+
+    template <class U>
+    auto await_transform(Task<U>&& t) {
+      return detail::TaskAwaiter<U>(t.release());
+    }
+    template <class U, class E>
+    auto await_transform(Result<U, E> r) {
+      static_assert(IsResult<OutputOf<T>>::value,
+                    "co_await on a Result (the `?` operator) needs a coroutine returning a Result");
+      return detail::TryAwaiter<U, E>{std::move(r)};
+    }
+    template <class U, class E>
+    auto await_transform(TryResult<Result<U, E>> r) {
+      return await_transform(std::move(r.result));
+    }
+    template <class F>
+      requires Future<std::remove_reference_t<F>>
+    auto await_transform(F&& f) {
+      return detail::LeafAwaiter<F>{std::forward<F>(f), {}, {}};
+    }
+  };
+  using Output = OutputOf<T>;
+
+  Task() = default;
+  Task(Task&& o) noexcept : frame_(std::exchange(o.frame_, nullptr)), chain_(o.chain_), started_(o.started_) {}
+  Task& operator=(Task&& o) noexcept {
+    if (this != &o) {
+      destroy();
+      frame_ = std::exchange(o.frame_, nullptr);
+      chain_ = o.chain_;
+      started_ = o.started_;
+    }
+    return *this;
+  }
+  Task(const Task&) = delete;
+  Task& operator=(const Task&) = delete;
+  ~Task() { destroy(); }
+
+  bool valid() const { return frame_ != nullptr; }
+  // frame_bytes is the size of this coroutine's frame (its own state machine, children excluded).
+  uint32_t frame_bytes() const { return frame_ ? promise().frame_bytes : 0; }
+
+  // poll drives the chain (see the file comment). Precondition: not moved since the first poll.
+  Poll<Output> poll(Context& cx) {
+    detail::CoroChain& c = chain_;
+    if (!started_) {
+      started_ = true;
+      promise().chain = &c;
+      c.innermost = &promise();
+    }
+    c.cx = &cx;
+    struct Restore {
+      detail::CoroChain* saved;
+      ~Restore() { detail::tl_chain = saved; }
+    } restore{detail::tl_chain};
+    detail::tl_chain = &c;
+    while (!c.done) {
+      if (c.poll_leaf) {
+        if (!c.poll_leaf(c.leaf, cx)) return pending;
+        c.poll_leaf = nullptr;
+      }
+      c.hops = 0;
+      c.innermost->self.resume();
+    }
+    auto& p = promise();
+    if (p.exception) std::rethrow_exception(std::exchange(p.exception, nullptr));
+    return Poll<Output>(p.take());
+  }
+
+  // release gives up ownership of the frame (used by co_await on a Task).
+  void* release() {
+    if (started_) throw std::logic_error("Task: co_await on a Task that was already polled");
+    return std::exchange(frame_, nullptr);
+  }
+
+ private:
+  explicit Task(void* frame) : frame_(frame) {}
+  promise_type& promise() const {
+    return std::coroutine_handle<promise_type>::from_address(frame_).promise();
+  }
+  void destroy() {
+    if (!frame_) return;
+    if (started_ && !chain_.done) {
+      // Cancelled while suspended: destroy the chain from the innermost frame outwards.
+      detail::PromiseBase* p = chain_.innermost;
+      detail::PromiseBase* root = &promise();
+      while (p && p != root) {
+        detail::PromiseBase* parent = p->parent;
+        if (p->owner_slot) *p->owner_slot = nullptr;
+        p->self.destroy();
+        p = parent;
+      }
+    }
+    std::coroutine_handle<>::from_address(std::exchange(frame_, nullptr)).destroy();
+  }
+
+  void* frame_ = nullptr;
+  detail::CoroChain chain_;
+  bool started_ = false;
+};
+
+}  // namespace as::future

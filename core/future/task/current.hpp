@@ -1,0 +1,58 @@
+// core/future/task/current.hpp — what the executor tells the code it is polling, per OS thread.
+//
+// Owns: the thread-local "current task" record set by the executor around each poll: the recorder,
+// the task id and worker (for tracing waker calls, frame allocations and leaf-future block reasons),
+// the cooperative budget (coop.hpp) and the reason/object the last Pending leaf reported.
+//
+// Invariant: valid only between the executor's PollBegin and PollEnd on this thread; outside a poll
+// task == 0 and the budget is unconstrained. Why thread-local: Tokio keeps the same things in its
+// runtime CONTEXT thread-local (runtime/context.rs) so that leaf futures can reach them without
+// widening Context.
+#pragma once
+
+#include <cstdint>
+
+#include "core/trace/event.hpp"
+#include "core/trace/recorder.hpp"
+
+namespace as::future {
+
+class Scheduler;
+
+struct CurrentTask {
+  trace::Recorder* recorder = nullptr;     // null = tracing off
+  trace::TaskId task = 0;                  // task being polled, 0 = none
+  trace::WorkerId worker = trace::kNoWorker;
+  Scheduler* scheduler = nullptr;          // executor of the running task (spawn goes there)
+  int budget = -1;                         // remaining coop budget, -1 = unconstrained
+  // Set by a leaf future that returns Pending: why the task is about to block, on what object.
+  trace::Reason block_reason = trace::Reason::Waker;
+  uint64_t block_object = 0;
+  // Set by code that wakes a task (channel send, timer, reactor): why it woke it.
+  trace::Reason wake_reason = trace::Reason::Waker;
+  bool expected_self_wake = false;  // yield_now / budget: a self-wake that is not a diagnostic
+};
+
+inline thread_local CurrentTask tl_current;
+
+// note_block records why the current task is about to return Pending (traced in TaskBlock).
+inline void note_block(trace::Reason reason, uint64_t object) {
+  tl_current.block_reason = reason;
+  tl_current.block_object = object;
+}
+
+// WakeReasonScope sets the reason traced by the wakes issued in its lifetime.
+class WakeReasonScope {
+ public:
+  explicit WakeReasonScope(trace::Reason r) : saved_(tl_current.wake_reason) {
+    tl_current.wake_reason = r;
+  }
+  ~WakeReasonScope() { tl_current.wake_reason = saved_; }
+  WakeReasonScope(const WakeReasonScope&) = delete;
+  WakeReasonScope& operator=(const WakeReasonScope&) = delete;
+
+ private:
+  trace::Reason saved_;
+};
+
+}  // namespace as::future

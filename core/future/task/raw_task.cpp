@@ -1,0 +1,94 @@
+// core/future/task/raw_task.cpp — the task state transitions and the task waker vtable.
+// See raw_task.hpp for the state machine (mirrors tokio runtime/task/state.rs + waker.rs).
+#include "core/future/task/raw_task.hpp"
+
+#include "core/future/executor/scheduler.hpp"
+
+namespace as::future {
+namespace {
+
+using trace::EventKind;
+
+RawTask* task_of(const void* data) { return static_cast<RawTask*>(const_cast<void*>(data)); }
+
+void trace_waker(RawTask* t, EventKind kind, uint64_t a0, uint64_t a1 = 0, uint64_t a2 = 0) {
+  if (trace::Recorder* rec = t->scheduler->recorder())
+    rec->emit(kind, tl_current.worker, t->id, a0, a1, a2);
+}
+
+const void* waker_clone(const void* data) {
+  RawTask* t = task_of(data);
+  t->add_ref();
+  uint32_t live = t->live_wakers.fetch_add(1, std::memory_order_relaxed) + 1;
+  trace_waker(t, EventKind::WakerClone, live);
+  return data;
+}
+
+void waker_drop(const void* data) {
+  RawTask* t = task_of(data);
+  uint32_t live = t->live_wakers.fetch_sub(1, std::memory_order_relaxed) - 1;
+  trace_waker(t, EventKind::WakerDrop, live);
+  t->release();
+}
+
+void waker_wake_by_ref(const void* data) { task_of(data)->wake_by_ref(true); }
+
+void waker_wake(const void* data) {
+  RawTask* t = task_of(data);
+  t->wake_by_ref(false);
+  t->live_wakers.fetch_sub(1, std::memory_order_relaxed);
+  t->release();
+}
+
+}  // namespace
+
+const WakerVTable kTaskWakerVTable{&waker_clone, &waker_wake, &waker_wake_by_ref, &waker_drop};
+
+Waker RawTask::waker() { return Waker(waker_clone(this), &kTaskWakerVTable); }
+
+void RawTask::wake_by_ref(bool by_ref) {
+  Scheduler* s = scheduler;
+  const trace::TaskId by_task = tl_current.task;
+  const trace::WorkerId by_worker = tl_current.worker;
+  if (trace::Recorder* rec = s->recorder()) {
+    // Event::worker = the worker whose queue will hold the task (kNoWorker = inject queue).
+    const int cw = s->platform().current_worker();
+    const auto queue_worker = static_cast<trace::WorkerId>(cw >= 0 && cw < s->workers() ? cw : trace::kNoWorker);
+    rec->emit(EventKind::WakerWake, queue_worker, id, by_task, by_worker, by_ref ? 1 : 0);
+  }
+  uint32_t cur = state.load(std::memory_order_acquire);
+  for (;;) {
+    if (cur & (kComplete | kNotified)) return;  // merged with a pending poll, or finished
+    uint32_t want = cur | kNotified;
+    if (state.compare_exchange_weak(cur, want, std::memory_order_acq_rel, std::memory_order_acquire)) break;
+  }
+  if (cur & kRunning) {
+    // Woken during its own poll: the harness re-queues it when the poll returns.
+    if (by_task == id && !tl_current.expected_self_wake && s->recorder())
+      s->report(trace::ErrorKind::SelfWake, "task woke itself during its own poll", id);
+    return;
+  }
+  if (trace::Recorder* rec = s->recorder())
+    rec->emit(EventKind::TaskUnblock, by_worker, id, by_task, by_worker,
+              static_cast<uint64_t>(tl_current.wake_reason));
+  add_ref();  // the queue's reference
+  s->model_cost(s->platform().costs().wake_ns);
+  s->schedule(this, false);
+}
+
+void RawTask::abort() {
+  uint32_t cur = state.load(std::memory_order_acquire);
+  for (;;) {
+    if (cur & (kComplete | kCancelled)) return;
+    uint32_t want = cur | kCancelled | kNotified;
+    if (state.compare_exchange_weak(cur, want, std::memory_order_acq_rel, std::memory_order_acquire)) break;
+  }
+  if (cur & (kRunning | kNotified)) return;  // the harness will see CANCELLED
+  if (trace::Recorder* rec = scheduler->recorder())
+    rec->emit(EventKind::TaskUnblock, tl_current.worker, id, tl_current.task, tl_current.worker,
+              static_cast<uint64_t>(trace::Reason::Cancelled));
+  add_ref();
+  scheduler->schedule(this, false);
+}
+
+}  // namespace as::future

@@ -1,0 +1,135 @@
+// core/future/task/raw_task.hpp — a spawned task: header, state word, reference count, task waker.
+//
+// Owns: the type-erased heap object behind spawn(): its lifecycle state machine and the waker
+// vtable that schedules it. Mirrors tokio/src/runtime/task/{core.rs, state.rs, raw.rs, waker.rs}.
+//
+// State word (one atomic, transitions by CAS — see state.rs in Tokio):
+//   RUNNING   a worker is polling it right now (exactly one worker: the one that cleared NOTIFIED)
+//   NOTIFIED  it is in a run queue, or will be re-queued by the worker polling it; a wake while
+//             NOTIFIED does nothing: that is how "wakes before the poll merge"
+//   COMPLETE  the future is gone (finished, panicked or cancelled); output/error waits for the handle
+//   CANCELLED abort() was requested; the next run drops the future instead of polling it
+//   JOIN_INTEREST a JoinHandle still exists (cleared when it is dropped: detach)
+// wake(): idle → NOTIFIED + push to the scheduler (taking a reference for the queue);
+//         RUNNING → NOTIFIED only (the runner re-queues it after poll returns Pending);
+//         NOTIFIED / COMPLETE → nothing.
+//
+// References: one per JoinHandle, one per live Waker clone, one per queue slot, one for the
+// scheduler's list of owned tasks (kept until the task completes, so shutdown can find and cancel
+// every live task). The last release frees the cell. Invariants checked by the lifecycle tests:
+// the future is destroyed exactly once (by the worker that completes or cancels it, or by shutdown),
+// the output or error is delivered to the JoinHandle at most once and dropped otherwise.
+//
+// The join side (output slot, join waker, COMPLETE as seen by the handle) is guarded by a one-byte
+// spin lock: it is held for a few stores, never across a poll or a platform call, so it is also
+// safe in the simulation where workers are fibers on one thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <exception>
+#include <optional>
+
+#include "core/future/future.hpp"
+#include "core/future/task/current.hpp"
+#include "core/future/task/join_error.hpp"
+#include "core/trace/event.hpp"
+
+namespace as::future {
+
+class Scheduler;
+struct RawTask;
+
+struct TaskVTable {
+  bool (*poll)(RawTask*, Context&);    // polls the future; true = Ready (output stored)
+  void (*drop_future)(RawTask*);       // destroys the future (exactly once)
+  void (*drop_output)(RawTask*);       // destroys a stored output / panic
+  void (*dealloc)(RawTask*);           // frees the cell (refs reached 0)
+};
+
+struct RawTask {
+  enum : uint32_t {
+    kRunning = 1u << 0,
+    kNotified = 1u << 1,
+    kComplete = 1u << 2,
+    kCancelled = 1u << 3,
+    kJoinInterest = 1u << 4,
+  };
+
+  RawTask(const TaskVTable* v, Scheduler* s, trace::TaskId task_id)
+      : vtable(v), scheduler(s), id(task_id) {}
+
+  std::atomic<uint32_t> state{kNotified | kJoinInterest};  // born queued, with a JoinHandle
+  std::atomic<uint32_t> refs{3};                           // handle + owned list + queue
+  std::atomic<uint32_t> live_wakers{0};                    // Waker clones alive (diagnostics)
+  std::atomic<bool> join_lock{false};
+  const TaskVTable* vtable;
+  Scheduler* scheduler;
+  RawTask* next = nullptr;        // intrusive link: inject queue / run queue (owner: that queue)
+  RawTask* owned_prev = nullptr;  // intrusive links of the scheduler's owned-task list
+  RawTask* owned_next = nullptr;
+  trace::TaskId id;
+  bool blocking = false;           // runs on the blocking pool (spawn_blocking)
+  std::exception_ptr panic;       // the future threw (guarded by join_lock once COMPLETE)
+  Waker join_waker;               // guarded by join_lock: the awaiting JoinHandle's waker
+
+  void lock_join() {
+    while (join_lock.exchange(true, std::memory_order_acquire)) {
+    }
+  }
+  void unlock_join() { join_lock.store(false, std::memory_order_release); }
+
+  void add_ref() { refs.fetch_add(1, std::memory_order_relaxed); }
+  void release() {
+    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) vtable->dealloc(this);
+  }
+
+  // waker makes a new owning Waker for this task (clone; traced).
+  Waker waker();
+  // wake_by_ref implements the wake transition above; `by_ref` is only traced.
+  void wake_by_ref(bool by_ref = true);
+  // abort requests cancellation (JoinHandle::abort).
+  void abort();
+};
+
+// The vtable of task wakers (task/raw_task.cpp).
+extern const WakerVTable kTaskWakerVTable;
+
+// TaskCore<Out> is the part of a task the JoinHandle sees: header + output slot.
+template <class Out>
+struct TaskCore : RawTask {
+  using RawTask::RawTask;
+  std::optional<Out> output;  // set by the worker on Ready; guarded by join_lock afterwards
+};
+
+// TaskCell<F> is the concrete allocation: header + output slot + the future itself.
+template <class F>
+struct TaskCell final : TaskCore<FutureOutput<F>> {
+  using Out = FutureOutput<F>;
+
+  TaskCell(F&& f, Scheduler* s, trace::TaskId task_id)
+      : TaskCore<Out>(&kVTable, s, task_id), future(std::move(f)) {}
+  ~TaskCell() {}
+
+  union {
+    F future;  // alive from construction until drop_future
+  };
+
+  static bool poll_fn(RawTask* t, Context& cx) {
+    auto* c = static_cast<TaskCell*>(t);
+    Poll<Out> p = c->future.poll(cx);
+    if (p.is_pending()) return false;
+    c->output.emplace(p.take());
+    return true;
+  }
+  static void drop_future_fn(RawTask* t) { static_cast<TaskCell*>(t)->future.~F(); }
+  static void drop_output_fn(RawTask* t) {
+    auto* c = static_cast<TaskCell*>(t);
+    c->output.reset();
+    c->panic = nullptr;
+  }
+  static void dealloc_fn(RawTask* t) { delete static_cast<TaskCell*>(t); }
+  static constexpr TaskVTable kVTable{&poll_fn, &drop_future_fn, &drop_output_fn, &dealloc_fn};
+};
+
+}  // namespace as::future
