@@ -63,8 +63,8 @@ struct IoResult {
 
 // ReadyEvent — one report of Poller::wait.
 struct ReadyEvent {
-  uint64_t token = 0;     // the token given at registration
-  uint32_t readiness = 0; // Readiness bits
+  uint64_t token = 0;      // the token given at registration
+  uint32_t readiness = 0;  // Readiness bits
 };
 
 // Poller — readiness notification for registered descriptors. Create it with Io::make_poller().

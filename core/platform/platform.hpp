@@ -6,10 +6,11 @@
 // one way. Two implementations exist:
 //
 //   sim (core/platform/sim/)  ONE OS thread. Workers are fibers; time is virtual (a discrete-event
-//                             simulation); every choice comes from one seeded generator. Same seed →
-//                             same sequence of events → byte-identical traces. A UI can single-step
-//                             it through a StepControl.
-//   os  (core/platform/os/)   one std::thread per worker, steady clock, epoll, futex parking. This is
+//                             simulation); every choice comes from one seeded generator. Same seed
+//                             → same sequence of events → byte-identical traces. A UI can
+//                             single-step it through a StepControl.
+//   os  (core/platform/os/)   one std::thread per worker, steady clock, epoll, futex parking. This
+//   is
 //                             what benchmarks run on.
 //
 // Why a virtual class and not a template/concept: both runtimes are large; compiling each twice
@@ -62,8 +63,9 @@ struct RunCancelled : std::runtime_error {
 
 // Stalled is thrown by SimPlatform::run() when every worker was parked with no deadline and no
 // I/O in flight, and the stall handler (if any) did not make any worker runnable. The platform has
-// already unwound all workers with RunCancelled when this is thrown. It means a bug in the runtime's
-// stall handler: a runtime's handler is expected to report the deadlock and unpark its workers.
+// already unwound all workers with RunCancelled when this is thrown. It means a bug in the
+// runtime's stall handler: a runtime's handler is expected to report the deadlock and unpark its
+// workers.
 struct Stalled : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
@@ -73,35 +75,35 @@ struct Stalled : std::runtime_error {
 // the runtimes, which call consume(costs().X) at the matching places so that timeline spans have
 // widths that look like a real machine's. Defaults are rough figures for a 2020s x86 core.
 struct SimCosts {
-  Nanos task_switch_ns = 100;       // switch from one task to another on a worker (incl. bookkeeping)
-  Nanos task_spawn_ns = 300;        // create a task (goroutine / future task)
-  Nanos wake_ns = 50;               // make a task runnable (goready / waker.wake)
-  Nanos chan_op_ns = 50;            // one channel operation (send, recv, mpsc push/pop)
-  Nanos poll_ns = 50;               // one poll of a leaf future (excluding the work it models)
-  Nanos steal_ns = 200;             // one work-stealing attempt
-  Nanos timer_ns = 50;              // arm/fire one timer
-  Nanos netpoll_ns = 300;           // one poller wait that returns events
-  Nanos syscall_ns = 1'000;         // a blocking syscall, when the caller gives no cost
-  Nanos worker_wakeup_ns = 2'000;   // unpark of a PARKED worker: futex wake + OS scheduling latency
-  Nanos io_latency_ns = 20'000;     // simulated pipe/socket: write → readable at the peer
+  Nanos task_switch_ns = 100;  // switch from one task to another on a worker (incl. bookkeeping)
+  Nanos task_spawn_ns = 300;   // create a task (goroutine / future task)
+  Nanos wake_ns = 50;          // make a task runnable (goready / waker.wake)
+  Nanos chan_op_ns = 50;       // one channel operation (send, recv, mpsc push/pop)
+  Nanos poll_ns = 50;          // one poll of a leaf future (excluding the work it models)
+  Nanos steal_ns = 200;        // one work-stealing attempt
+  Nanos timer_ns = 50;         // arm/fire one timer
+  Nanos netpoll_ns = 300;      // one poller wait that returns events
+  Nanos syscall_ns = 1'000;    // a blocking syscall, when the caller gives no cost
+  Nanos worker_wakeup_ns = 2'000;  // unpark of a PARKED worker: futex wake + OS scheduling latency
+  Nanos io_latency_ns = 20'000;    // simulated pipe/socket: write → readable at the peer
 };
 
 class StepControl;
 
 // SimConfig — options of the deterministic simulation (make_sim_platform).
 struct SimConfig {
-  uint64_t seed = 1;                        // seeds every choice; recorded in the trace meta
+  uint64_t seed = 1;  // seeds every choice; recorded in the trace meta
   SimCosts costs{};
-  StepControl* step = nullptr;              // optional: another thread single-steps this run
-  size_t worker_stack_bytes = 1u << 20;     // reserved stack of each worker fiber (lazily committed)
-  size_t pipe_capacity = 64 * 1024;         // bytes a simulated pipe/socket direction buffers
-  uint64_t max_events = 0;                  // safety valve: cancel after this many scheduling
-                                            // events (0 = unlimited); run() then throws Stalled
+  StepControl* step = nullptr;           // optional: another thread single-steps this run
+  size_t worker_stack_bytes = 1u << 20;  // reserved stack of each worker fiber (lazily committed)
+  size_t pipe_capacity = 64 * 1024;      // bytes a simulated pipe/socket direction buffers
+  uint64_t max_events = 0;               // safety valve: cancel after this many scheduling
+                                         // events (0 = unlimited); run() then throws Stalled
 };
 
 // OsConfig — options of the real platform (make_os_platform).
 struct OsConfig {
-  uint64_t seed = 0;       // seeds the per-worker choice generators; 0 = derive from the clock
+  uint64_t seed = 0;         // seeds the per-worker choice generators; 0 = derive from the clock
   bool name_threads = true;  // pthread_setname_np("as-worker-N") so perf/top show workers
 };
 

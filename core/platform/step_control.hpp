@@ -53,8 +53,8 @@ class StepControl {
   void cancel();
   void set_max_steps_per_second(double rate);  // 0 = unthrottled
 
-  bool paused() const;          // true while the simulation is waiting for permission
-  bool finished() const;        // the run has ended (normally, by error or cancelled)
+  bool paused() const;    // true while the simulation is waiting for permission
+  bool finished() const;  // the run has ended (normally, by error or cancelled)
   bool cancel_requested() const;
   uint64_t steps_done() const;  // scheduling events executed in this run
   int64_t virtual_now() const;  // simulation time after the last step (ns)
@@ -62,8 +62,9 @@ class StepControl {
   // returns true if it is at rest.
   bool wait_until_paused(std::chrono::milliseconds timeout) const;
 
-  // ---- simulation side (called by SimPlatform only) ----------------------------------------------
-  // attach starts a run: resets counters; `recorder` may be null.
+  // ---- simulation side (called by SimPlatform only)
+  // ---------------------------------------------- attach starts a run: resets counters; `recorder`
+  // may be null.
   void attach(const trace::Recorder* recorder);
   // before_step blocks until the next step is allowed; returns false if the run must cancel.
   bool before_step();
@@ -81,12 +82,13 @@ class StepControl {
   uint64_t step_budget_ = 0;
   EventPredicate until_;
   bool cancel_ = false;
-  bool waiting_ = false;    // the simulation thread is blocked in before_step
+  bool waiting_ = false;  // the simulation thread is blocked in before_step
   bool finished_ = true;
   uint64_t steps_ = 0;
   int64_t now_ = 0;
   double max_rate_ = 0;
   std::chrono::steady_clock::time_point last_step_time_{};
+  bool resync_ = false;  // skip events recorded before run_until() was called
   const trace::Recorder* recorder_ = nullptr;
   trace::Recorder::Cursor cursor_;
 };

@@ -108,7 +108,7 @@ class SimPlatform final : public Platform {
     std::string name;
     std::function<void(int)> body;
     std::unique_ptr<fiber::Fiber> root;  // runs body
-    fiber::Fiber* resume = nullptr;       // the fiber to resume (the one that yielded)
+    fiber::Fiber* resume = nullptr;      // the fiber to resume (the one that yielded)
     WorkerState state = WorkerState::Runnable;
     Nanos clock = 0;
     Nanos deadline = kNever;
@@ -121,10 +121,10 @@ class SimPlatform final : public Platform {
     std::function<void()> action;
   };
 
-  Worker& self();                 // the current worker (asserts we are in one)
-  void yield_to_loop();           // switch from the current worker's fiber back to the loop
+  Worker& self();        // the current worker (asserts we are in one)
+  void yield_to_loop();  // switch from the current worker's fiber back to the loop
   void add_worker(std::function<void(int)> body, std::string name, Nanos clock);
-  void worker_main(int index);    // root fiber entry
+  void worker_main(int index);  // root fiber entry
   bool deliver_due_io(Nanos limit);
   void cancel_all_from_loop();
   void reset_run();
