@@ -35,6 +35,7 @@ struct Condition {
 class ConditionTracker {
  public:
   explicit ConditionTracker(const Condition& c) : condition_(&c) {}
+  explicit ConditionTracker(Condition&&) = delete;  // the tracker keeps a pointer: no temporaries
   // on_event tests the next event (already observed by ctx); true when the condition is met.
   bool on_event(const trace::Event& e, const TraceContext& ctx);
   // on_stream_end is called when the run ended; true if the condition is met by the end itself
