@@ -24,6 +24,7 @@ struct RunSpan {
   Time t1 = kTimeMax;
   TaskId task = 0;
   EventIndex start_event = kNoEvent;
+  friend bool operator==(const RunSpan&, const RunSpan&) = default;
 };
 
 // StateChange: from `t` on, the task is in `state` (until the next change of its lane).
@@ -36,6 +37,7 @@ struct StateChange {
   TaskState state = TaskState::Runnable;
   Reason reason = Reason::None;
   WorkerId worker = trace::kNoWorker;
+  friend bool operator==(const StateChange&, const StateChange&) = default;
 };
 
 enum class MarkerKind : uint8_t {
@@ -64,6 +66,7 @@ struct Marker {
   Time t = 0;
   EventIndex event = kNoEvent;
   MarkerKind kind = MarkerKind::Annotation;
+  friend bool operator==(const Marker&, const Marker&) = default;
 };
 
 // StoredWake: one wakeup edge; both ends are events (times and causes are read from the store).
@@ -90,6 +93,7 @@ struct LaneItem {
   WorkerId worker = trace::kNoWorker;    // worker lane: the worker; task lane: see StateChange
   EventIndex event = kNoEvent;           // the event that began the (first) span
   bool folded() const { return count > 1; }
+  friend bool operator==(const LaneItem&, const LaneItem&) = default;
 };
 
 // MarkerItem: a marker, or count > 1 markers within min_px of each other (kind = the first's).
@@ -98,6 +102,7 @@ struct MarkerItem {
   EventIndex event = kNoEvent;
   MarkerKind kind = MarkerKind::Annotation;
   uint32_t count = 1;
+  friend bool operator==(const MarkerItem&, const MarkerItem&) = default;
 };
 
 // WakeEdge: the arrow "cause woke task `to` at t_wake; `to` next ran at t_run on run_worker".
@@ -114,6 +119,7 @@ struct WakeEdge {
   Reason reason = Reason::None;  // Spawn for spawn edges, Waker for waker.wake
   EventIndex wake_event = kNoEvent;
   EventIndex run_event = kNoEvent;
+  friend bool operator==(const WakeEdge&, const WakeEdge&) = default;
 };
 
 }  // namespace as::viz

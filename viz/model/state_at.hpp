@@ -37,11 +37,13 @@ struct WorkerAt {
   bool idle = false;          // WorkerIdle seen and nothing ran since
   bool spinning = false;      // WorkerSpin seen and nothing ran since
   bool stopped = false;       // WorkerStop seen
+  friend bool operator==(const WorkerAt&, const WorkerAt&) = default;
 };
 
 struct BufferedValue {
   TaskId sender = 0;
   Time sent_at = 0;
+  friend bool operator==(const BufferedValue&, const BufferedValue&) = default;
 };
 
 struct ChannelAt {
@@ -53,6 +55,7 @@ struct ChannelAt {
   std::vector<BufferedValue> buffer;  // oldest first (reconstructed; see the conventions above)
   std::vector<TaskId> senders;        // blocked senders, FIFO
   std::vector<TaskId> receivers;      // blocked receivers, FIFO
+  friend bool operator==(const ChannelAt&, const ChannelAt&) = default;
 };
 
 struct TimerAt {
@@ -60,6 +63,7 @@ struct TimerAt {
   TaskId owner = 0;  // task that armed it (0 = runtime)
   Time armed_at = 0;
   Time deadline = 0;
+  friend bool operator==(const TimerAt&, const TimerAt&) = default;
 };
 
 struct IoAt {
@@ -68,12 +72,14 @@ struct IoAt {
   TaskId owner = 0;             // task that registered it
   uint64_t last_readiness = 0;  // from the last IoReady (0 = none yet)
   std::vector<TaskId> waiting;  // tasks blocked with reason Io on this fd
+  friend bool operator==(const IoAt&, const IoAt&) = default;
 };
 
 struct WakerAt {
   TaskId task = 0;     // the task the waker wakes
   uint64_t waker = 0;  // waker id (WakerClone arg)
   Time cloned_at = 0;
+  friend bool operator==(const WakerAt&, const WakerAt&) = default;
 };
 
 struct BlockedAt {
@@ -83,6 +89,7 @@ struct BlockedAt {
   uint64_t object = 0;  // channel id / timer id / fd / waker... (0 = none)
   StringId object_name = 0;
   Time since = 0;
+  friend bool operator==(const BlockedAt&, const BlockedAt&) = default;
 };
 
 struct MemoryAt {
@@ -91,6 +98,7 @@ struct MemoryAt {
   uint64_t stack_reserved = 0;
   uint64_t frame_bytes = 0;  // sum over live future tasks (TaskCreate frame_bytes + allocs - frees)
   uint32_t live_tasks = 0;   // created and not destroyed
+  friend bool operator==(const MemoryAt&, const MemoryAt&) = default;
 };
 
 // ModelState: everything the panels show at one playhead position.
@@ -106,6 +114,7 @@ struct ModelState {
   std::vector<BlockedAt> blocked;    // tasks Blocked / Pending / Syscall, by task id
   std::vector<TaskId> runnable;      // all runnable tasks, by task id
   MemoryAt memory;
+  friend bool operator==(const ModelState&, const ModelState&) = default;
 };
 
 }  // namespace as::viz

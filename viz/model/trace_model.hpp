@@ -49,6 +49,7 @@ struct WorkerInfo {
   WorkerId id = 0;
   StringId name = 0;  // from WorkerStart (0 = none; show "P<id>" / "worker <id>")
   Time started = 0;
+  friend bool operator==(const WorkerInfo&, const WorkerInfo&) = default;
 };
 
 // A task lane's identity and life.
@@ -73,12 +74,14 @@ struct StackSample {
   uint64_t used = 0;
   uint64_t committed = 0;
   uint64_t reserved = 0;
+  friend bool operator==(const StackSample&, const StackSample&) = default;
 };
 
 // FrameSample: a future task's live frame bytes after an event (TaskCreate, FrameAlloc, FrameFree).
 struct FrameSample {
   Time t = 0;
   uint64_t bytes = 0;
+  friend bool operator==(const FrameSample&, const FrameSample&) = default;
 };
 
 // A counter track (QueueLength events of one (queue, owner), or StackBytes).
@@ -91,6 +94,7 @@ struct CounterKey {
 struct CounterSample {
   Time t = 0;
   uint64_t value = 0;
+  friend bool operator==(const CounterSample&, const CounterSample&) = default;
 };
 
 // FrameDraw: everything a timeline frame draws, built by build_frame() for a list of lanes.
@@ -268,7 +272,6 @@ class TraceModel {
   size_t checkpoint_count() const;
 
  private:
-  friend class ModelBuilder;  // viz/model/model_builder.cpp: the per-event building pass
   struct TaskLane {
     std::vector<StateChange> changes;
     std::vector<Marker> markers;
@@ -282,10 +285,18 @@ class TraceModel {
   };
   struct Checkpoint;
 
-  uint32_t ensure_task(TaskId t, Time ts);
+  // Building (trace_model.cpp): one pass, one event at a time.
+  uint32_t ensure_task(TaskId t, Time ts, EventIndex i);
   uint32_t ensure_worker(WorkerId w, Time ts);
   void apply(EventIndex i);
-  void maybe_checkpoint(EventIndex i);
+  void push_change(uint32_t task_lane, const StateChange& c);
+  void open_run(uint32_t task_lane, WorkerId w, Time ts, EventIndex i);
+  void close_run(uint32_t task_lane, Time ts);
+  void add_wake(uint32_t task_lane, EventIndex i);
+  void maybe_checkpoint();
+  void shrink_to_fit();
+  uint32_t lane_of_task_or_none(TaskId t) const;
+  EventIndex wake_before_event(uint32_t task_lane, EventIndex before) const;
 
   trace::TraceMeta meta_;
   std::vector<std::string> strings_;
@@ -297,14 +308,17 @@ class TraceModel {
   std::unordered_map<TaskId, uint32_t> task_index_;
   std::vector<int32_t> worker_index_;  // WorkerId -> lane (-1 = none); WorkerId is 16-bit
   std::vector<Marker> runtime_markers_;
-  std::vector<StoredWake> wakes_;       // sorted by wake time
-  std::vector<uint32_t> run_order_;     // edge indices in order of their run (= run time order)
-  std::vector<uint32_t> pending_wake_;  // per task lane: index of its wake awaiting a run (or ~0u)
-  std::vector<EventIndex> counter_events_;  // QueueLength / StackBytes events
-  std::unique_ptr<ReplayState> live_;       // state after the last appended event
+  std::vector<StoredWake> wakes_;    // sorted by wake time
+  std::vector<uint32_t> run_order_;  // edge indices in order of their run (= run time order)
+  struct CounterTrack {
+    CounterKey key;
+    std::vector<EventIndex> events;
+  };
+  std::vector<CounterTrack> counters_;  // QueueLength / StackBytes events per track
+  std::vector<uint32_t> running_on_;    // per task lane: worker lane it runs on (~0u = none)
+  std::unique_ptr<ReplayState> live_;   // state after the last appended event
   std::vector<Checkpoint> checkpoints_;
   EventIndex events_since_checkpoint_ = 0;
-  ModelTotals peaks_;
 };
 
 }  // namespace as::viz
