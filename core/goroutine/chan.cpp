@@ -1,0 +1,329 @@
+// core/goroutine/chan.cpp — chansend, chanrecv, closechan (chan.go), and the sudog wait queues.
+//
+// Every blocking path follows gopark's protocol: enqueue a sudog (on this goroutine's stack) while
+// holding the channel lock, then park with "unlock the channel" as the after-switch action. A
+// waker dequeues the sudog under the same lock, copies the value through sudog.elem, sets
+// sudog.success and readies the goroutine (traced: TaskUnblock with reason ChanSend/ChanRecv/
+// ChanClose, by = the waking goroutine).
+#include "core/goroutine/chan.hpp"
+
+#include <atomic>
+#include <mutex>
+
+#include "core/fiber/fiber.hpp"
+#include "core/goroutine/panic.hpp"
+#include "core/goroutine/sched.hpp"
+
+namespace as::go::detail {
+
+using trace::EventKind;
+using trace::Reason;
+
+namespace {
+std::atomic<uint64_t> g_chan_ids{1};
+
+bool unlock_chan(G*, void* arg) {
+  static_cast<HChan*>(arg)->lock.unlock();
+  return true;
+}
+
+// When the runtime ends while we are parked, our sudog must not stay on a channel that may
+// outlive us (its memory is on our stack, which is about to be unwound).
+struct DequeueOnUnwind {
+  HChan* c;
+  WaitQueue* q;
+  Sudog* sg;
+  bool armed = true;
+  ~DequeueOnUnwind() {
+    if (!armed) return;
+    std::lock_guard guard(c->lock);
+    q->remove_if_queued(sg);
+  }
+};
+}  // namespace
+
+// ---- wait queues ----------------------------------------------------------------------------
+
+void WaitQueue::enqueue(Sudog* s) {
+  s->next = nullptr;
+  s->prev = last;
+  if (last) last->next = s;
+  else first = s;
+  last = s;
+}
+
+void WaitQueue::remove_if_queued(Sudog* s) {
+  // Not linked and not the only element: a waker already dequeued it.
+  if (s->prev == nullptr && s->next == nullptr && first != s) return;
+  remove(s);
+}
+
+void WaitQueue::remove(Sudog* s) {
+  if (s->prev) s->prev->next = s->next;
+  else first = s->next;
+  if (s->next) s->next->prev = s->prev;
+  else last = s->prev;
+  s->next = s->prev = nullptr;
+}
+
+Sudog* WaitQueue::dequeue() {
+  for (;;) {
+    Sudog* s = first;
+    if (!s) return nullptr;
+    remove(s);
+    // A select goroutine sits on several queues; only the first case to fire may wake it.
+    if (s->is_select) {
+      uint32_t expected = 0;
+      if (!s->g->select_done.compare_exchange_strong(expected, 1, std::memory_order_acq_rel))
+        continue;
+    }
+    return s;
+  }
+}
+
+size_t WaitQueue::size() const {
+  size_t n = 0;
+  for (Sudog* s = first; s; s = s->next) ++n;
+  return n;
+}
+
+// ---- hchan ----------------------------------------------------------------------------------
+
+HChan::HChan(const ElemOps* o, size_t capacity, std::string n, const std::source_location& loc)
+    : ops(o), dataqsiz(capacity), id(g_chan_ids.fetch_add(1, std::memory_order_relaxed)),
+      name(std::move(n)) {
+  stride = (ops->size + ops->align - 1) / ops->align * ops->align;
+  if (dataqsiz > 0) buf = static_cast<char*>(::operator new(stride * dataqsiz, std::align_val_t(ops->align)));
+  M* m = current_m();
+  if (m && m->sched) {
+    Tracer& t = m->sched->tracer();
+    if (t.on()) {
+      name_id = t.intern(name.empty() ? "chan " + std::to_string(id) : name);
+      t.emit(EventKind::ChanMake, m->sched->worker_of(m), m->curg ? m->curg->id : 0, id, dataqsiz,
+             name_id, t.loc(loc));
+    }
+  }
+}
+
+HChan::~HChan() {
+  for (size_t i = 0; i < qcount; ++i) ops->destroy(slot((recvx + i) % dataqsiz));
+  if (buf) ::operator delete(buf, std::align_val_t(ops->align));
+}
+
+size_t chanlen(HChan* c) {
+  if (!c) return 0;
+  std::lock_guard guard(c->lock);
+  return c->qcount;
+}
+
+void trace_chan_send(HChan* c) {
+  M* m = current_m();
+  if (!m) return;
+  Tracer& t = m->sched->tracer();
+  if (t.on())
+    t.emit(EventKind::ChanSend, m->sched->worker_of(m), m->curg ? m->curg->id : 0, c->id, c->qcount);
+}
+
+void trace_chan_recv(HChan* c, bool ok) {
+  M* m = current_m();
+  if (!m) return;
+  Tracer& t = m->sched->tracer();
+  if (t.on())
+    t.emit(EventKind::ChanRecv, m->sched->worker_of(m), m->curg ? m->curg->id : 0, c->id, c->qcount,
+           ok ? 1 : 0);
+}
+
+// send_direct: a receiver is parked on c; move the value into its slot. Caller holds c->lock,
+// unlocks, then readies the returned goroutine (chan.go's send(), whose unlockf does the same).
+G* send_direct(HChan* c, Sudog* sg, void* ep) {
+  if (sg->elem) c->ops->move_construct(sg->elem, ep);
+  sg->success = true;
+  sg->g->param = sg;
+  trace_chan_send(c);
+  return sg->g;
+}
+
+// recv_direct: a sender is parked on c. Unbuffered: take its value. Buffered (then full): take
+// the head of the buffer and put the sender's value at the tail. Caller holds c->lock, unlocks,
+// then readies the returned goroutine.
+G* recv_direct(HChan* c, Sudog* sg, void* ep) {
+  if (c->dataqsiz == 0) {
+    if (ep) c->ops->move_construct(ep, sg->elem);
+  } else {
+    void* head = c->slot(c->recvx);
+    if (ep) c->ops->move_construct(ep, head);
+    c->ops->destroy(head);
+    c->ops->move_construct(head, sg->elem);
+    c->recvx = (c->recvx + 1) % c->dataqsiz;
+    c->sendx = c->recvx;
+  }
+  sg->success = true;
+  sg->g->param = sg;
+  trace_chan_recv(c, true);
+  return sg->g;
+}
+
+// buf_send / buf_recv: the buffer has room / a value. Caller holds c->lock.
+void buf_send(HChan* c, void* ep) {
+  c->ops->move_construct(c->slot(c->sendx), ep);
+  c->sendx = (c->sendx + 1) % c->dataqsiz;
+  ++c->qcount;
+  trace_chan_send(c);
+}
+
+void buf_recv(HChan* c, void* ep) {
+  void* head = c->slot(c->recvx);
+  if (ep) c->ops->move_construct(ep, head);
+  c->ops->destroy(head);
+  c->recvx = (c->recvx + 1) % c->dataqsiz;
+  --c->qcount;
+  trace_chan_recv(c, true);
+}
+
+// ---- chansend / chanrecv / closechan ------------------------------------------------------------
+
+namespace {
+[[noreturn]] void block_forever(Reason why, const std::source_location& loc) {
+  Sched& s = sched();
+  G* g = current_g();
+  g->forever = true;
+  s.park_current(why, 0, 0, nullptr, nullptr, s.tracer().loc(loc));
+  throw Unwind{};  // unreachable unless the runtime ends
+}
+}  // namespace
+
+bool chansend(HChan* c, void* ep, bool block, const std::source_location& loc) {
+  Sched& s = sched();
+  if (!c) {
+    if (!block) return false;
+    current_g()->nil_send = true;
+    block_forever(Reason::NilChan, loc);
+  }
+  if (s.exiting()) throw Unwind{};
+  s.charge(s.platform().costs().chan_op_ns);
+  c->lock.lock();
+  if (c->closed) {
+    c->lock.unlock();
+    throw Panic("send on closed channel");
+  }
+  if (Sudog* sg = c->recvq.dequeue()) {
+    G* g = send_direct(c, sg, ep);
+    c->lock.unlock();
+    s.ready(g, Reason::ChanSend);
+    return true;
+  }
+  if (c->qcount < c->dataqsiz) {
+    buf_send(c, ep);
+    c->lock.unlock();
+    return true;
+  }
+  if (!block) {
+    c->lock.unlock();
+    return false;
+  }
+  // Block: queue ourselves with a pointer to the value; a receiver takes it from our stack.
+  G* g = current_g();
+  Sudog mysg;
+  mysg.g = g;
+  mysg.elem = ep;
+  mysg.c = c;
+  g->param = nullptr;
+  c->sendq.enqueue(&mysg);
+  DequeueOnUnwind guard{c, &c->sendq, &mysg};
+  s.park_current(Reason::ChanSend, c->id, c->name_id, unlock_chan, c, s.tracer().loc(loc));
+  guard.armed = false;
+  if (!mysg.success) throw Panic("send on closed channel");  // woken by close
+  return true;
+}
+
+std::pair<bool, bool> chanrecv(HChan* c, void* ep, bool block, const std::source_location& loc) {
+  Sched& s = sched();
+  if (!c) {
+    if (!block) return {false, false};
+    block_forever(Reason::NilChan, loc);
+  }
+  if (s.exiting()) throw Unwind{};
+  s.charge(s.platform().costs().chan_op_ns);
+  c->lock.lock();
+  if (c->closed && c->qcount == 0) {
+    c->lock.unlock();
+    if (ep) c->ops->zero_construct(ep);
+    trace_chan_recv(c, false);
+    return {true, false};
+  }
+  if (Sudog* sg = c->sendq.dequeue()) {
+    G* g = recv_direct(c, sg, ep);
+    c->lock.unlock();
+    s.ready(g, Reason::ChanRecv);
+    return {true, true};
+  }
+  if (c->qcount > 0) {
+    buf_recv(c, ep);
+    c->lock.unlock();
+    return {true, true};
+  }
+  if (!block) {
+    c->lock.unlock();
+    return {false, false};
+  }
+  G* g = current_g();
+  Sudog mysg;
+  mysg.g = g;
+  mysg.elem = ep;
+  mysg.c = c;
+  g->param = nullptr;
+  c->recvq.enqueue(&mysg);
+  DequeueOnUnwind guard{c, &c->recvq, &mysg};
+  s.park_current(Reason::ChanRecv, c->id, c->name_id, unlock_chan, c, s.tracer().loc(loc));
+  guard.armed = false;
+  // Woken: a sender filled our slot (success) or close zeroed it.
+  return {true, mysg.success};
+}
+
+void closechan(HChan* c, const std::source_location& loc) {
+  if (!c) throw Panic("close of nil channel");
+  Sched& s = sched();
+  s.charge(s.platform().costs().chan_op_ns);
+  c->lock.lock();
+  if (c->closed) {
+    c->lock.unlock();
+    throw Panic("close of closed channel");
+  }
+  c->closed = true;
+  // Collect every waiter first, then ready them after unlocking (chan.go's glist).
+  G* list = nullptr;
+  while (Sudog* sg = c->recvq.dequeue()) {
+    if (sg->elem) c->ops->zero_construct(sg->elem);
+    sg->success = false;
+    sg->g->param = sg;
+    sg->g->schedlink = list;
+    list = sg->g;
+  }
+  while (Sudog* sg = c->sendq.dequeue()) {
+    sg->success = false;
+    sg->g->param = sg;
+    sg->g->schedlink = list;
+    list = sg->g;
+  }
+  M* m = current_m();
+  Tracer& t = s.tracer();
+  t.emit(EventKind::ChanClose, s.worker_of(m), m && m->curg ? m->curg->id : 0, c->id, 0, 0,
+         t.loc(loc));
+  c->lock.unlock();
+  // Ready in queue order (the list is reversed).
+  G* ordered = nullptr;
+  while (list) {
+    G* next = list->schedlink;
+    list->schedlink = ordered;
+    ordered = list;
+    list = next;
+  }
+  while (ordered) {
+    G* next = ordered->schedlink;
+    ordered->schedlink = nullptr;
+    s.ready(ordered, Reason::ChanClose, false);
+    ordered = next;
+  }
+}
+
+}  // namespace as::go::detail

@@ -1,0 +1,80 @@
+// core/goroutine/runq.hpp — the run queues: each P's local ring of 256 plus runnext, and the global
+// run queue.
+//
+// Owns: where runnable goroutines wait for a P (proc.go: runqput, runqget, runqgrab, runqsteal,
+// globrunqput, globrunqget).
+//
+// Invariants:
+//   - LocalRunQueue is single-producer (its P's owner M pushes at tail) and multi-consumer (the
+//     owner and stealing Ms take from head with a CAS). tail - head <= 256 at all times.
+//   - runnext holds at most one G: the goroutine just readied by the running one. It runs next and
+//     inherits the time slice (so a pingpong pair shares one slice instead of starving others).
+//     Stealers take it only as a last resort (proc.go: stealRunNextG on the final steal round).
+//   - The global queue is protected by the scheduler lock (Sched::lock), exactly like sched.runq.
+// Why a lock-free ring: the owner pushes and pops without any lock on the hot path; stealing only
+// costs a CAS on head. This is Go's design (and the Chase–Lev idea without resizing).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+
+#include "core/goroutine/g.hpp"
+
+namespace as::go::detail {
+
+class LocalRunQueue {
+ public:
+  static constexpr uint32_t kSize = 256;
+
+  // put adds g. next=true puts it in runnext, kicking the old runnext to the tail. Returns false
+  // (and does not take g) if the ring is full: the caller moves half to the global queue (putslow).
+  // Owner only.
+  bool put(G* g, bool next, G*& kicked);
+  // get returns the next G to run (runnext first) or null; inherit_time is true for runnext.
+  // Owner only.
+  G* get(bool& inherit_time);
+  // grab_half_for_global takes half of the ring (plus extra) for the global queue when the ring is
+  // full: fills batch, returns count (0 if a concurrent steal raced us; retry put then). Owner only.
+  uint32_t grab_half(G** batch, G* extra);
+  // steal_into moves half of victim's queue into this queue (owner of this queue calls it) and
+  // returns one G to run now, or null. steal_runnext: allow taking victim's runnext.
+  G* steal_from(LocalRunQueue& victim, bool steal_runnext, uint32_t& stolen,
+                void (*relax)(void*), void* relax_arg);
+  bool empty() const;
+  uint32_t size() const;
+  bool has_runnext() const { return runnext_.load(std::memory_order_relaxed) != nullptr; }
+  // drain removes everything (runtime shutdown). Owner only, no concurrent stealers.
+  template <class F>
+  void drain(F&& f) {
+    bool inherit = false;
+    while (G* g = get(inherit)) f(g);
+  }
+
+ private:
+  uint32_t grab(G** batch, uint32_t batch_head, bool steal_runnext, void (*relax)(void*),
+                void* relax_arg);
+
+  alignas(64) std::atomic<uint32_t> head_{0};  // consumers CAS
+  alignas(64) std::atomic<uint32_t> tail_{0};  // owner stores
+  std::atomic<G*> runnext_{nullptr};
+  std::array<std::atomic<G*>, kSize> ring_{};
+};
+
+// GlobalRunQueue: FIFO linked through G::schedlink. Caller holds Sched::lock.
+class GlobalRunQueue {
+ public:
+  void push_back(G* g);
+  void push_front(G* g);
+  void push_batch(G** gs, uint32_t n);
+  G* pop();
+  uint32_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+
+ private:
+  G* head_ = nullptr;
+  G* tail_ = nullptr;
+  uint32_t size_ = 0;
+};
+
+}  // namespace as::go::detail

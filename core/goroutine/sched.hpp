@@ -1,0 +1,237 @@
+// core/goroutine/sched.hpp — M and P, and the scheduler that binds G, M and P together.
+//
+// Owns: the scheduler state of one go::Runtime (proc.go's `schedt` plus allp/allm/allgs): the
+// Ps and their run queues, the Ms (platform workers), the global run queue, the idle P and M
+// lists, the spinning-M count, the timer heap, the netpoller, and the program's exit status.
+//
+// Vocabulary (proc.go's design essay):
+//   G  goroutine: a fiber with its own stack (g.hpp).
+//   M  machine: a worker of the platform — an OS thread on os, a simulated thread in sim. An M
+//      runs Go code only while it holds a P. Its own stack (the worker's root fiber) plays g0:
+//      every switch between goroutines goes G -> g0 -> G', and "after the switch" work (releasing
+//      the lock a parking goroutine held, requeueing a yielded one, freeing a dead one) runs on g0.
+//   P  processor: the right to run Go code, `procs` of them (GOMAXPROCS). Holds the local run
+//      queue. An M in a blocking syscall hands its P to another M.
+//
+// Invariants:
+//   - Sched::lock protects: the global run queue, the idle P list (pidle) and idle M list (midle),
+//     nmidle, nmsys, and the exit status. The timer heap has its own lock (timers.hpp).
+//   - A P is either owned by exactly one M (p->m) or on the idle list, never both.
+//   - nmspinning counts Ms that are looking for work while holding a P; if it is > 0, a newly
+//     readied goroutine will be found without waking anyone (wakep does nothing). When the last
+//     spinning M finds work it calls wakep so there is always a searcher while work may be hiding.
+//   - Every park/ready goes through park_current()/ready(); both are traced with their reason.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <source_location>
+#include <string>
+#include <vector>
+
+#include "core/fiber/fiber.hpp"
+#include "core/fiber/stack.hpp"
+#include "core/goroutine/g.hpp"
+#include "core/goroutine/runq.hpp"
+#include "core/goroutine/spinlock.hpp"
+#include "core/goroutine/tracer.hpp"
+#include "core/platform/platform.hpp"
+
+namespace as::go::detail {
+
+class Sched;
+class TimerHeap;
+class NetPoller;
+
+struct P {
+  int id = 0;
+  LocalRunQueue runq;
+  uint32_t schedtick = 0;  // incremented on every fresh schedule (not when inheriting a slice)
+  M* m = nullptr;
+  P* link = nullptr;  // idle list
+  uint32_t traced_local = 0;  // last QueueLength emitted for the local ring
+  bool traced_runnext = false;
+};
+
+// What a goroutine asked its M to do once it is back on g0 (the mcall(fn) of proc.go).
+enum class AfterSwitch : uint8_t { None, Park, Yield, Preempt, Exit };
+
+struct M {
+  int id = 0;  // the platform worker index
+  Sched* sched = nullptr;
+  P* p = nullptr;
+  P* nextp = nullptr;  // the P handed to this M by startm before it was woken
+  P* oldp = nullptr;   // the P this M had before entering a syscall
+  G* curg = nullptr;
+  fiber::Fiber* g0 = nullptr;  // the worker's own fiber: scheduler stack
+  bool spinning = false;
+  bool idle = false;  // on the midle list
+  bool exited = false;
+  M* link = nullptr;  // idle list
+  // set by the goroutine before it switches to g0
+  AfterSwitch after = AfterSwitch::None;
+  UnlockFn unlock_fn = nullptr;
+  void* unlock_arg = nullptr;
+  uint64_t fastrand = 0;
+};
+
+// The M running on this thread/worker (null outside goroutine code). Not inlined: a goroutine can
+// resume on another OS thread, and the compiler must not reuse a TLS address across a switch.
+M* current_m();
+void set_current_m(M* m);
+G* current_g();
+
+struct SchedStats {
+  std::atomic<uint64_t> goroutines{0};
+  std::atomic<uint64_t> switches{0};
+  std::atomic<uint64_t> steals{0};
+  std::atomic<uint64_t> preemptions{0};
+  std::atomic<uint64_t> handoffs{0};
+  std::atomic<uint64_t> wakeps{0};
+};
+
+struct SchedConfig {
+  int procs = 1;
+  int64_t quantum_ns = 10'000'000;
+  size_t stack_size = 256 * 1024;
+  bool check_stacks_every_park = true;
+};
+
+class Sched {
+ public:
+  Sched(platform::Platform& platform, trace::Recorder* recorder, SchedConfig config);
+  ~Sched();
+
+  // run executes main_fn as goroutine 1 and returns when it returns (or the program dies).
+  void run(std::function<void()> main_fn, std::source_location loc);
+
+  // ---- goroutine operations (called on a goroutine) -------------------------------------------
+  G* spawn(std::string name, std::function<void()> fn, const std::source_location& loc);
+  // park_current parks the running goroutine; unlock(g, arg) runs on g0 after the switch (it
+  // releases the lock that protects the wait queue g was put on). Returns when readied.
+  void park_current(trace::Reason reason, uint64_t object, trace::StringId object_name,
+                    UnlockFn unlock, void* arg, trace::StringId loc = 0);
+  // ready makes a parked g runnable (goready): into the current P's runnext, then wakep.
+  void ready(G* g, trace::Reason reason, bool next = true);
+  void yield(trace::StringId loc);
+  // safe_point preempts the running goroutine if it has run longer than the quantum.
+  void safe_point();
+  // work models (sim) or performs (os) CPU work of ns, preemptible at quantum boundaries.
+  void work(int64_t ns, trace::StringId loc);
+  // syscall runs fn off the P (entersyscall / exitsyscall).
+  void syscall(std::string_view name, int64_t cost_ns, const std::function<void()>& fn,
+               trace::StringId loc);
+
+  // ---- program end -------------------------------------------------------------------------
+  // fatal ends the program with exit code 2 and the given report (panic, deadlock).
+  void fatal(trace::ErrorKind kind, const std::string& report, G* g);
+  bool exiting() const { return exiting_.load(std::memory_order_acquire); }
+  int exit_code() const { return exit_code_; }
+  const std::string& report() const { return report_; }
+
+  // ---- accessors -------------------------------------------------------------------------
+  platform::Platform& platform() { return platform_; }
+  Tracer& tracer() { return tracer_; }
+  TimerHeap& timers() { return *timers_; }
+  NetPoller& netpoll() { return *netpoll_; }
+  const SchedConfig& config() const { return config_; }
+  SchedStats& stats() { return stats_; }
+  fiber::StackPool& stacks() { return *stacks_; }
+  uint64_t live_goroutines() const { return live_gs_.load(std::memory_order_acquire); }
+  // choose returns a uniform value in [0, n) from the platform's seeded chooser.
+  uint64_t choose(uint64_t n) { return platform_.choose(n); }
+  int64_t now() const { return platform_.now(); }
+  bool simulated() const { return simulated_; }
+  // charge adds a modelled cost in the simulation (no-op on os).
+  void charge(int64_t ns) {
+    if (simulated_ && ns > 0) {
+      M* m = current_m();
+      platform_.consume(ns);
+      set_current_m(m);
+    }
+  }
+  uint16_t worker_of(M* m) const {
+    return (m && m->p) ? static_cast<uint16_t>(m->p->id) : trace::kNoWorker;
+  }
+  // wake_poller interrupts an M blocked in the netpoller (timers changed, work arrived).
+  void wake_poller();
+  // stack_sample traces g's stack use (at park points).
+  void stack_sample(G* g);
+
+ private:
+  friend struct GEntry;
+  // M lifecycle
+  void m_main(M* m);
+  void schedule(M* m);  // runs until the program exits
+  G* find_runnable(M* m, bool& inherit_time);
+  void execute(M* m, G* g, bool inherit_time);
+  void after_switch(M* m, G* g);
+  void stopm(M* m);
+  void startm(P* p, bool spinning, G* by, int handoff_from_m = -1);
+  void wakep(G* by);
+  void handoffp(P* p, int from_m);
+  void acquirep(M* m, P* p);
+  P* releasep(M* m);
+  void reset_spinning(M* m);
+  G* steal_work(M* m, bool& inherit_time);
+  G* globrunqget(P* p, uint32_t max);  // requires lock_
+  void runqput(P* p, G* g, bool next);
+  void inject_global(G* g);
+  bool check_dead_locked();  // requires lock_; true: deadlock, the program is ending
+  void on_stall();
+  void trace_queues(P* p);
+  void destroy_g(G* g);
+  void switch_to_g0(M* m, G* g);
+  void pidleput(P* p);  // requires lock_
+  P* pidleget();        // requires lock_
+  M* new_m(P* nextp);
+  void exit_program_locked();
+  void wake_all_ms();
+  void enter_syscall(M* m, G* g, std::string_view name, trace::StringId loc);
+  void exit_syscall(M* m, G* g);
+  bool poll_network(M* m, int64_t deadline);
+
+  platform::Platform& platform_;
+  Tracer tracer_;
+  SchedConfig config_;
+  bool simulated_ = false;
+  std::unique_ptr<fiber::StackPool> stacks_;
+  std::unique_ptr<TimerHeap> timers_;
+  std::unique_ptr<NetPoller> netpoll_;
+
+  std::vector<std::unique_ptr<P>> allp_;
+  SpinLock lock_;  // sched.lock
+  std::vector<std::unique_ptr<M>> allm_;
+  GlobalRunQueue runq_;
+  std::atomic<uint32_t> runq_size_{0};  // lock-free hint of runq_.size()
+  std::atomic<bool> polling_{false};     // an M is (about to be) blocked in the netpoller
+  int poller_m_ = -1;                    // worker id of that M (under lock_)
+  P* pidle_ = nullptr;
+  std::atomic<int> npidle_{0};
+  std::atomic<int> nmspinning_{0};
+  M* midle_ = nullptr;
+  int nmidle_ = 0;
+  int nmsys_ = 0;      // Ms in a syscall (without a P)
+  int npolling_ = 0;   // Ms blocked in the netpoller/timer wait (they are not idle)
+  std::atomic<bool> exiting_{false};
+  int exit_code_ = 0;
+  std::string report_;
+
+  // all goroutines (for deadlock checks and shutdown unwinding)
+  SpinLock glock_;
+  G* allg_ = nullptr;
+  std::atomic<uint64_t> live_gs_{0};
+  std::atomic<uint64_t> next_goid_{1};
+  G* main_g_ = nullptr;
+
+  SchedStats stats_;
+  trace::StringId p_names_base_ = 0;
+  std::vector<trace::StringId> p_names_;
+};
+
+// Scheduler entry for goroutine code: the Sched of the running goroutine (throws if none).
+Sched& sched();
+
+}  // namespace as::go::detail

@@ -1,0 +1,125 @@
+// core/goroutine/time.cpp — sleep, after, Ticker (see time.hpp).
+#include "core/goroutine/time.hpp"
+
+#include <algorithm>
+#include <mutex>
+
+#include "core/goroutine/panic.hpp"
+#include "core/goroutine/sched.hpp"
+
+namespace as::go {
+
+using detail::G;
+using detail::Timer;
+using trace::EventKind;
+
+namespace {
+bool unlock_timers(G*, void* arg) {
+  static_cast<detail::SpinLock*>(arg)->unlock();
+  return true;
+}
+
+void trace_fire(detail::Sched& s, Timer* t) {
+  detail::M* m = detail::current_m();
+  s.tracer().emit(EventKind::TimerFire, s.worker_of(m), m && m->curg ? m->curg->id : 0, t->id);
+}
+
+void trace_arm(detail::Sched& s, Timer* t, trace::StringId loc) {
+  detail::M* m = detail::current_m();
+  s.tracer().emit(EventKind::TimerArm, s.worker_of(m), m && m->curg ? m->curg->id : 0, t->id,
+                  static_cast<uint64_t>(t->when), 0, loc);
+}
+
+// A channel timer's fire: non-blocking send of the current time (sendTime in time.go).
+void send_time(Timer* t, int64_t now) {
+  detail::Sched& s = detail::sched();
+  trace_fire(s, t);
+  auto* c = static_cast<detail::HChan*>(t->arg);
+  int64_t v = now;
+  detail::chansend(c, &v, false, std::source_location::current());
+}
+
+struct AfterTimer {
+  Timer timer;
+  Chan<int64_t> ch;
+};
+}  // namespace
+
+int64_t now() { return detail::sched().now(); }
+
+void sleep(Duration d, std::source_location loc) {
+  detail::Sched& s = detail::sched();
+  if (s.exiting()) throw detail::Unwind{};
+  if (d.count() <= 0) return;
+  s.charge(s.platform().costs().timer_ns);
+  Timer t;
+  t.when = s.now() + d.count();
+  t.id = s.timers().new_id();
+  t.arg = detail::current_g();
+  t.fire = [](Timer* timer, int64_t) {
+    detail::Sched& sc = detail::sched();
+    trace_fire(sc, timer);
+    sc.ready(static_cast<G*>(timer->arg), trace::Reason::Sleep, false);
+  };
+  const trace::StringId where = s.tracer().loc(loc);
+  auto& heap = s.timers();
+  heap.lock().lock();
+  const bool earliest = heap.add(&t, true);
+  trace_arm(s, &t, where);
+  if (earliest) s.wake_poller();  // the M sleeping in the poller may be sleeping too long
+  struct Guard {
+    detail::TimerHeap& heap;
+    Timer& t;
+    bool armed = true;
+    ~Guard() {
+      if (armed) heap.remove(&t);
+    }
+  } guard{heap, t};
+  s.park_current(trace::Reason::Sleep, t.id, 0, unlock_timers, &heap.lock(), where);
+  guard.armed = false;
+}
+
+Chan<int64_t> after(Duration d, std::source_location loc) {
+  detail::Sched& s = detail::sched();
+  auto* at = new AfterTimer{Timer{}, Chan<int64_t>(1, "time.After", loc)};
+  at->timer.when = s.now() + std::max<int64_t>(d.count(), 0);
+  at->timer.id = s.timers().new_id();
+  at->timer.arg = at;
+  at->timer.fire = [](Timer* t, int64_t now) {
+    auto* self = static_cast<AfterTimer*>(t->arg);
+    Timer shim = *t;
+    shim.arg = self->ch.raw();
+    send_time(&shim, now);
+  };
+  at->timer.dispose = [](Timer* t) { delete static_cast<AfterTimer*>(t->arg); };
+  Chan<int64_t> result = at->ch;
+  const bool earliest = s.timers().add(&at->timer);
+  trace_arm(s, &at->timer, s.tracer().loc(loc));
+  if (earliest) s.wake_poller();
+  return result;
+}
+
+Ticker::Ticker(Duration period, std::source_location loc) : c_(1, "time.Ticker", loc) {
+  if (period.count() <= 0) throw Panic("non-positive interval for NewTicker");
+  detail::Sched& s = detail::sched();
+  timer_.period = period.count();
+  timer_.when = s.now() + period.count();
+  timer_.id = s.timers().new_id();
+  timer_.arg = c_.raw();
+  timer_.fire = send_time;
+  const bool earliest = s.timers().add(&timer_);
+  trace_arm(s, &timer_, s.tracer().loc(loc));
+  if (earliest) s.wake_poller();
+}
+
+Ticker::~Ticker() { stop(); }
+
+void Ticker::stop() {
+  detail::M* m = detail::current_m();
+  if (!m || !m->sched) return;  // the runtime is gone; its heap was cleared
+  if (m->sched->timers().remove(&timer_))
+    m->sched->tracer().emit(EventKind::TimerCancel, m->sched->worker_of(m),
+                            m->curg ? m->curg->id : 0, timer_.id);
+}
+
+}  // namespace as::go

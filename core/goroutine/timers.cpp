@@ -1,0 +1,114 @@
+// core/goroutine/timers.cpp — binary min-heap of timers (see timers.hpp).
+#include "core/goroutine/timers.hpp"
+
+#include <mutex>
+
+namespace as::go::detail {
+
+TimerHeap::~TimerHeap() { clear(); }
+
+void TimerHeap::publish() {
+  next_.store(heap_.empty() ? platform::kNever : heap_.front()->when, std::memory_order_release);
+  count_.store(heap_.size(), std::memory_order_release);
+}
+
+void TimerHeap::sift_up(size_t i) {
+  Timer* t = heap_[i];
+  while (i > 0) {
+    size_t parent = (i - 1) / 2;
+    if (!less(t, heap_[parent])) break;
+    heap_[i] = heap_[parent];
+    heap_[i]->index = static_cast<int>(i);
+    i = parent;
+  }
+  heap_[i] = t;
+  t->index = static_cast<int>(i);
+}
+
+void TimerHeap::sift_down(size_t i) {
+  const size_t n = heap_.size();
+  Timer* t = heap_[i];
+  for (;;) {
+    size_t child = 2 * i + 1;
+    if (child >= n) break;
+    if (child + 1 < n && less(heap_[child + 1], heap_[child])) ++child;
+    if (!less(heap_[child], t)) break;
+    heap_[i] = heap_[child];
+    heap_[i]->index = static_cast<int>(i);
+    i = child;
+  }
+  heap_[i] = t;
+  t->index = static_cast<int>(i);
+}
+
+void TimerHeap::remove_at(size_t i) {
+  Timer* t = heap_[i];
+  t->index = -1;
+  Timer* last = heap_.back();
+  heap_.pop_back();
+  if (i < heap_.size()) {
+    heap_[i] = last;
+    last->index = static_cast<int>(i);
+    sift_down(i);
+    sift_up(static_cast<size_t>(last->index));
+  }
+}
+
+bool TimerHeap::add(Timer* t, bool locked) {
+  if (!locked) lock_.lock();
+  t->seq = seq_++;
+  heap_.push_back(t);
+  sift_up(heap_.size() - 1);
+  const bool earliest = heap_.front() == t;
+  publish();
+  if (!locked) lock_.unlock();
+  return earliest;
+}
+
+bool TimerHeap::remove(Timer* t) {
+  std::lock_guard guard(lock_);
+  if (t->index < 0) return false;
+  remove_at(static_cast<size_t>(t->index));
+  publish();
+  return true;
+}
+
+int TimerHeap::run(int64_t now) {
+  if (next_.load(std::memory_order_acquire) > now) return 0;
+  int fired = 0;
+  for (;;) {
+    lock_.lock();
+    if (heap_.empty() || heap_.front()->when > now) {
+      lock_.unlock();
+      return fired;
+    }
+    Timer* t = heap_.front();
+    remove_at(0);
+    if (t->period > 0) {
+      // Ticker: next tick after now, dropping ticks that were missed (time.go's when += period*k).
+      t->when += t->period * (1 + (now - t->when) / t->period);
+      t->seq = seq_++;
+      heap_.push_back(t);
+      sift_up(heap_.size() - 1);
+    }
+    publish();
+    lock_.unlock();
+    ++fired;
+    auto* fire = t->fire;
+    auto* dispose = t->period == 0 ? t->dispose : nullptr;
+    fire(t, now);
+    if (dispose) dispose(t);
+  }
+}
+
+void TimerHeap::clear() {
+  std::lock_guard guard(lock_);
+  for (Timer* t : heap_) {
+    t->index = -1;
+    if (t->dispose) t->dispose(t);
+  }
+  heap_.clear();
+  publish();
+}
+
+}  // namespace as::go::detail

@@ -1,0 +1,75 @@
+// core/goroutine/timers.hpp — the timer heap behind sleep, After and Ticker (time.go).
+//
+// Owns: every armed timer of one runtime, ordered by deadline (then by arming order, so equal
+// deadlines fire in a reproducible order in the simulation).
+//
+// Invariants:
+//   - A Timer is in the heap iff index >= 0; only the heap (under its lock) changes index/when.
+//   - fire() runs WITHOUT the heap lock, on an M that holds a P (schedule/findrunnable call run()),
+//     so it may ready goroutines and send on channels.
+//   - next_deadline() is a lock-free snapshot (kNever when empty) used by idle Ms to decide how
+//     long the netpoller/park may sleep.
+// Why one heap and not Go 1.14+'s per-P heaps: one heap keeps the teaching story short (an idle M
+// sleeps until the earliest deadline); per-P heaps are an optimisation for timer-heavy servers.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include "core/goroutine/spinlock.hpp"
+#include "core/platform/platform.hpp"
+
+namespace as::go::detail {
+
+struct Timer {
+  int64_t when = 0;
+  int64_t period = 0;  // > 0: re-armed after firing (Ticker)
+  uint64_t seq = 0;    // arming order, tie-breaker
+  uint64_t id = 0;     // traced timer id
+  int index = -1;      // position in the heap, -1 = not armed
+  void (*fire)(Timer* t, int64_t now) = nullptr;
+  void* arg = nullptr;
+  // dispose frees a timer the heap owns (After's one-shot timers): called after it fired, or at
+  // clear() if it never did. Null for timers owned by someone else (sleep's, a Ticker's).
+  void (*dispose)(Timer* t) = nullptr;
+};
+
+class TimerHeap {
+ public:
+  TimerHeap() = default;
+  ~TimerHeap();
+
+  // add arms t (t->when set by the caller). Returns true if t became the earliest deadline.
+  // With `locked`, the caller already holds lock() (sleep arms and parks under it).
+  bool add(Timer* t, bool locked = false);
+  // remove disarms t; returns false if it was not armed (already fired).
+  bool remove(Timer* t);
+  // run fires every timer whose deadline is <= now; returns how many fired.
+  int run(int64_t now);
+  int64_t next_deadline() const { return next_.load(std::memory_order_acquire); }
+  size_t size() const { return count_.load(std::memory_order_acquire); }
+  uint64_t new_id() { return ids_.fetch_add(1, std::memory_order_relaxed); }
+  // clear disarms everything (runtime end): owned timers are disposed, others forgotten.
+  void clear();
+
+  SpinLock& lock() { return lock_; }
+
+ private:
+  bool less(const Timer* a, const Timer* b) const {
+    return a->when != b->when ? a->when < b->when : a->seq < b->seq;
+  }
+  void sift_up(size_t i);
+  void sift_down(size_t i);
+  void remove_at(size_t i);
+  void publish();
+
+  SpinLock lock_;
+  std::vector<Timer*> heap_;
+  uint64_t seq_ = 0;
+  std::atomic<int64_t> next_{platform::kNever};
+  std::atomic<size_t> count_{0};
+  std::atomic<uint64_t> ids_{1};
+};
+
+}  // namespace as::go::detail

@@ -1,0 +1,60 @@
+// core/goroutine/tracer.hpp — the goroutine runtime's view of the Recorder.
+//
+// Owns: a null-safe emit (benchmarks with --no-trace run without a recorder) and interning of
+// source locations. Every scheduler event goes through here so that "tracing off" costs one
+// predictable branch per event.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <source_location>
+#include <string_view>
+
+#include "core/trace/recorder.hpp"
+
+namespace as::go::detail {
+
+class Tracer {
+ public:
+  explicit Tracer(trace::Recorder* rec) : rec_(rec), epoch_(next_epoch()) {}
+  bool on() const { return rec_ != nullptr; }
+  trace::Recorder* recorder() const { return rec_; }
+
+  void emit(trace::EventKind kind, uint16_t worker, uint64_t task, uint64_t a0 = 0,
+            uint64_t a1 = 0, uint64_t a2 = 0, trace::StringId loc = 0) {
+    if (rec_) rec_->emit(kind, worker, static_cast<trace::TaskId>(task), a0, a1, a2, loc);
+  }
+  trace::StringId intern(std::string_view s) { return rec_ ? rec_->intern(s) : 0; }
+  // loc interns a call site. The Recorder takes a mutex per lookup; call sites are few and hot,
+  // so a small per-thread direct-mapped cache keyed by (tracer epoch, file pointer, line, column)
+  // answers repeated lookups without any lock.
+  trace::StringId loc(const std::source_location& l) {
+    if (!rec_) return 0;
+    struct Entry {
+      uint64_t epoch;
+      const char* file;
+      uint32_t line, column;
+      trace::StringId id;
+    };
+    thread_local Entry cache[256] = {};
+    const auto h = (reinterpret_cast<uintptr_t>(l.file_name()) >> 3) ^ (l.line() * 2654435761u) ^
+                   l.column();
+    Entry& e = cache[h & 255];
+    if (e.epoch == epoch_ && e.file == l.file_name() && e.line == l.line() && e.column == l.column())
+      return e.id;
+    e = Entry{epoch_, l.file_name(), l.line(), l.column(), rec_->intern_location(l)};
+    return e.id;
+  }
+
+ private:
+  // Each Tracer gets a fresh epoch so a cache entry never outlives its Recorder's string table
+  // (a new Recorder may reuse the address of a destroyed one).
+  static uint64_t next_epoch() {
+    static std::atomic<uint64_t> epoch{1};
+    return epoch.fetch_add(1, std::memory_order_relaxed);
+  }
+  trace::Recorder* rec_;
+  uint64_t epoch_;
+};
+
+}  // namespace as::go::detail
