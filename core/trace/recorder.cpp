@@ -29,8 +29,11 @@
 #include <chrono>
 #include <cstring>
 #include <deque>
+#include <new>
 #include <string>
 #include <unordered_map>
+
+#include <sys/mman.h>
 
 namespace as::trace {
 
@@ -56,57 +59,125 @@ int64_t call_std_function_clock(void* context) {
 }
 
 constexpr size_t kFirstChunkEvents = 512;
-constexpr size_t kMaxChunkEvents = 16384;
+// The largest chunk fills one 2 MiB huge page: 2 MiB / 48 bytes = 43690 events.
+constexpr size_t kHugePage = size_t{2} << 20;
+constexpr size_t kMaxChunkEvents = kHugePage / sizeof(Event);
+constexpr size_t kMmapBytes = size_t{256} << 10;  // chunks this large come from mmap
+
+// Event storage. Large chunks are mapped 2 MiB-aligned and advised as huge pages, so filling
+// them costs one page fault per 43690 events instead of one per 85; small ones come from new.
+// The memory is left uninitialised: Event is an implicit-lifetime aggregate and every slot is
+// written before it is published.
+Event* allocate_events(size_t n) {
+  const size_t bytes = n * sizeof(Event);
+  if (bytes < kMmapBytes) return static_cast<Event*>(::operator new(bytes));
+  const size_t mapped = bytes + kHugePage;
+  void* p = ::mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  const auto base = reinterpret_cast<uintptr_t>(p);
+  const uintptr_t aligned = (base + kHugePage - 1) & ~(kHugePage - 1);
+  const size_t length = (bytes + 4095) & ~size_t{4095};
+  if (aligned > base) ::munmap(p, aligned - base);
+  const uintptr_t tail = aligned + length;
+  if (base + mapped > tail) ::munmap(reinterpret_cast<void*>(tail), base + mapped - tail);
+#ifdef MADV_HUGEPAGE
+  ::madvise(reinterpret_cast<void*>(aligned), length, MADV_HUGEPAGE);
+#endif
+  return reinterpret_cast<Event*>(aligned);
+}
+
+void free_events(Event* events, size_t n) {
+  const size_t bytes = n * sizeof(Event);
+  if (bytes < kMmapBytes) {
+    ::operator delete(events);
+  } else {
+    ::munmap(events, (bytes + 4095) & ~size_t{4095});
+  }
+}
 
 }  // namespace
 
-// One block of events. `events` is allocated together with the header and never moves.
+// One block of events. `events` never moves; the chunk owns it.
 struct Chunk {
   explicit Chunk(size_t first_index, size_t cap)
-      : begin(first_index), capacity(cap), events(new Event[cap]) {}
+      : begin(first_index), capacity(cap), events(allocate_events(cap)) {}
+  ~Chunk() { free_events(events, capacity); }
+  Chunk(const Chunk&) = delete;
+  Chunk& operator=(const Chunk&) = delete;
   const size_t begin;     // buffer index of events[0]
   const size_t capacity;  // slots in events
   std::atomic<size_t> count{0};
   std::atomic<Chunk*> next{nullptr};
-  std::unique_ptr<Event[]> events;
+  Event* const events;
 };
 
 struct Recorder::ThreadBuffer {
   explicit ThreadBuffer(uint64_t owner_token)
-      : owner(owner_token), head(new Chunk(0, kFirstChunkEvents)), tail(head.get()) {
-    tail_events = tail->events.get();
-    tail_capacity = tail->capacity;
+      : owner(owner_token), head(new Chunk(0, kFirstChunkEvents)) {
+    tail = head;
+    point_writer_at_tail();
   }
   ~ThreadBuffer() {
-    // Free the chain iteratively (a unique_ptr chain would recurse).
-    Chunk* c = head.release();
+    Chunk* c = head;
     while (c != nullptr) {
       Chunk* n = c->next.load(std::memory_order_relaxed);
       delete c;
       c = n;
     }
   }
+  ThreadBuffer(const ThreadBuffer&) = delete;
+  ThreadBuffer& operator=(const ThreadBuffer&) = delete;
 
-  // grow links a new, larger tail chunk. Owner thread only.
+  void point_writer_at_tail() {
+    writer.events = tail->events;
+    writer.count = 0;
+    writer.capacity = tail->capacity;
+    writer.published = &tail->count;
+  }
+  // grow moves the writer to the next chunk, linking a new, larger one unless reserve() already
+  // did. Owner thread only, when the tail is full.
   void grow() {
-    const size_t cap = std::min(tail_capacity * 2, kMaxChunkEvents);
-    Chunk* c = new Chunk(tail->begin + tail_capacity, cap);
-    tail->next.store(c, std::memory_order_release);
-    tail = c;
-    tail_events = c->events.get();
-    tail_capacity = cap;
-    tail_count = 0;
+    Chunk* next = tail->next.load(std::memory_order_relaxed);
+    if (next == nullptr) next = append_chunk(last_chunk());
+    tail = next;
+    point_writer_at_tail();
+  }
+  Chunk* last_chunk() const {
+    Chunk* c = tail;
+    while (Chunk* n = c->next.load(std::memory_order_relaxed)) c = n;
+    return c;
+  }
+  // append_chunk links a new chunk after `last`. Readers stop at a chunk that is not full, so a
+  // linked but still empty chunk is invisible to them until the writer fills its predecessor.
+  static Chunk* append_chunk(Chunk* last) {
+    const size_t cap = std::min(last->capacity * 2, kMaxChunkEvents);
+    Chunk* c = new Chunk(last->begin + last->capacity, cap);
+    last->next.store(c, std::memory_order_release);
+    return c;
+  }
+  // reserve makes sure `events` more slots exist after the current one, touching every page.
+  void reserve(size_t events) {
+    Chunk* c = tail;
+    size_t room = tail->capacity - writer.count;
+    prefault(tail, writer.count);
+    while (room < events) {
+      Chunk* n = c->next.load(std::memory_order_relaxed);
+      if (n == nullptr) n = append_chunk(c);
+      prefault(n, 0);
+      room += n->capacity;
+      c = n;
+    }
+  }
+  static void prefault(Chunk* c, size_t from) {
+    auto* p = reinterpret_cast<volatile char*>(c->events + from);
+    const size_t bytes = (c->capacity - from) * sizeof(Event);
+    for (size_t off = 0; off < bytes; off += 4096) p[off] = 0;
   }
 
-  const uint64_t owner;         // this_thread_token() of the writer
-  std::unique_ptr<Chunk> head;  // first chunk; the chain is owned through `next`
-
-  // Writer-only state (touched by the owner thread only).
-  Chunk* tail;
-  Event* tail_events;
-  size_t tail_capacity;
-  size_t tail_count = 0;
-  uint32_t next_seq = 0;
+  const uint64_t owner;  // this_thread_token() of the writer
+  Chunk* const head;     // first chunk; the chain is owned through `next`
+  Chunk* tail;           // owner thread only
+  detail::WriterState writer;
 };
 
 struct Recorder::StringTable {
@@ -262,26 +333,18 @@ Recorder::ThreadBuffer& Recorder::local_buffer() {
   return *buffer;
 }
 
-void Recorder::emit(EventKind kind, WorkerId worker, TaskId task, uint64_t a0, uint64_t a1,
-                    uint64_t a2, StringId loc) {
-  emit_at(now(), kind, worker, task, a0, a1, a2, loc);
+void Recorder::reserve(size_t events) {
+  ThreadBuffer& b = local_buffer();
+  b.reserve(events);
+  detail::t_writer = detail::WriterCache{id_, &b.writer};
 }
 
-void Recorder::emit_at(int64_t ts, EventKind kind, WorkerId worker, TaskId task, uint64_t a0,
-                       uint64_t a1, uint64_t a2, StringId loc) {
+void Recorder::emit_slow(int64_t ts, EventKind kind, WorkerId worker, TaskId task, uint64_t a0,
+                         uint64_t a1, uint64_t a2, StringId loc) {
   ThreadBuffer& b = local_buffer();
-  if (b.tail_count == b.tail_capacity) b.grow();
-  Event& e = b.tail_events[b.tail_count];
-  e.ts = ts;
-  e.kind = kind;
-  e.worker = worker;
-  e.task = task;
-  e.loc = loc;
-  e.seq = b.next_seq++;
-  e.args[0] = a0;
-  e.args[1] = a1;
-  e.args[2] = a2;
-  b.tail->count.store(++b.tail_count, std::memory_order_release);
+  if (b.writer.count == b.writer.capacity) b.grow();
+  detail::t_writer = detail::WriterCache{id_, &b.writer};
+  emit_at(ts, kind, worker, task, a0, a1, a2, loc);  // takes the fast path now
 }
 
 // ---- reading ------------------------------------------------------------------------------
@@ -298,7 +361,7 @@ size_t Recorder::poll(Cursor& cursor, std::vector<Event>& out) const {
   for (size_t i = 0; i < buffers_.size(); ++i) {
     if (i >= cursor.read.size()) {
       cursor.read.push_back(0);
-      cursor.chunk.push_back(buffers_[i]->head.get());
+      cursor.chunk.push_back(buffers_[i]->head);
     }
     const Chunk* c = static_cast<const Chunk*>(cursor.chunk[i]);
     size_t read = cursor.read[i];
@@ -306,7 +369,7 @@ size_t Recorder::poll(Cursor& cursor, std::vector<Event>& out) const {
       const size_t count = c->count.load(std::memory_order_acquire);
       const size_t offset = read - c->begin;
       if (offset < count) {
-        out.insert(out.end(), c->events.get() + offset, c->events.get() + count);
+        out.insert(out.end(), c->events + offset, c->events + count);
         read = c->begin + count;
       }
       if (count < c->capacity) break;
@@ -324,7 +387,7 @@ size_t Recorder::event_count() const {
   std::lock_guard lock(buffers_mu_);
   size_t total = 0;
   for (const auto& b : buffers_) {
-    const Chunk* c = b->head.get();
+    const Chunk* c = b->head;
     for (;;) {
       const size_t count = c->count.load(std::memory_order_acquire);
       if (count < c->capacity) {

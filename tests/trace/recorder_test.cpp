@@ -104,3 +104,23 @@ TEST_CASE("recorder: snapshot carries meta, strings and events", "[recorder]") {
   CHECK(d.str(static_cast<StringId>(d.events[0].args[1])) == "main");
   CHECK(d.str(12345).empty());
 }
+
+TEST_CASE("recorder: reserve pre-links chunks that readers only see once filled", "[recorder]") {
+  Recorder rec;
+  rec.emit_at(0, EventKind::Annotation, 0, 0);
+  rec.reserve(5000);
+  Recorder::Cursor cursor;
+  std::vector<Event> out;
+  CHECK(rec.poll(cursor, out) == 1);
+  for (TaskId i = 1; i < 7000; ++i) {
+    rec.emit_at(i, EventKind::Annotation, 0, i);
+    if (i % 777 == 0) rec.poll(cursor, out);
+  }
+  rec.poll(cursor, out);
+  REQUIRE(out.size() == 7000);
+  for (TaskId i = 0; i < 7000; ++i) REQUIRE(out[i].task == i);
+  CHECK(rec.event_count() == 7000);
+  rec.reserve(100000);
+  CHECK(rec.event_count() == 7000);
+  CHECK(rec.poll(cursor, out) == 0);
+}
