@@ -106,7 +106,8 @@ class Io {
   virtual IoResult accept(Fd listener) = 0;
   // connect starts connecting to 127.0.0.1:port and returns the fd at once; the connection is
   // usable when the fd reports kWritable; then finish_connect says whether it succeeded
-  // (Ok, or Error ECONNREFUSED...). Calling read/write earlier returns WouldBlock.
+  // (Ok, or Error ECONNREFUSED...). Calling read/write earlier returns WouldBlock. os: a failure
+  // is reported once (the kernel clears SO_ERROR when it is read); keep the first result.
   virtual IoResult connect(uint16_t port) = 0;
   virtual IoResult finish_connect(Fd fd) = 0;
 

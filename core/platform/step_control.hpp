@@ -83,7 +83,7 @@ class StepControl {
   EventPredicate until_;
   bool cancel_ = false;
   bool waiting_ = false;  // the simulation thread is blocked in before_step
-  bool finished_ = true;
+  bool finished_ = false;
   uint64_t steps_ = 0;
   int64_t now_ = 0;
   double max_rate_ = 0;

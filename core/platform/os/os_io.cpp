@@ -217,16 +217,15 @@ IoResult OsIo::connect(uint16_t port) {
 }
 
 IoResult OsIo::finish_connect(Fd fd) {
+  sockaddr_in peer{};
+  socklen_t plen = sizeof peer;
+  if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &plen) == 0) return IoResult::bytes(0);
+  if (errno != ENOTCONN) return IoResult::failed(errno);
+  // Not connected: still in progress, or failed. SO_ERROR tells (and is cleared by reading it).
   int err = 0;
   socklen_t len = sizeof err;
   if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return IoResult::failed(errno);
-  if (err != 0) return IoResult::failed(err);
-  sockaddr_in peer{};
-  socklen_t plen = sizeof peer;
-  if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &plen) != 0) {
-    return errno == ENOTCONN ? IoResult::blocked() : IoResult::failed(errno);
-  }
-  return IoResult::bytes(0);
+  return err != 0 ? IoResult::failed(err) : IoResult::blocked();
 }
 
 IoResult OsIo::read(Fd fd, std::span<std::byte> buf) {

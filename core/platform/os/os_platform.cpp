@@ -139,7 +139,15 @@ void OsPlatform::run(int workers, std::function<void(int)> body) {
   cancelled_.store(false);
   first_error_ = nullptr;
   parked_forever_ = 0;
-  for (int i = 0; i < std::max(workers, 0); ++i) spawn_worker(body);
+  {
+    // Register every initial worker before any starts, so indices 0..workers-1 are taken before
+    // a worker can spawn_worker() another one.
+    std::lock_guard lock(stall_mu_);
+    std::vector<Worker*> initial;
+    for (int i = 0; i < std::max(workers, 0); ++i)
+      initial.push_back(register_worker_locked(body, {}));
+    for (Worker* w : initial) threads_.emplace_back([this, w] { thread_main(*w); });
+  }
   std::exception_ptr error;
   {
     std::unique_lock lock(stall_mu_);
@@ -154,6 +162,13 @@ void OsPlatform::run(int workers, std::function<void(int)> body) {
 
 int OsPlatform::spawn_worker(std::function<void(int)> body, std::string name) {
   std::lock_guard lock(stall_mu_);
+  Worker* w = register_worker_locked(std::move(body), std::move(name));
+  threads_.emplace_back([this, w] { thread_main(*w); });
+  return w->index;
+}
+
+OsPlatform::Worker* OsPlatform::register_worker_locked(std::function<void(int)> body,
+                                                       std::string name) {
   const int index = count_.load(std::memory_order_relaxed);
   if (index >= kChunk * kChunks) throw std::runtime_error("OsPlatform: too many workers");
   auto w = std::make_unique<Worker>();
@@ -169,8 +184,7 @@ int OsPlatform::spawn_worker(std::function<void(int)> body, std::string name) {
   slot.load(std::memory_order_relaxed)[index % kChunk].store(raw, std::memory_order_release);
   count_.store(index + 1, std::memory_order_release);
   ++live_;
-  threads_.emplace_back([this, raw] { thread_main(*raw); });
-  return index;
+  return raw;
 }
 
 void OsPlatform::thread_main(Worker& w) {

@@ -83,6 +83,8 @@ class OsPlatform final : public Platform {
   static constexpr int kChunks = 64;  // up to 16384 workers per run
 
   Worker* worker(int index) const;
+  // register_worker_locked adds a worker to the table and counts it live (requires stall_mu_).
+  Worker* register_worker_locked(std::function<void(int)> body, std::string name);
   Worker& self() const;
   void thread_main(Worker& w);
   // stall_check_locked returns the stall handler if every live worker is parked forever (requires

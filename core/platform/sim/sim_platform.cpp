@@ -116,13 +116,13 @@ void SimPlatform::worker_main(int index) {
 }
 
 void SimPlatform::reset_run() {
-  workers_.clear();  // every worker of a previous run has finished
-  io_events_.clear();
+  // Every worker of a previous run has finished. Time and in-flight I/O carry over: a platform
+  // has one timeline, and devices keep their state between runs.
+  workers_.clear();
   cancelled_ = false;
   first_error_ = nullptr;
   steps_ = 0;
   stalls_ = 0;
-  now_ = 0;
   live_ = 0;
   current_ = kNoWorker;
 }
@@ -132,7 +132,7 @@ void SimPlatform::start(int workers, std::function<void(int)> body) {
   reset_run();
   started_ = true;
   if (config_.step) config_.step->attach(recorder());
-  for (int i = 0; i < std::max(workers, 0); ++i) add_worker(body, {}, 0);
+  for (int i = 0; i < std::max(workers, 0); ++i) add_worker(body, {}, now_);
 }
 
 void SimPlatform::run(int workers, std::function<void(int)> body) {
@@ -242,7 +242,6 @@ void SimPlatform::finish() {
   }
   started_ = false;
   if (config_.step) config_.step->detach();
-  io_events_.clear();
   if (first_error_) std::rethrow_exception(first_error_);
   if (cancelled_) throw RunCancelled();
 }
