@@ -166,7 +166,7 @@ TEST_CASE("checkpoint + replay equals a full replay at random positions", "[viz]
     o.seed = 11;
     const auto data = make_synthetic_trace(o);
     TraceModel m(data);
-    REQUIRE(m.checkpoint_count() >= 4);
+    REQUIRE(m.checkpoint_count() >= 2);  // so some positions replay from a checkpoint
     std::mt19937 rng(5);
     for (int k = 0; k < 8; ++k) {
       const auto i = static_cast<EventIndex>(rng() % data.events.size());

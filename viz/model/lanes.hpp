@@ -81,7 +81,7 @@ struct StoredWake {
 // LaneItem: one thing to draw on a lane. count == 1: a real span (first = its index in the lane);
 // count > 1: a folded block standing for spans [first, first + count) that were each narrower than
 // the view's min_px; task/state are then the dominant ones (most time inside the block; exact for
-// blocks of up to 64 spans, estimated from 64 evenly spaced spans beyond that).
+// blocks of up to 16 spans, estimated from 16 evenly spaced spans beyond that).
 struct LaneItem {
   Time t0 = 0;
   Time t1 = 0;

@@ -4,10 +4,12 @@
 // Contract of a SpanList (duck-typed): size(); t0(k), t1(k) (non-decreasing in k, t0(k) <= t1(k),
 // t1(k) <= t0(k+1)); key(k) (what "dominant" means: the task of a run span, the state of a state
 // span). fold_spans emits, in order, either single spans at least min_duration wide or folded
-// blocks [first, first + count) of narrower spans whose gaps are narrower than min_duration.
+// blocks [first, first + count) of narrower spans that all start within min_duration of the
+// block's first span (a block is about min_px wide: zoomed out, a busy lane becomes a row of
+// ~width/min_px blocks, each coloured by its own dominant task, instead of one grey bar).
 //
 // Cost: a binary search to the window, then per emitted item one binary search to skip everything
-// that starts within min_duration of the block's end — so the work is bounded by the number of
+// that starts within min_duration of the block's start — so the work is bounded by the number of
 // pixels (width / min_px items), not by the number of spans. Dominant keys are exact for blocks of
 // up to kExactFold spans and estimated from kExactFold evenly spaced spans beyond that.
 #pragma once
@@ -20,7 +22,7 @@
 
 namespace as::viz {
 
-inline constexpr uint32_t kExactFold = 64;
+inline constexpr uint32_t kExactFold = 16;
 
 struct FoldedItem {
   Time t0 = 0;
@@ -43,6 +45,21 @@ uint32_t first_index_at_or_after(uint32_t lo, uint32_t n, Time t, F&& f) {
     }
   }
   return lo;
+}
+
+// gallop_at_or_after is first_index_at_or_after for answers expected near lo: it probes lo+1,
+// lo+3, lo+7... then binary-searches the last step. Successive folds land a few dozen spans apart,
+// so this stays in cache where a plain binary search over the whole lane would not.
+template <class F>
+uint32_t gallop_at_or_after(uint32_t lo, uint32_t n, Time t, F&& f) {
+  uint32_t step = 1;
+  uint32_t hi = lo;
+  while (hi < n && f(hi) < t) {
+    lo = hi + 1;
+    hi = lo + step > n ? n : lo + step;
+    step *= 2;
+  }
+  return first_index_at_or_after(lo, hi, t, f);
 }
 
 template <class SpanList>
@@ -93,24 +110,16 @@ void fold_spans(const SpanList& s, const ViewWindow& view, Emit&& emit) {
       ++k;
       continue;
     }
-    // Fold: absorb every span starting within min_d of the block's end, while they are narrow.
+    // Fold: absorb the narrow spans starting within min_d of this one, so each folded block is
+    // about min_px wide and keeps its own dominant task (one block per ~min_px pixels).
     const uint32_t first = k;
     Time block_end = b;
     ++k;
-    while (k < end) {
-      const uint32_t k2 = first_index_at_or_after(k, end, block_end + min_d, t0f);
-      if (k2 == k) break;  // the next span starts after a gap wider than min_d
-      const uint32_t last = k2 - 1;
-      if (s.t1(last) - s.t0(last) >= min_d) {
-        // Only the last span of the window can be wide (spans do not overlap): keep it apart.
-        if (last > k) block_end = std::max(block_end, s.t1(last - 1));
-        k = last;
-        break;
-      }
-      block_end = std::max(block_end, s.t1(last));
-      k = k2;
-      if (block_end > view.t1) break;
-    }
+    uint32_t k2 = gallop_at_or_after(k, end, a + min_d, t0f);
+    // Only the last span of the window can be wide (spans do not overlap): keep it apart.
+    if (k2 > k && s.t1(k2 - 1) - s.t0(k2 - 1) >= min_d) --k2;
+    if (k2 > k) block_end = std::max(block_end, s.t1(k2 - 1));
+    k = std::max(k, k2);
     const uint32_t count = k - first;
     emit(FoldedItem{a, block_end, first, count,
                     count == 1 ? first : dominant_span(s, first, count)});

@@ -30,8 +30,10 @@ struct StateSpanList {
   Time end;
   uint32_t size() const { return static_cast<uint32_t>(changes.size()); }
   Time t0(uint32_t k) const { return changes[k].t; }
+  // The last state lasts until the end of the trace, except Done: a finished task's lane ends.
   Time t1(uint32_t k) const {
-    return k + 1 < changes.size() ? changes[k + 1].t : std::max(end, changes[k].t);
+    if (k + 1 < changes.size()) return changes[k + 1].t;
+    return changes[k].state == TaskState::Done ? changes[k].t : std::max(end, changes[k].t);
   }
   uint64_t key(uint32_t k) const {
     return static_cast<uint64_t>(changes[k].state) << 8 | static_cast<uint64_t>(changes[k].reason);
@@ -163,7 +165,12 @@ void TraceModel::query_lane(LaneRef lane, const ViewWindow& view,
     return;
   }
   if (lane.index >= task_lanes_.size()) return;
-  const StateSpanList list{task_lanes_[lane.index].changes, end};
+  const auto& changes = task_lanes_[lane.index].changes;
+  if (changes.empty() || changes.front().t > view.t1 ||
+      (changes.back().state == TaskState::Done && changes.back().t < view.t0)) {
+    return;  // the task's whole life is outside the window
+  }
+  const StateSpanList list{changes, end};
   const TaskId t = tasks_[lane.index].id;
   fold_spans(list, view, [&](const FoldedItem& f) {
     const StateChange& rep = list.changes[f.dominant];
@@ -181,7 +188,7 @@ void TraceModel::query_markers(LaneRef lane, const ViewWindow& view,
   const uint32_t end = first_index_at_or_after(k, n, view.t1 + 1, tf);
   const Time min_d = view.min_duration();
   while (k < end) {
-    const uint32_t next = std::max(k + 1, first_index_at_or_after(k, end, m[k].t + min_d, tf));
+    const uint32_t next = std::max(k + 1, gallop_at_or_after(k, end, m[k].t + min_d, tf));
     out.push_back(MarkerItem{m[k].t, m[k].event, m[k].kind, next - k});
     k = next;
   }
@@ -235,14 +242,14 @@ void TraceModel::query_wake_edges(const ViewWindow& view, std::vector<WakeEdge>&
   const uint32_t b1 = first_index_at_or_after(b0, m, view.t1 + 1, run_t);
   const size_t total = static_cast<size_t>(a1 - a0) + (b1 - b0);
   if (total == 0 || max_edges == 0) return;
-  const size_t stride = total <= max_edges ? 1 : (total + max_edges - 1) / max_edges;
-  size_t seen = 0;
-  for (uint32_t k = a0; k < a1; ++k, ++seen)
-    if (seen % stride == 0) out.push_back(wake_edge(k));
-  for (uint32_t k = b0; k < b1; ++k, ++seen) {
+  // Thin evenly (every stride-th edge of each range), so the cost is O(max_edges), not O(edges).
+  const uint32_t stride =
+      static_cast<uint32_t>(total <= max_edges ? 1 : (total + max_edges - 1) / max_edges);
+  for (uint32_t k = a0; k < a1; k += stride) out.push_back(wake_edge(k));
+  for (uint32_t k = b0; k < b1; k += stride) {
     const uint32_t w = run_order_[k];
-    if (events_.ts(wakes_[w].wake_event) >= view.t0) continue;  // already taken above
-    if (seen % stride == 0) out.push_back(wake_edge(w));
+    if (events_.ts(wakes_[w].wake_event) >= view.t0) continue;  // already in the first range
+    out.push_back(wake_edge(w));
   }
 }
 
@@ -360,7 +367,7 @@ std::vector<StackSample> TraceModel::stack_samples(TaskId t) const {
   std::vector<StackSample> out;
   const uint32_t l = lane_of_task_or_none(t);
   if (l == kNone) return out;
-  for (EventIndex i : task_lanes_[l].samples) {
+  for (EventIndex i : task_lanes_[l].events) {
     if (events_.kind(i) != EventKind::StackSample) continue;
     out.push_back({events_.ts(i), events_.arg(i, 0), events_.arg(i, 1), events_.arg(i, 2)});
   }
@@ -372,7 +379,7 @@ std::vector<FrameSample> TraceModel::frame_samples(TaskId t) const {
   const uint32_t l = lane_of_task_or_none(t);
   if (l == kNone) return out;
   uint64_t bytes = 0;
-  for (EventIndex i : task_lanes_[l].samples) {
+  for (EventIndex i : task_lanes_[l].events) {
     switch (events_.kind(i)) {
       case EventKind::TaskCreate:
         bytes = events_.arg(i, 2);

@@ -370,6 +370,7 @@ class Generator {
         emit(ts, EventKind::PollEnd, w, t.id, static_cast<uint64_t>(trace::PollResult::Ready));
         emit(ts, EventKind::FrameFree, w, t.id, t.frame);
       }
+      if (t.fd != 0) emit(ts, EventKind::IoDeregister, w, t.id, t.fd);
       emit(ts, EventKind::TaskDestroy, w, t.id, static_cast<uint64_t>(Reason::Done));
       t.alive = false;
       --live_;

@@ -16,7 +16,7 @@ namespace {
 using trace::EventKind;
 constexpr uint32_t kNone = ~0u;
 constexpr EventIndex kMinCheckpointSpacing = 4096;
-constexpr size_t kCheckpointBytesPerEvent = 8;  // a checkpoint must be paid for by this many events
+constexpr size_t kCheckpointBytesPerEvent = 4;  // a checkpoint is paid for by this many events
 }  // namespace
 
 struct TraceModel::Checkpoint {
@@ -52,7 +52,6 @@ void TraceModel::shrink_to_fit() {
     l.markers.shrink_to_fit();
     l.events.shrink_to_fit();
     l.wakes.shrink_to_fit();
-    l.samples.shrink_to_fit();
   }
   for (auto& l : worker_lanes_) {
     l.spans.shrink_to_fit();
@@ -248,7 +247,6 @@ void TraceModel::apply(EventIndex i) {
       info.create_event = i;
       push_change(tl, StateChange{ts, i, TaskState::Runnable, Reason::Spawn, worker});
       marker({LaneKind::Task, tl}, MarkerKind::Spawn);
-      task_lanes_[tl].samples.push_back(i);
       add_wake(tl, i);  // the spawn edge: parent -> child's first run
       break;
     }
@@ -358,11 +356,6 @@ void TraceModel::apply(EventIndex i) {
         push_change(tl, StateChange{ts, i, TaskState::Runnable, Reason::Syscall, trace::kNoWorker});
       }
       break;
-    case EventKind::StackSample:
-    case EventKind::FrameAlloc:
-    case EventKind::FrameFree:
-      if (tl != kNone) task_lanes_[tl].samples.push_back(i);
-      break;
     case EventKind::QueueLength:
     case EventKind::StackBytes: {
       CounterKey key;
@@ -391,7 +384,9 @@ void TraceModel::apply(EventIndex i) {
 
 void TraceModel::maybe_checkpoint() {
   ++events_since_checkpoint_;
-  if (events_since_checkpoint_ < kMinCheckpointSpacing) return;
+  if (events_since_checkpoint_ < kMinCheckpointSpacing || events_since_checkpoint_ % 1024 != 0) {
+    return;  // sizing the state costs a walk over channels: look only every 1024 events
+  }
   if (static_cast<size_t>(events_since_checkpoint_) * kCheckpointBytesPerEvent <
       live_->approx_bytes()) {
     return;  // the state is large: space checkpoints out so they stay a few bytes per event
@@ -446,7 +441,7 @@ size_t TraceModel::memory_bytes() const {
   for (const auto& l : task_lanes_) {
     bytes += sizeof(l) + l.changes.capacity() * sizeof(StateChange) +
              l.markers.capacity() * sizeof(Marker) + l.events.capacity() * sizeof(EventIndex) +
-             l.wakes.capacity() * sizeof(uint32_t) + l.samples.capacity() * sizeof(EventIndex);
+             l.wakes.capacity() * sizeof(uint32_t);
   }
   bytes += task_index_.bucket_count() * sizeof(void*) + task_index_.size() * 32;
   bytes += runtime_markers_.capacity() * sizeof(Marker);

@@ -209,7 +209,9 @@ class TraceModel {
   std::span<const Marker> runtime_markers() const {
     return runtime_markers_;
   }  // errors, annotations
-  // span_end: the end time of state change k of a task lane (the next change, or end_time()).
+  // state_change_end: the end of state change k of a task lane: the next change, or end_time()
+  // for the last one — except a last Done, which ends where it starts (a finished task's lane
+  // ends).
   Time state_change_end(uint32_t task_lane, uint32_t k) const;
 
   // query_lane appends to out the items of `lane` intersecting [view.t0, view.t1], folding spans
@@ -276,8 +278,7 @@ class TraceModel {
     std::vector<StateChange> changes;
     std::vector<Marker> markers;
     std::vector<EventIndex> events;
-    std::vector<uint32_t> wakes;      // indices into wakes_
-    std::vector<EventIndex> samples;  // StackSample / FrameAlloc / FrameFree events
+    std::vector<uint32_t> wakes;  // indices into wakes_
   };
   struct WorkerLane {
     std::vector<RunSpan> spans;
