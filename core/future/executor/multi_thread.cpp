@@ -178,9 +178,11 @@ void MultiThreadScheduler::park_worker(int w) {
   }
   // Re-check after announcing ourselves: work published before we joined the sleepers would
   // otherwise wait for the next wake (the classic lost-wakeup window of parking).
-  bool work = any_work_visible();
-  if (was_last_searcher && work) notify_parked(w);
-  if (!work && !shutting_down()) {
+  // The last searcher to give up makes sure visible work is not stranded (idle.rs).
+  if (was_last_searcher && any_work_visible()) notify_parked(w);
+  // Park unless the shared inject queue has work (other workers' queues are theirs, or a
+  // searcher's: we were counted as a sleeper, so their notify_parked reaches us).
+  if (inject_len_.load(std::memory_order_acquire) == 0 && !shutting_down()) {
     emit(EventKind::WorkerIdle, w, 0);
     park_idle(w);
   }

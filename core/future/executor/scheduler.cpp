@@ -37,6 +37,9 @@ struct PollScope {
     tl_current.expected_self_wake = false;
   }
   ~PollScope() {
+    // Outside a poll nothing may point at this runtime: the recorder may die before the thread.
+    tl_current.recorder = nullptr;
+    tl_current.scheduler = nullptr;
     tl_current.task = 0;
     tl_current.budget = -1;
   }
@@ -60,6 +63,11 @@ Scheduler::Scheduler(platform::Platform& p, trace::Recorder* rec, RuntimeConfig 
       reactor_(p.io()) {}
 
 Scheduler::~Scheduler() = default;
+
+void Scheduler::consume_saving_state(int64_t ns) {
+  PlatformCallScope keep;
+  platform_.consume(ns);
+}
 
 void Scheduler::report(trace::ErrorKind kind, const std::string& message, trace::TaskId task) {
   if (!rec_) return;
@@ -384,6 +392,7 @@ void Scheduler::run(RawTask* root) {
     emit(EventKind::WorkerStop, w, 0);
   });
   platform_.set_stall_handler({});
+  tl_current = CurrentTask{};
   drain_queues();
   {
     std::lock_guard<std::mutex> lk(blocking_mu_);
@@ -396,6 +405,7 @@ void Scheduler::run(RawTask* root) {
   drain_queues();  // wakes issued while cancelling (join wakers) queued tasks nobody will run
   if (rec_)
     rec_->emit(EventKind::RuntimeStop, trace::kNoWorker, 0, static_cast<uint64_t>(deadlocked() ? 2 : 0));
+  tl_current = CurrentTask{};
 }
 
 }  // namespace as::future

@@ -133,9 +133,12 @@ class Scheduler {
   }
   void report(trace::ErrorKind kind, const std::string& message, trace::TaskId task);
   // model_cost charges ns of virtual time on the sim platform (nothing on os).
+  // Inside a poll it saves/restores the per-thread poll state (another fiber may run meanwhile).
   void model_cost(int64_t ns) {
-    if (charge_costs_ && ns > 0) platform_.consume(ns);
+    if (charge_costs_ && ns > 0) consume_saving_state(ns);
   }
+  // next_object_id numbers channels and other traced objects per runtime (deterministic).
+  uint64_t next_object_id() { return next_object_id_.fetch_add(1, std::memory_order_relaxed); }
   // trace_worker is the trace id of the calling platform worker (kNoWorker outside).
   int current_worker() const { return platform_.current_worker(); }
   size_t live_tasks() const { return live_tasks_.load(std::memory_order_relaxed); }
@@ -168,7 +171,9 @@ class Scheduler {
   std::atomic<bool> deadlocked_{false};
   RawTask* root_ = nullptr;
 
+  void consume_saving_state(int64_t ns);
   std::atomic<trace::TaskId> next_id_{1};
+  std::atomic<uint64_t> next_object_id_{1};
   std::atomic<size_t> live_tasks_{0};
   std::mutex owned_mu_;
   RawTask* owned_head_ = nullptr;

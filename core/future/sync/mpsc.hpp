@@ -38,7 +38,9 @@ inline std::atomic<uint64_t> next_channel_id{1};
 
 template <class T>
 struct Chan {
-  explicit Chan(size_t cap) : capacity(cap), id(next_channel_id.fetch_add(1)) {}
+  explicit Chan(size_t cap)
+      : capacity(cap),
+        id(current_scheduler() ? current_scheduler()->next_object_id() : next_channel_id.fetch_add(1)) {}
   std::mutex mu;
   std::deque<T> queue;
   size_t capacity;  // 0 = unbounded

@@ -7,8 +7,9 @@
 // How a Task is polled. A chain of coroutines awaiting each other (root → child → grandchild...)
 // is driven by the *root* Task's poll, which owns a CoroChain: the innermost suspended coroutine and,
 // when that coroutine waits on a hand-written leaf future, a type-erased pointer to poll the leaf.
-//   poll(cx):  loop { if a leaf is pending: poll it with cx; Pending → return Pending;
-//                     resume the innermost coroutine; if the root finished → return Ready }
+//   poll(cx):  if a leaf is pending: poll it with cx; Pending → return Pending;
+//              loop { resume the innermost coroutine; root finished → Ready;
+//                     a leaf said Pending → Pending; else (trampoline bounce) → loop }
 // So only leaf futures ever return Pending; coroutines are resumed only once their leaf is Ready,
 // which is exactly how rustc's generated state machines poll their inner futures.
 //
@@ -287,13 +288,15 @@ class [[nodiscard]] Task {
       ~Restore() { detail::tl_chain = saved; }
     } restore{detail::tl_chain};
     detail::tl_chain = &c;
+    if (c.poll_leaf) {  // woken: re-poll the leaf the innermost coroutine waits on
+      if (!c.poll_leaf(c.leaf, cx)) return pending;
+      c.poll_leaf = nullptr;
+    }
     while (!c.done) {
-      if (c.poll_leaf) {
-        if (!c.poll_leaf(c.leaf, cx)) return pending;
-        c.poll_leaf = nullptr;
-      }
       c.hops = 0;
       c.innermost->self.resume();
+      if (c.poll_leaf) return pending;  // a leaf returned Pending (already polled by await_ready)
+      // otherwise the trampoline bounced: resume the innermost coroutine from this shallow frame
     }
     auto& p = promise();
     if (p.exception) std::rethrow_exception(std::exchange(p.exception, nullptr));
