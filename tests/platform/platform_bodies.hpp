@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -19,6 +20,28 @@
 namespace as::platform::testing {
 
 inline constexpr Nanos kMs = 1'000'000;
+
+// WorkerChecks — Catch2's assertion macros are not thread-safe, so checks inside worker bodies
+// are collected here and asserted by the test thread after run().
+struct WorkerChecks {
+  std::atomic<int> failures{0};
+  std::mutex mu;
+  std::string first;
+  void fail(const char* what, int line) {
+    if (failures.fetch_add(1) == 0) {
+      std::lock_guard lock(mu);
+      first = std::string(what) + " (platform_bodies.hpp:" + std::to_string(line) + ")";
+    }
+  }
+  void require_none() {
+    INFO(first);
+    REQUIRE(failures.load() == 0);
+  }
+};
+#define WORKER_CHECK(checks, cond)               \
+  do {                                           \
+    if (!(cond)) (checks).fail(#cond, __LINE__); \
+  } while (0)
 
 // token_ring: a token goes round the workers `rounds` times; each worker parks until it holds it.
 inline void token_ring(Platform& p, int workers, int rounds) {
@@ -117,11 +140,12 @@ inline void spawn_worker_later(Platform& p, int workers) {
   std::atomic<int> spawned_index{-1};
   std::atomic<bool> spawned_ran{false};
   std::atomic<bool> done{false};
+  WorkerChecks checks;
   p.run(workers, [&](int w) {
     if (w != 0) return;
     const int idx = p.spawn_worker(
         [&](int me) {
-          REQUIRE(p.current_worker() == me);
+          WORKER_CHECK(checks, p.current_worker() == me);
           spawned_ran.store(true);
           done.store(true);
           p.unpark(0);
@@ -130,6 +154,7 @@ inline void spawn_worker_later(Platform& p, int workers) {
     spawned_index.store(idx);
     while (!done.load()) p.park();
   });
+  checks.require_none();
   REQUIRE(spawned_index.load() == workers);
   REQUIRE(spawned_ran.load());
   REQUIRE(p.worker_count() == workers + 1);
@@ -157,18 +182,21 @@ inline void socket_echo(Platform& p, int workers) {
   REQUIRE(a != kNoFd);
   const size_t fds_before = io.open_fds();
   std::string got_ping, got_pong;
+  WorkerChecks checks;
   const int responder = workers - 1;
-  auto exchange = [&](Fd fd, const char* send_first, std::string& received, const char* reply) {
+  auto send = [&](Fd fd, const char* text) {
+    auto r = io.write(fd, std::as_bytes(std::span(text, std::strlen(text))));
+    WORKER_CHECK(checks, r.ok() && r.value == static_cast<int64_t>(std::strlen(text)));
+  };
+  // receive waits through a poller until 4 bytes arrived, reading until WouldBlock each time.
+  auto receive = [&](Fd fd, std::string& received) {
     auto poller = io.make_poller();
-    REQUIRE(poller->add(fd, kReadable, 7));
-    if (send_first) {
-      auto r = io.write(fd, std::as_bytes(std::span(send_first, std::strlen(send_first))));
-      REQUIRE(r.ok());
-    }
+    WORKER_CHECK(checks, poller->add(fd, kReadable, 7));
     std::vector<ReadyEvent> events;
     while (received.size() < 4) {
       events.clear();
       poller->wait(kNever, events);
+      for (const ReadyEvent& e : events) WORKER_CHECK(checks, e.token == 7);
       for (;;) {
         std::byte buf[16];
         auto r = io.read(fd, buf);
@@ -176,32 +204,24 @@ inline void socket_echo(Platform& p, int workers) {
         received.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(r.value));
       }
     }
-    if (reply) {
-      auto r = io.write(fd, std::as_bytes(std::span(reply, std::strlen(reply))));
-      REQUIRE(r.ok());
-    }
   };
-  if (workers == 1) {
-    p.run(1, [&](int) {
-      // one worker plays both ends
-      REQUIRE(io.write(a, std::as_bytes(std::span("ping", 4))).ok());
-      auto poller = io.make_poller();
-      REQUIRE(poller->add(b, kReadable, 1));
-      std::vector<ReadyEvent> events;
-      while (events.empty()) poller->wait(kNever, events);
-      REQUIRE(events[0].token == 1);
-      std::byte buf[16];
-      auto r = io.read(b, buf);
-      REQUIRE(r.ok());
-      got_ping.assign(reinterpret_cast<const char*>(buf), static_cast<size_t>(r.value));
-      got_pong = "pong";
-    });
-  } else {
-    p.run(workers, [&](int w) {
-      if (w == 0) exchange(a, "ping", got_pong, nullptr);
-      if (w == responder) exchange(b, nullptr, got_ping, "pong");
-    });
-  }
+  p.run(workers, [&](int w) {
+    if (workers == 1) {  // one worker plays both ends
+      send(a, "ping");
+      receive(b, got_ping);
+      send(b, "pong");
+      receive(a, got_pong);
+      return;
+    }
+    if (w == 0) {
+      send(a, "ping");
+      receive(a, got_pong);
+    } else if (w == responder) {
+      receive(b, got_ping);
+      send(b, "pong");
+    }
+  });
+  checks.require_none();
   REQUIRE(got_ping == "ping");
   REQUIRE(got_pong == "pong");
   REQUIRE(io.open_fds() == fds_before);
@@ -217,16 +237,17 @@ inline void poller_wait_is_a_park(Platform& p, int workers) {
   auto [r, w] = p.io().make_pipe();
   std::atomic<bool> waiting{false};
   std::atomic<bool> returned{false};
+  WorkerChecks checks;
   p.run(workers, [&](int me) {
     if (me == 0) {
       auto poller = p.io().make_poller();
-      REQUIRE(poller->add(r, kReadable, 1));
+      WORKER_CHECK(checks, poller->add(r, kReadable, 1));
       std::vector<ReadyEvent> events;
       waiting.store(true);
       const Nanos start = p.now();
       poller->wait(start + 10'000 * kMs, events);  // returns on unpark long before that
-      REQUIRE(events.empty());
-      REQUIRE(p.now() - start < 5'000 * kMs);
+      WORKER_CHECK(checks, events.empty());
+      WORKER_CHECK(checks, p.now() - start < 5'000 * kMs);
       returned.store(true);
     } else if (me == 1) {
       while (!waiting.load()) p.relax(100'000);
@@ -234,6 +255,7 @@ inline void poller_wait_is_a_park(Platform& p, int workers) {
       p.unpark(0);
     }
   });
+  checks.require_none();
   REQUIRE(returned.load());
   p.io().close(r);
   p.io().close(w);

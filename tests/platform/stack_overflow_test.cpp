@@ -63,11 +63,26 @@ ChildResult run_in_child(const std::function<void()>& body) {
   return bottomless(n + 1, limit) + frame[n % 512];
 }
 
-void report_like_go(const StackOverflowInfo& info) {
-  const std::string line = "runtime: goroutine " + std::to_string(info.tag) + " stack overflow (" +
-                           info.fiber_name + ")\n";
-  ssize_t ignored = write(STDERR_FILENO, line.data(), line.size());
+// report_like_go is what a runtime's handler does: async-signal-safe writes, then _exit.
+void write_all(const char* s) {
+  ssize_t ignored = write(STDERR_FILENO, s, std::strlen(s));
   (void)ignored;
+}
+
+void report_like_go(const StackOverflowInfo& info) {
+  char tag[24];
+  int i = sizeof tag - 1;
+  tag[i] = '\0';
+  uint64_t v = info.tag;
+  do {
+    tag[--i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0 && i > 0);
+  write_all("runtime: goroutine ");
+  write_all(tag + i);
+  write_all(" stack overflow (");
+  write_all(info.fiber_name);
+  write_all(")\n");
   _exit(3);
 }
 
