@@ -40,7 +40,8 @@ TEST_CASE("run queues: local, runnext kick, steal, global", "[viz][model][state]
       .ev(4, EventKind::Steal, 1, 0, 0, 1, 2)                                           // 10
       .ev(5, EventKind::TaskStart, 1, 2)                                                // 11
       .ev(6, EventKind::TaskCreate, kNoWorker, 7)                                       // 12
-      .ev(7, EventKind::TaskStop, 1, 2, HandTrace::r(Reason::Yield));                   // 13
+      .ev(7, EventKind::TaskStop, 1, 2, HandTrace::r(Reason::Yield))                    // 13
+      .ev(8, EventKind::Steal, 0, 0, kNoWorker, 0, 1);  // 14: a batch from the global queue
   TraceModel m(h.data);
 
   ModelState s = m.state_at(7);
@@ -60,6 +61,9 @@ TEST_CASE("run queues: local, runnext kick, steal, global", "[viz][model][state]
   CHECK(s.global_queue == std::vector<TaskId>{7, 2});
   CHECK(s.runnable == std::vector<TaskId>{1, 2, 3, 4, 5, 6, 7});
   CHECK(s.memory.live_tasks == 7);
+  s = m.state_at(14);
+  CHECK(s.global_queue == std::vector<TaskId>{2});
+  CHECK(worker(s, 0).local == std::vector<TaskId>{3, 4, 5, 7});
   s = m.state_at(kNoEvent);
   CHECK(s.global_queue.empty());
   CHECK(s.event == kNoEvent);
@@ -165,8 +169,11 @@ TEST_CASE("checkpoint + replay equals a full replay at random positions", "[viz]
     o.tasks = 300;
     o.seed = 11;
     const auto data = make_synthetic_trace(o);
-    TraceModel m(data);
-    REQUIRE(m.checkpoint_count() >= 2);  // so some positions replay from a checkpoint
+    ModelOptions dense;  // many checkpoints, so most positions replay from one
+    dense.checkpoint_min_spacing = 1000;
+    dense.checkpoint_bytes_per_event = 64;
+    TraceModel m(data, dense);
+    REQUIRE(m.checkpoint_count() >= 4);
     std::mt19937 rng(5);
     for (int k = 0; k < 8; ++k) {
       const auto i = static_cast<EventIndex>(rng() % data.events.size());
@@ -205,6 +212,23 @@ TEST_CASE("synthetic traces are consistent with the reconstructed state", "[viz]
     }
     CHECK(queued);
     ++starts;
+    // Every waiting sender/receiver is blocked on that very channel, and vice versa.
+    size_t waiters = 0, chan_blocked = 0;
+    for (const auto& c : before.channels) {
+      for (const auto& list : {c.senders, c.receivers}) {
+        for (TaskId w : list) {
+          ++waiters;
+          auto b = std::find_if(before.blocked.begin(), before.blocked.end(),
+                                [&](const BlockedAt& x) { return x.task == w; });
+          REQUIRE(b != before.blocked.end());
+          CHECK(b->object == c.id);
+        }
+      }
+    }
+    for (const auto& b : before.blocked) {
+      chan_blocked += b.reason == Reason::ChanSend || b.reason == Reason::ChanRecv;
+    }
+    CHECK(waiters == chan_blocked);
   }
   CHECK(starts == 200);
 }

@@ -193,7 +193,9 @@ void ReplayState::apply(const EventStore& events, EventIndex i, uint32_t task_la
         t->alive = true;
         ++memory_.live_tasks;
       }
-      set_frame(*t, events.arg(i, 2));
+      // Futures: frame_bytes is the coroutine frame. (Goroutines put the stack reservation there;
+      // their memory comes from StackSample.)
+      if (model_ == trace::ModelKind::Future) set_frame(*t, events.arg(i, 2));
       t->state = TaskState::Runnable;
       t->reason = Reason::Spawn;
       t->since = ts;
@@ -295,6 +297,7 @@ void ReplayState::apply(const EventStore& events, EventIndex i, uint32_t task_la
         break;
       }
       if (t->state == TaskState::Runnable || t->state == TaskState::Done) break;  // merged wake
+      leave_waiters(task_lane);  // before the reason changes: it names the list the task is on
       t->reason =
           kind == EventKind::WakerWake ? Reason::Waker : static_cast<Reason>(events.arg(i, 2));
       make_runnable(wl);
@@ -320,13 +323,26 @@ void ReplayState::apply(const EventStore& events, EventIndex i, uint32_t task_la
       tasks_.erase(task_lane);  // a destroyed task has no state left to show
       break;
     case EventKind::Steal: {
-      WorkerRec* from = worker(lane_of(events.arg(i, 0)));
+      // Steal(from, to, count): count tasks move from the head of from's queue (runnext last) to
+      // to's local queue. from == kNoWorker: a batch taken from the global queue (globrunqget).
       const int32_t to_lane = lane_of(events.arg(i, 1));
-      if (!from || to_lane < 0) break;
+      if (to_lane < 0) break;
       uint64_t n = events.arg(i, 2);
+      if (events.arg(i, 0) == trace::kNoWorker) {
+        while (n-- > 0 && !global_.empty()) {
+          const uint32_t l = global_.front();
+          enqueue(l, to_lane, ts);
+          if (!global_.empty() && global_.front() == l) global_.pop_front();  // inconsistent input
+        }
+        break;
+      }
+      WorkerRec* from = worker(lane_of(events.arg(i, 0)));
+      if (!from) break;
       while (n > 0 && (!from->local.empty() || from->runnext != kNone)) {
         const uint32_t victim = !from->local.empty() ? from->local.front() : from->runnext;
         enqueue(victim, to_lane, ts);  // dequeue() takes it off the victim
+        if (!from->local.empty() && from->local.front() == victim) from->local.pop_front();
+        if (from->runnext == victim) from->runnext = kNone;
         --n;
       }
       break;
@@ -341,19 +357,19 @@ void ReplayState::apply(const EventStore& events, EventIndex i, uint32_t task_la
       if (events.arg(i, 2) > 0) {
         const uint32_t cand = w->last_enqueued;
         if (cand == kNone || cand == slot || w->last_enqueued_at != ts) break;
-        TaskRec& c = task(cand);
-        if (c.where != Where::Local || static_cast<int32_t>(c.worker) != owner) break;
+        const TaskRec* c = tasks_.find(cand);
+        if (!c || c->where != Where::Local || static_cast<int32_t>(c->worker) != owner) break;
         erase_one(w->local, cand);
         if (slot != kNone) {  // the old occupant is kicked to the tail of the local queue
           w->local.push_back(slot);
-          task(slot).where = Where::Local;
+          if (TaskRec* old = tasks_.find(slot)) old->where = Where::Local;
         }
         slot = cand;
-        c.where = q == QueueKind::Runnext ? Where::Runnext : Where::Lifo;
+        tasks_.find(cand)->where = q == QueueKind::Runnext ? Where::Runnext : Where::Lifo;
       } else if (slot != kNone) {
         // The runtime says the slot is empty: whatever we placed there moved to the queue head.
         w->local.push_front(slot);
-        task(slot).where = Where::Local;
+        if (TaskRec* old = tasks_.find(slot)) old->where = Where::Local;
         slot = kNone;
       }
       break;
@@ -433,6 +449,14 @@ void ReplayState::apply(const EventStore& events, EventIndex i, uint32_t task_la
     default:
       break;
   }
+  // A record that holds nothing (never created or already destroyed, not queued) is dropped, so
+  // the live-task map — and every checkpoint — stays proportional to the live tasks.
+  if (has_task) {
+    const TaskRec* r = tasks_.find(task_lane);
+    if (r && !r->alive && r->state == TaskState::Done && r->where == Where::None) {
+      tasks_.erase(task_lane);
+    }
+  }
 }
 
 void ReplayState::export_state(std::span<const TaskInfo> tasks, std::span<const WorkerInfo> workers,
@@ -505,14 +529,14 @@ void ReplayState::export_state(std::span<const TaskInfo> tasks, std::span<const 
 
   out.blocked.clear();
   out.runnable.clear();
-  for (const auto& [l, r] : tasks_) {
-    if (!r.alive) continue;
+  tasks_.for_each([&](uint32_t l, const TaskRec& r) {
+    if (!r.alive) return;
     if (r.state == TaskState::Runnable) out.runnable.push_back(id(l));
     if (r.state == TaskState::Blocked || r.state == TaskState::Pending ||
         r.state == TaskState::Syscall) {
       out.blocked.push_back({id(l), r.state, r.reason, r.object, r.object_name, r.since});
     }
-  }
+  });
   std::sort(out.runnable.begin(), out.runnable.end());
   std::sort(out.blocked.begin(), out.blocked.end(),
             [](const BlockedAt& a, const BlockedAt& b) { return a.task < b.task; });
@@ -520,8 +544,7 @@ void ReplayState::export_state(std::span<const TaskInfo> tasks, std::span<const 
 }
 
 size_t ReplayState::approx_bytes() const {
-  size_t bytes = sizeof(*this) + tasks_.bucket_count() * sizeof(void*) +
-                 tasks_.size() * (sizeof(TaskRec) + 16) +
+  size_t bytes = sizeof(*this) + tasks_.capacity() * (sizeof(TaskRec) + sizeof(uint32_t)) +
                  workers_.size() * (sizeof(WorkerRec) + 64) + global_.size() * 4;
   for (const auto& w : workers_) bytes += w.local.size() * 4;
   for (const auto& [cid, c] : chans_) {

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "viz/model/event_store.hpp"
+#include "viz/model/flat_map.hpp"
 #include "viz/model/state_at.hpp"
 
 namespace as::viz {
@@ -113,8 +114,8 @@ class ReplayState {
   ChanRec& chan(uint64_t id);
 
   trace::ModelKind model_;
-  std::unordered_map<uint32_t, TaskRec> tasks_;  // live tasks only (by lane): checkpoints stay
-                                                 // proportional to live state, not history
+  FlatMap32<TaskRec> tasks_;  // live tasks only (by lane): checkpoints stay
+                              // proportional to live state, not history
   std::vector<WorkerRec> workers_;
   std::deque<uint32_t> global_;
   std::unordered_map<uint64_t, ChanRec> chans_;

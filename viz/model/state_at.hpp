@@ -13,7 +13,10 @@
 //   - QueueLength(Runnext | Lifo, W, 1) right after an enqueue on W moves that task into W's
 //     runnext / LIFO slot (the previous occupant is kicked to the local queue tail, as Go does).
 //   - Steal(from, to, count) moves `count` tasks from the head of from's queue (runnext last) to
-//     to's queue. TaskStart removes the task from wherever it is queued.
+//     to's queue; from == kNoWorker means a batch from the global queue (Go's globrunqget).
+//     TaskStart removes the task from wherever it is queued.
+//   - Goroutines: TaskCreate's frame_bytes (the stack reservation) is not counted as frame memory;
+//     their memory is what StackSample says.
 //   - Channel buffers hold one element per ChanSend that grew len_after, in FIFO order, each
 //     remembered as (sending task, time); ChanRecv that shrank len_after pops the oldest.
 //     Waiting senders/receivers are tasks blocked with reason ChanSend/ChanRecv on the channel's

@@ -15,8 +15,6 @@ namespace as::viz {
 namespace {
 using trace::EventKind;
 constexpr uint32_t kNone = ~0u;
-constexpr EventIndex kMinCheckpointSpacing = 4096;
-constexpr size_t kCheckpointBytesPerEvent = 4;  // a checkpoint is paid for by this many events
 }  // namespace
 
 struct TraceModel::Checkpoint {
@@ -24,9 +22,11 @@ struct TraceModel::Checkpoint {
   std::unique_ptr<ReplayState> state;
 };
 
-TraceModel::TraceModel() : live_(std::make_unique<ReplayState>()) {}
+TraceModel::TraceModel(const ModelOptions& options)
+    : options_(options), live_(std::make_unique<ReplayState>()) {}
 
-TraceModel::TraceModel(const trace::TraceData& data) : TraceModel() {
+TraceModel::TraceModel(const trace::TraceData& data, const ModelOptions& options)
+    : TraceModel(options) {
   set_meta(data.meta);
   reserve(data.events.size());
   append(data.events, data.strings);
@@ -85,20 +85,30 @@ uint32_t TraceModel::ensure_worker(WorkerId w, Time ts) {
 }
 
 uint32_t TraceModel::ensure_task(TaskId t, Time ts, EventIndex i) {
-  auto [it, inserted] = task_index_.try_emplace(t, static_cast<uint32_t>(tasks_.size()));
-  if (inserted) {
-    TaskInfo info;
-    info.id = t;
-    info.created = ts;
-    info.create_event = i;
-    tasks_.push_back(info);
-    task_lanes_.emplace_back();
-    running_on_.push_back(kNone);
+  const uint32_t known = lane_of_task_or_none(t);
+  if (known != kNone) return known;
+  const auto lane = static_cast<uint32_t>(tasks_.size());
+  if (t < 2 * static_cast<size_t>(lane) + 4096) {
+    if (t >= task_dense_.size()) task_dense_.resize(static_cast<size_t>(t) + 1, kNone);
+    task_dense_[t] = lane;
+  } else {
+    task_index_.emplace(t, lane);
   }
-  return it->second;
+  TaskInfo info;
+  info.id = t;
+  info.created = ts;
+  info.create_event = i;
+  tasks_.push_back(info);
+  task_lanes_.emplace_back();
+  task_lanes_.back().changes.reserve(8);  // fewer regrowths; batch builds shrink at the end
+  task_lanes_.back().events.reserve(16);
+  running_on_.push_back(kNone);
+  return lane;
 }
 
 uint32_t TraceModel::lane_of_task_or_none(TaskId t) const {
+  if (t < task_dense_.size() && task_dense_[t] != kNone) return task_dense_[t];
+  if (task_index_.empty()) return kNone;
   auto it = task_index_.find(t);
   return it == task_index_.end() ? kNone : it->second;
 }
@@ -384,10 +394,11 @@ void TraceModel::apply(EventIndex i) {
 
 void TraceModel::maybe_checkpoint() {
   ++events_since_checkpoint_;
-  if (events_since_checkpoint_ < kMinCheckpointSpacing || events_since_checkpoint_ % 1024 != 0) {
-    return;  // sizing the state costs a walk over channels: look only every 1024 events
+  if (events_since_checkpoint_ < options_.checkpoint_min_spacing ||
+      events_since_checkpoint_ % 256 != 0) {
+    return;  // sizing the state costs a walk over channels: look only every 256 events
   }
-  if (static_cast<size_t>(events_since_checkpoint_) * kCheckpointBytesPerEvent <
+  if (static_cast<size_t>(events_since_checkpoint_) * options_.checkpoint_bytes_per_event <
       live_->approx_bytes()) {
     return;  // the state is large: space checkpoints out so they stay a few bytes per event
   }
@@ -443,7 +454,8 @@ size_t TraceModel::memory_bytes() const {
              l.markers.capacity() * sizeof(Marker) + l.events.capacity() * sizeof(EventIndex) +
              l.wakes.capacity() * sizeof(uint32_t);
   }
-  bytes += task_index_.bucket_count() * sizeof(void*) + task_index_.size() * 32;
+  bytes += task_dense_.capacity() * sizeof(uint32_t) + task_index_.bucket_count() * sizeof(void*) +
+           task_index_.size() * 32;
   bytes += runtime_markers_.capacity() * sizeof(Marker);
   bytes += wakes_.capacity() * sizeof(StoredWake) + run_order_.capacity() * sizeof(uint32_t);
   for (const auto& c : counters_) bytes += sizeof(c) + c.events.capacity() * sizeof(EventIndex);

@@ -147,12 +147,19 @@ struct ModelTotals {
   size_t memory_bytes = 0;  // the model's own heap memory (see memory_bytes())
 };
 
+// Tuning of a model: how densely state checkpoints are kept (scrub speed vs memory).
+struct ModelOptions {
+  EventIndex checkpoint_min_spacing = 4096;  // at least this many events between checkpoints
+  size_t checkpoint_bytes_per_event = 4;     // and a checkpoint costs at most this per event
+};
+
 class TraceModel {
  public:
-  TraceModel();
+  TraceModel() : TraceModel(ModelOptions{}) {}
+  explicit TraceModel(const ModelOptions& options);
   // TraceModel builds the model of a whole trace (events must be sorted by (ts, seq), as
   // TraceData guarantees; out-of-order timestamps are clamped, never rejected).
-  explicit TraceModel(const trace::TraceData& data);
+  explicit TraceModel(const trace::TraceData& data, const ModelOptions& options = {});
   ~TraceModel();
   TraceModel(TraceModel&&) noexcept;
   TraceModel& operator=(TraceModel&&) noexcept;
@@ -299,6 +306,7 @@ class TraceModel {
   uint32_t lane_of_task_or_none(TaskId t) const;
   EventIndex wake_before_event(uint32_t task_lane, EventIndex before) const;
 
+  ModelOptions options_;
   trace::TraceMeta meta_;
   std::vector<std::string> strings_;
   EventStore events_;
@@ -306,6 +314,9 @@ class TraceModel {
   std::vector<WorkerLane> worker_lanes_;
   std::vector<TaskInfo> tasks_;
   std::vector<TaskLane> task_lanes_;
+  // TaskId -> lane. Runtimes number tasks 1, 2, 3...: such ids live in a dense vector (one load per
+  // lookup); ids far beyond the task count (sparse or hostile input) go to the hash map.
+  std::vector<uint32_t> task_dense_;
   std::unordered_map<TaskId, uint32_t> task_index_;
   std::vector<int32_t> worker_index_;  // WorkerId -> lane (-1 = none); WorkerId is 16-bit
   std::vector<Marker> runtime_markers_;
