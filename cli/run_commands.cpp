@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "core/trace/astrace.hpp"
 #include "core/trace/perfetto_json.hpp"
+#include "lessons/lesson_library.hpp"
 #include "scenarios/scenario.hpp"
 
 namespace as::cli {
@@ -52,6 +53,13 @@ void add_run_commands(CLI::App& app, Context& ctx) {
     for (const auto& s : scenario::all())
       std::printf("%-8s %-22s %s\n", std::string(scenario::model_name(s.model)).c_str(),
                   s.id.c_str(), s.title.c_str());
+    const auto lessons = lessons::list_lessons();
+    if (!lessons.empty()) {
+      std::printf("\n%-8s %-22s %s\n", "MODELS", "LESSON", "TITLE");
+      for (const auto& l : lessons)
+        std::printf("%-8s %-22s %s%s\n", l.models.c_str(), l.id.c_str(), l.ok ? "" : "ERROR: ",
+                    l.title.c_str());
+    }
     ctx.exit_code = 0;
   });
 
