@@ -1,7 +1,8 @@
 // core/trace/file_sink.cpp — incremental .astrace writing from a live Recorder.
 //
 // Invariants: all file writes happen with mu_ held (the background thread and flush()/finish()
-// callers never interleave blocks); pending_[pending_begin_..] holds polled events not yet written;
+// callers never interleave blocks); pending_[b][pending_begin_[b]..] holds the polled, unwritten
+// events of writer buffer b;
 // a STRINGS block always precedes the first EVENTS block that uses one of its ids, because the
 // sink writes, before each block, every string up to the largest id that block refers to.
 #include "core/trace/file_sink.hpp"
@@ -37,8 +38,8 @@ FileSink::FileSink(const Recorder& rec, std::string path, Options options)
 FileSink::~FileSink() {
   try {
     finish();
-  } catch (const TraceError&) {
-    // Reported only through an explicit finish().
+  } catch (...) {
+    // Reported only through an explicit finish(); a destructor must not throw.
   }
   if (file_ != nullptr) std::fclose(file_);
 }
@@ -84,24 +85,27 @@ void FileSink::write_block_locked(const Event* first, size_t n) {
 }
 
 void FileSink::drain_locked(bool include_partial) {
-  if (pending_begin_ == pending_.size()) {
-    pending_.clear();
-    pending_begin_ = 0;
-  }
-  rec_.poll(cursor_, pending_);
+  rec_.poll_buffers(cursor_, pending_);
+  pending_begin_.resize(pending_.size(), 0);
   const size_t block = options_.block_events;
-  while (pending_.size() - pending_begin_ >= block) {
-    write_block_locked(pending_.data() + pending_begin_, block);
-    pending_begin_ += block;
-  }
-  if (include_partial && pending_begin_ < pending_.size()) {
-    write_block_locked(pending_.data() + pending_begin_, pending_.size() - pending_begin_);
-    pending_begin_ = pending_.size();
-  }
-  if (pending_begin_ > (1u << 16) && pending_begin_ * 2 > pending_.size()) {
-    pending_.erase(pending_.begin(),
-                   pending_.begin() + static_cast<std::ptrdiff_t>(pending_begin_));
-    pending_begin_ = 0;
+  for (size_t b = 0; b < pending_.size(); ++b) {
+    std::vector<Event>& events = pending_[b];
+    size_t& begin = pending_begin_[b];
+    while (events.size() - begin >= block) {
+      write_block_locked(events.data() + begin, block);
+      begin += block;
+    }
+    if (include_partial && begin < events.size()) {
+      write_block_locked(events.data() + begin, events.size() - begin);
+      begin = events.size();
+    }
+    if (begin == events.size()) {
+      events.clear();
+      begin = 0;
+    } else if (begin > (1u << 16) && begin * 2 > events.size()) {
+      events.erase(events.begin(), events.begin() + static_cast<std::ptrdiff_t>(begin));
+      begin = 0;
+    }
   }
 }
 

@@ -5,8 +5,11 @@
 // each preceded by the STRINGS block defining any new string it uses; finish() writes the rest,
 // a final META block (the Recorder's meta at that moment) and END.
 //
-// Determinism: block boundaries depend only on event counts, never on when the drain thread wakes,
-// so a simulation (one writer thread) produces byte-identical files for the same seed. The file is
+// Determinism: each EVENTS block holds events of one writer thread, and a block is written when
+// that writer has block_events new events (the rest at finish(), in writer order). Boundaries thus
+// depend only on event counts, never on when the drain thread wakes, so a simulation (one writer
+// thread that emits in bulk, plus maybe a control thread emitting fewer than block_events events)
+// produces byte-identical files for the same seed. The file is
 // written in place (no temp + rename) so that it can be followed while it grows; it is only a
 // valid .astrace file once finish() has returned.
 #pragma once
@@ -64,8 +67,8 @@ class FileSink {
   std::FILE* file_ = nullptr;
   std::unique_ptr<AstraceWriter> writer_;
   Recorder::Cursor cursor_;
-  std::vector<Event> pending_;
-  size_t pending_begin_ = 0;
+  std::vector<std::vector<Event>> pending_;  // per writer buffer: polled, not yet written
+  std::vector<size_t> pending_begin_;        // per writer buffer: first unwritten event
   bool finished_ = false;
   std::exception_ptr error_;
 

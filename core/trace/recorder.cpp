@@ -354,33 +354,53 @@ size_t Recorder::buffer_count() const {
   return buffers_.size();
 }
 
-size_t Recorder::poll(Cursor& cursor, std::vector<Event>& out) const {
+namespace {
+// read_new appends the events of one buffer published since (chunk, read) and advances them.
+void read_new(const void*& chunk, size_t& read, std::vector<Event>& out) {
+  const Chunk* c = static_cast<const Chunk*>(chunk);
+  for (;;) {
+    const size_t count = c->count.load(std::memory_order_acquire);
+    const size_t offset = read - c->begin;
+    if (offset < count) {
+      out.insert(out.end(), c->events + offset, c->events + count);
+      read = c->begin + count;
+    }
+    if (count < c->capacity) break;
+    const Chunk* next = c->next.load(std::memory_order_acquire);
+    if (next == nullptr) break;
+    c = next;
+  }
+  chunk = c;
+}
+}  // namespace
+
+void Recorder::sync_cursor(Cursor& cursor) const {
   if (cursor.recorder != id_) cursor = Cursor{{}, {}, id_};
+  while (cursor.read.size() < buffers_.size()) {
+    cursor.chunk.push_back(buffers_[cursor.read.size()]->head);
+    cursor.read.push_back(0);
+  }
+}
+
+size_t Recorder::poll(Cursor& cursor, std::vector<Event>& out) const {
   const size_t before = out.size();
   std::lock_guard lock(buffers_mu_);
-  for (size_t i = 0; i < buffers_.size(); ++i) {
-    if (i >= cursor.read.size()) {
-      cursor.read.push_back(0);
-      cursor.chunk.push_back(buffers_[i]->head);
-    }
-    const Chunk* c = static_cast<const Chunk*>(cursor.chunk[i]);
-    size_t read = cursor.read[i];
-    for (;;) {
-      const size_t count = c->count.load(std::memory_order_acquire);
-      const size_t offset = read - c->begin;
-      if (offset < count) {
-        out.insert(out.end(), c->events + offset, c->events + count);
-        read = c->begin + count;
-      }
-      if (count < c->capacity) break;
-      const Chunk* next = c->next.load(std::memory_order_acquire);
-      if (next == nullptr) break;
-      c = next;
-    }
-    cursor.read[i] = read;
-    cursor.chunk[i] = c;
-  }
+  sync_cursor(cursor);
+  for (size_t i = 0; i < buffers_.size(); ++i) read_new(cursor.chunk[i], cursor.read[i], out);
   return out.size() - before;
+}
+
+size_t Recorder::poll_buffers(Cursor& cursor, std::vector<std::vector<Event>>& per_buffer) const {
+  size_t added = 0;
+  std::lock_guard lock(buffers_mu_);
+  sync_cursor(cursor);
+  if (per_buffer.size() < buffers_.size()) per_buffer.resize(buffers_.size());
+  for (size_t i = 0; i < buffers_.size(); ++i) {
+    const size_t before = per_buffer[i].size();
+    read_new(cursor.chunk[i], cursor.read[i], per_buffer[i]);
+    added += per_buffer[i].size() - before;
+  }
+  return added;
 }
 
 size_t Recorder::event_count() const {

@@ -137,6 +137,9 @@ class Recorder {
   // poll appends to out every event published since the last poll with this cursor and returns
   // how many it appended. Safe to call while writers run.
   size_t poll(Cursor& cursor, std::vector<Event>& out) const;
+  // poll_buffers is poll() keeping writer threads apart: per_buffer[i] receives the new events of
+  // buffer i (buffers are numbered in the order their threads first emitted).
+  size_t poll_buffers(Cursor& cursor, std::vector<std::vector<Event>>& per_buffer) const;
   // collect returns all events so far, sorted by (ts, buffer index, order within the buffer), with
   // seq renumbered to the position in that order. For tests, exports and files.
   std::vector<Event> collect() const;
@@ -148,6 +151,7 @@ class Recorder {
  private:
   struct ThreadBuffer;
   ThreadBuffer& local_buffer();
+  void sync_cursor(Cursor& cursor) const;  // buffers_mu_ held
   void emit_slow(int64_t ts, EventKind kind, WorkerId worker, TaskId task, uint64_t a0, uint64_t a1,
                  uint64_t a2, StringId loc);
 

@@ -4,26 +4,15 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "core/trace/astrace.hpp"
-#include "core/trace/file_sink.hpp"
 #include "core/trace/synthetic_trace.hpp"
+#include "tests/trace/trace_test_util.hpp"
 
 using namespace as::trace;
+using namespace as::trace::test;
 
 namespace {
-
-std::string temp_path(const std::string& name) {
-  return std::string(ASYNCSCOPE_BINARY_DIR) + "/trace_test_" + name;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // A valid value for each argument type (Enum 1 is valid for every Enum argument).
 uint64_t sample_arg(ArgType t, StringId str) {
@@ -50,26 +39,14 @@ uint64_t sample_arg(ArgType t, StringId str) {
   return 0;
 }
 
-void require_same_events(const std::vector<Event>& a, const std::vector<Event>& b) {
-  REQUIRE(a.size() == b.size());
-  for (size_t i = 0; i < a.size(); ++i) {
-    INFO("event " << i);
-    REQUIRE(a[i].ts == b[i].ts);
-    REQUIRE(a[i].kind == b[i].kind);
-    REQUIRE(a[i].worker == b[i].worker);
-    REQUIRE(a[i].task == b[i].task);
-    REQUIRE(a[i].loc == b[i].loc);
-    REQUIRE(a[i].seq == b[i].seq);
-    for (int k = 0; k < kMaxArgs; ++k) REQUIRE(a[i].args[k] == b[i].args[k]);
-  }
-}
-
 std::string small_valid_file() {
   Recorder rec;
   emit_synthetic_trace(rec, SyntheticOptions{40, 2, 3, 9});
   const std::string path = temp_path("small.astrace");
   write_astrace(path, snapshot(rec));
-  return slurp(path);
+  std::string bytes = slurp(path);
+  std::remove(path.c_str());
+  return bytes;
 }
 
 }  // namespace
@@ -248,55 +225,4 @@ TEST_CASE("astrace: missing file names the path", "[astrace]") {
   } catch (const TraceError& e) {
     CHECK(std::string(e.what()).rfind("/nonexistent/dir/x.astrace: offset 0: cannot open", 0) == 0);
   }
-}
-
-TEST_CASE("file sink: streams a single-writer trace deterministically", "[astrace][sink]") {
-  // Same events, drained at different moments (background thread vs explicit flushes), must give
-  // byte-identical files: block boundaries depend on event counts only.
-  const auto record = [](const std::string& path, bool background) {
-    Recorder rec;
-    rec.meta().runtime = "sink test";
-    FileSink::Options opt;
-    opt.block_events = 100;
-    opt.interval_ms = background ? 1 : 0;
-    FileSink sink(rec, path, opt);
-    for (int part = 0; part < 5; ++part) {
-      emit_synthetic_trace(rec, SyntheticOptions{700, 2, 6, static_cast<uint64_t>(part)});
-      if (background)
-        std::this_thread::sleep_for(std::chrono::milliseconds(3));
-      else if (part % 2 == 0)
-        sink.flush();
-    }
-    rec.meta().seed = 99;  // meta changes after the sink started land in the final META
-    sink.finish();
-    CHECK(sink.events_written() == rec.event_count());
-    return snapshot(rec);
-  };
-  const std::string a = temp_path("sink_a.astrace"), b = temp_path("sink_b.astrace");
-  const TraceData original = record(a, true);
-  record(b, false);
-  CHECK(slurp(a) == slurp(b));
-  const TraceData back = read_astrace(a);
-  CHECK(back.meta.seed == 99);
-  CHECK(back.meta.runtime == original.meta.runtime);
-  CHECK(back.strings == original.strings);
-  require_same_events(back.events, original.events);
-  std::remove(a.c_str());
-  std::remove(b.c_str());
-}
-
-TEST_CASE("file sink: unfinished file is rejected, finished one is valid", "[astrace][sink]") {
-  const std::string path = temp_path("sink_partial.astrace");
-  Recorder rec;
-  FileSink::Options opt;
-  opt.interval_ms = 0;
-  opt.block_events = 10;
-  FileSink sink(rec, path, opt);
-  emit_synthetic_trace(rec, SyntheticOptions{50, 1, 2, 1});
-  sink.flush(true);
-  CHECK_THROWS_WITH(read_astrace(path), Catch::Contains("without END"));
-  sink.finish();
-  sink.finish();  // idempotent
-  CHECK(read_astrace(path).events.size() == rec.event_count());
-  std::remove(path.c_str());
 }
