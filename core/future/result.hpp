@@ -6,6 +6,9 @@
 //   - Err(e) → the coroutine returns Err(e) at once, exactly like `r?` in Rust (its locals are
 //     destroyed, its awaiter receives the error). The machinery lives in task/coroutine.hpp.
 // `co_await try_(expr)` is the same thing spelled for readers who want the `?` visible.
+// Awaiting a Task<Result<T, E>> inside a coroutine that itself returns a Result applies `?` too
+// (`task.await?`): the expression is the T, an Err finishes the awaiting coroutine. Outside such
+// coroutines `co_await task` yields the whole Result.
 //
 // Invariant: a Result holds exactly one of value or error. Accessing the wrong one throws
 // BadResultAccess (a bug in the caller, surfaced as a panic at the task boundary — never UB).

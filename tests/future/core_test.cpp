@@ -329,3 +329,37 @@ TEST_CASE("mpsc bounded: back-pressure and a cancelled notified sender passes it
   }
   CHECK(c.live == 0);
 }
+
+namespace {
+Task<Result<int, std::string>> parse_async(int x) {
+  if (x < 0) co_return Err{std::string("negative")};
+  co_return x + 1;
+}
+Task<Result<int, std::string>> twice(int x, Tracked* t) {
+  Tracked keep(2);
+  int a = co_await parse_async(x);  // `.await?`
+  t->value = a;
+  co_return a * 2;
+}
+Task<int> caller(int x, Tracked* t) {
+  auto r = co_await twice(x, t);  // not a Result coroutine: gets the whole Result
+  co_return r.is_ok() ? r.value() : -1;
+}
+}  // namespace
+
+TEST_CASE("awaiting a Task<Result> inside a Result coroutine applies ?", "[future][result]") {
+  WakeCounts c;
+  test::BorrowedWaker bw(c);
+  Context cx(bw.waker);
+  Tracked::reset();
+  Tracked t(0);
+  {
+    auto ok = caller(4, &t);
+    CHECK(poll_to_end(ok, cx) == 10);
+    CHECK(t.value == 5);
+    auto bad = caller(-3, &t);
+    CHECK(poll_to_end(bad, cx) == -1);
+    CHECK(t.value == 5);  // the line after the `?` never ran
+  }
+  CHECK(Tracked::live == 1);
+}

@@ -76,6 +76,9 @@ struct PromiseBase {
   CoroChain* chain = nullptr;
   std::exception_ptr exception;
   uint32_t frame_bytes = tl_last_frame_bytes;
+  // Set by a propagating await (`?` on a Task<Result>): moves our Err into the parent's result
+  // and returns true, in which case the parent finishes instead of resuming.
+  bool (*propagate)(PromiseBase* self, PromiseBase* parent) = nullptr;
 
   static void* operator new(std::size_t n) {
     void* p = ::operator new(n);
@@ -105,6 +108,7 @@ struct PromiseBase {
       chain->done = true;
       return std::noop_coroutine();
     }
+    if (propagate && !exception && propagate(this, parent)) return parent->finish();
     return transfer_to(chain, parent);
   }
 
@@ -209,6 +213,26 @@ struct TaskAwaiter {
   }
 };
 
+// PropagatingTaskAwaiter: `co_await task` where both the child and the awaiting coroutine return a
+// Result — Rust's `task.await?`: Ok(v) resumes the parent with v, Err(e) finishes the parent with
+// Err(e) right away (its awaiter receives it).
+template <class U, class E, class ParentPromise>
+struct PropagatingTaskAwaiter : TaskAwaiter<Result<U, E>> {
+  using Base = TaskAwaiter<Result<U, E>>;
+  using Base::Base;
+  template <class P>
+  std::coroutine_handle<> await_suspend(std::coroutine_handle<P> parent) {
+    this->child().propagate = [](PromiseBase* self, PromiseBase* par) -> bool {
+      auto* c = static_cast<PromiseValue<Result<U, E>>*>(self);
+      if (!c->value || c->value->is_ok()) return false;
+      static_cast<ParentPromise*>(par)->return_value(Err<E>{std::move(*c->value).error()});
+      return true;
+    };
+    return Base::await_suspend(parent);
+  }
+  OutputOf<U> await_resume() { return std::move(Base::await_resume()).value(); }
+};
+
 // TryAwaiter: `co_await result` / `co_await try_(result)` inside a coroutine returning a Result.
 template <class T, class E>
 struct TryAwaiter {
@@ -235,7 +259,12 @@ class [[nodiscard]] Task {
 
     template <class U>
     auto await_transform(Task<U>&& t) {
-      return detail::TaskAwaiter<U>(t.release());
+      if constexpr (IsResult<OutputOf<T>>::value && IsResult<U>::value) {
+        using R = U;
+        return detail::PropagatingTaskAwaiter<typename R::Value, typename R::Error, promise_type>(t.release());
+      } else {
+        return detail::TaskAwaiter<U>(t.release());
+      }
     }
     template <class U, class E>
     auto await_transform(Result<U, E> r) {
