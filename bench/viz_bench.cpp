@@ -32,14 +32,22 @@
 namespace as::bench {
 
 namespace {
-// Clock::now() is this thread's CPU time.
+double clock_ms(clockid_t id) {
+  timespec ts{};
+  clock_gettime(id, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+// Clock::now(): this thread's CPU time (single-threaded queries).
 struct Clock {
   using time_point = double;
-  static double now() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-  }
+  static double now() { return clock_ms(CLOCK_THREAD_CPUTIME_ID); }
+};
+// Stopwatch: wall time and CPU time of the whole process (multi-threaded building).
+struct Stopwatch {
+  double wall0 = clock_ms(CLOCK_MONOTONIC);
+  double cpu0 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+  double wall() const { return clock_ms(CLOCK_MONOTONIC) - wall0; }
+  double cpu() const { return clock_ms(CLOCK_PROCESS_CPUTIME_ID) - cpu0; }
 };
 
 double ms_since(Clock::time_point t0) {
@@ -84,13 +92,15 @@ void bench_size(const Options& o, size_t events, trace::ModelKind kind) {
   const trace::TraceData data = viz::make_synthetic_trace(so);
   const size_t n = data.events.size();
 
-  std::vector<double> build;
+  std::vector<double> build, build_cpu;
   for (int r = 0; r < o.repeat; ++r) {
-    const auto t0 = Clock::now();
+    const Stopwatch sw;
     viz::TraceModel m(data);
-    build.push_back(ms_since(t0));
+    build.push_back(sw.wall());
+    build_cpu.push_back(sw.cpu());
   }
   print("build_ms", n, median(build));
+  print("build_cpu_ms", n, median(build_cpu));
 
   const viz::TraceModel m(data);
   print("bytes_per_event", n, static_cast<double>(m.memory_bytes()) / static_cast<double>(n));
@@ -138,16 +148,18 @@ void bench_size(const Options& o, size_t events, trace::ModelKind kind) {
                     ("asyncscope-viz-bench-" + std::to_string(n) + ".astrace");
   try {
     trace::write_astrace(path.string(), data);
-    std::vector<double> read, load;
+    std::vector<double> read, load, load_cpu;
     for (int r = 0; r < o.repeat; ++r) {
-      const auto t0 = Clock::now();
+      const Stopwatch sw;
       const trace::TraceData back = trace::read_astrace(path.string());
-      read.push_back(ms_since(t0));
+      read.push_back(sw.wall());
       viz::TraceModel loaded(back);
-      load.push_back(ms_since(t0));
+      load.push_back(sw.wall());
+      load_cpu.push_back(sw.cpu());
     }
     print("astrace_read_ms", n, median(read));
     print("astrace_load_ms", n, median(load));
+    print("astrace_load_cpu_ms", n, median(load_cpu));
   } catch (const std::exception& ex) {
     std::fprintf(stderr, "viz bench: .astrace round trip skipped: %s\n", ex.what());
   }

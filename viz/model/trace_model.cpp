@@ -7,6 +7,8 @@
 #include "viz/model/trace_model.hpp"
 
 #include <algorithm>
+#include <exception>
+#include <thread>
 
 #include "viz/model/replay_state.hpp"
 
@@ -15,6 +17,7 @@ namespace as::viz {
 namespace {
 using trace::EventKind;
 constexpr uint32_t kNone = ~0u;
+constexpr size_t kParallelBuildMin = 16384;  // smaller traces build on one thread
 }  // namespace
 
 struct TraceModel::Checkpoint {
@@ -29,7 +32,40 @@ TraceModel::TraceModel(const trace::TraceData& data, const ModelOptions& options
     : TraceModel(options) {
   set_meta(data.meta);
   reserve(data.events.size());
-  append(data.events, data.strings);
+  if (data.events.size() < kParallelBuildMin) {
+    append(data.events, data.strings);
+    shrink_to_fit();
+    return;
+  }
+  // A whole trace is built in two passes. The first (serial) stores the events and creates every
+  // lane they name. Then the scheduling-state replay (checkpoints) runs on a second thread while
+  // this one builds the lanes: the two touch disjoint members and only read the event store and
+  // the lane tables, which no longer change.
+  append_strings(data.strings);
+  std::vector<uint32_t> lanes;
+  lanes.reserve(data.events.size());
+  for (const trace::Event& e : data.events) {
+    if (static_cast<size_t>(e.kind) >= trace::kEventKindCount) continue;  // not ours to draw
+    if (events_.size() >= kNoEvent - 1) break;  // EventIndex is 32-bit: the model is full
+    lanes.push_back(index_event(events_.append(e)));
+  }
+  const auto n = static_cast<EventIndex>(events_.size());
+  std::exception_ptr replay_error;
+  std::thread replayer([&] {
+    try {
+      for (EventIndex i = 0; i < n; ++i) replay(i, lanes[i]);
+    } catch (...) {
+      replay_error = std::current_exception();
+    }
+  });
+  try {
+    for (EventIndex i = 0; i < n; ++i) build_lanes(i, lanes[i]);
+  } catch (...) {
+    replayer.join();
+    throw;
+  }
+  replayer.join();
+  if (replay_error) std::rethrow_exception(replay_error);
   shrink_to_fit();
 }
 
@@ -62,14 +98,21 @@ void TraceModel::shrink_to_fit() {
   for (auto& c : counters_) c.events.shrink_to_fit();
 }
 
-void TraceModel::append(std::span<const trace::Event> events,
-                        std::span<const std::string> strings) {
+void TraceModel::append_strings(std::span<const std::string> strings) {
   if (strings_.empty()) strings_.emplace_back();  // id 0 is always ""
   for (size_t k = strings_.size(); k < strings.size(); ++k) strings_.push_back(strings[k]);
+}
+
+void TraceModel::append(std::span<const trace::Event> events,
+                        std::span<const std::string> strings) {
+  append_strings(strings);
   for (const trace::Event& e : events) {
     if (static_cast<size_t>(e.kind) >= trace::kEventKindCount) continue;  // not ours to draw
     if (events_.size() >= kNoEvent - 1) break;  // EventIndex is 32-bit: the model is full
-    apply(events_.append(e));
+    const EventIndex i = events_.append(e);
+    const uint32_t tl = index_event(i);
+    build_lanes(i, tl);
+    replay(i, tl);
   }
 }
 
@@ -106,6 +149,11 @@ uint32_t TraceModel::ensure_task(TaskId t, Time ts, EventIndex i) {
   return lane;
 }
 
+uint32_t TraceModel::lane_of_worker_or_none(WorkerId w) const {
+  return w < worker_index_.size() && worker_index_[w] >= 0 ? static_cast<uint32_t>(worker_index_[w])
+                                                           : kNone;
+}
+
 uint32_t TraceModel::lane_of_task_or_none(TaskId t) const {
   if (t < task_dense_.size() && task_dense_[t] != kNone) return task_dense_[t];
   if (task_index_.empty()) return kNone;
@@ -131,7 +179,7 @@ void TraceModel::push_change(uint32_t lane, const StateChange& c) {
 }
 
 void TraceModel::open_run(uint32_t lane, WorkerId w, Time ts, EventIndex i) {
-  const uint32_t wl = ensure_worker(w, ts);
+  const uint32_t wl = lane_of_worker_or_none(w);
   if (wl == kNone) return;
   auto& spans = worker_lanes_[wl].spans;
   if (!spans.empty() && spans.back().t1 == kTimeMax) {
@@ -167,19 +215,48 @@ void TraceModel::add_wake(uint32_t lane, EventIndex i) {
   wakes_.push_back(StoredWake{i, kNoEvent});
 }
 
-void TraceModel::apply(EventIndex i) {
+uint32_t TraceModel::index_event(EventIndex i) {
   const EventKind kind = events_.kind(i);
   const Time ts = events_.ts(i);
   const TaskId task_id = events_.task(i);
-  const WorkerId worker = events_.worker(i);
-  const trace::Lane lane_kind = trace::info(kind).lane;
-  ensure_worker(worker, ts);
-
-  uint32_t tl = kNone;
-  if (task_id != 0 && lane_kind != trace::Lane::Counter) {
-    tl = ensure_task(task_id, ts, i);
-    task_lanes_[tl].events.push_back(i);
+  ensure_worker(events_.worker(i), ts);
+  switch (kind) {
+    case EventKind::RuntimeStart:
+      if (i == 0) {  // the trace says which model it is: Go or Tokio queue conventions
+        meta_.model = static_cast<trace::ModelKind>(events_.arg(i, 0) & 1);
+        live_ = std::make_unique<ReplayState>(meta_.model);
+      }
+      break;
+    case EventKind::RuntimeError:
+      if (events_.arg(i, 2) != 0) ensure_task(static_cast<TaskId>(events_.arg(i, 2)), ts, i);
+      break;
+    case EventKind::Steal:
+      ensure_worker(static_cast<WorkerId>(events_.arg(i, 0)), ts);
+      ensure_worker(static_cast<WorkerId>(events_.arg(i, 1)), ts);
+      break;
+    case EventKind::QueueLength:
+      ensure_worker(static_cast<WorkerId>(events_.arg(i, 1)), ts);
+      break;
+    default:
+      break;
   }
+  if (task_id == 0 || trace::info(kind).lane == trace::Lane::Counter) return kNone;
+  const uint32_t tl = ensure_task(task_id, ts, i);
+  task_lanes_[tl].events.push_back(i);
+  return tl;
+}
+
+void TraceModel::replay(EventIndex i, uint32_t tl) {
+  live_->apply(events_, i, tl, worker_index_);
+  maybe_checkpoint();
+}
+
+// build_lanes: run spans, state changes, markers, wake edges and counters for event i. It only
+// looks lanes up (index_event created them), so it can run beside replay().
+void TraceModel::build_lanes(EventIndex i, uint32_t tl) {
+  const EventKind kind = events_.kind(i);
+  const Time ts = events_.ts(i);
+  const WorkerId worker = events_.worker(i);
   const bool goroutines = meta_.model == trace::ModelKind::Goroutine;
   auto state_now = [&]() -> const StateChange* {
     const auto& v = task_lanes_[tl].changes;
@@ -211,20 +288,16 @@ void TraceModel::apply(EventIndex i) {
 
   switch (kind) {
     case EventKind::WorkerStart:
-      if (const uint32_t wl = ensure_worker(worker, ts); wl != kNone) {
+      if (const uint32_t wl = lane_of_worker_or_none(worker); wl != kNone) {
         workers_[wl].name = static_cast<StringId>(events_.arg(i, 0));
-      }
-      break;
-    case EventKind::RuntimeStart:
-      if (events_.size() == 1 || i == 0) {
-        meta_.model = static_cast<trace::ModelKind>(events_.arg(i, 0) & 1);
-        live_ = std::make_unique<ReplayState>(meta_.model);
       }
       break;
     case EventKind::RuntimeError: {
       runtime_markers_.push_back(Marker{ts, i, MarkerKind::Error});
       const TaskId victim = static_cast<TaskId>(events_.arg(i, 2));
-      if (victim != 0) marker({LaneKind::Task, ensure_task(victim, ts, i)}, MarkerKind::Error);
+      if (const uint32_t vl = lane_of_task_or_none(victim); victim != 0 && vl != kNone) {
+        marker({LaneKind::Task, vl}, MarkerKind::Error);
+      }
       break;
     }
     case EventKind::Annotation:
@@ -235,14 +308,13 @@ void TraceModel::apply(EventIndex i) {
       if (tl != kNone) marker({LaneKind::Task, tl}, MarkerKind::Annotation);
       break;
     case EventKind::Steal:
-      if (const uint32_t wl = ensure_worker(static_cast<WorkerId>(events_.arg(i, 1)), ts);
+      if (const uint32_t wl = lane_of_worker_or_none(static_cast<WorkerId>(events_.arg(i, 1)));
           wl != kNone) {
-        ensure_worker(static_cast<WorkerId>(events_.arg(i, 0)), ts);
         marker({LaneKind::Worker, wl}, MarkerKind::Steal);
       }
       break;
     case EventKind::ProcHandoff:
-      if (const uint32_t wl = ensure_worker(worker, ts); wl != kNone) {
+      if (const uint32_t wl = lane_of_worker_or_none(worker); wl != kNone) {
         marker({LaneKind::Worker, wl}, MarkerKind::Handoff);
       }
       break;
@@ -373,7 +445,6 @@ void TraceModel::apply(EventIndex i) {
       if (kind == EventKind::QueueLength) {
         key.queue = static_cast<uint8_t>(events_.arg(i, 0));
         key.owner = static_cast<WorkerId>(events_.arg(i, 1));
-        ensure_worker(key.owner, ts);
       }
       auto it = std::find_if(counters_.begin(), counters_.end(),
                              [&](const CounterTrack& c) { return c.key == key; });
@@ -387,9 +458,6 @@ void TraceModel::apply(EventIndex i) {
     default:
       break;
   }
-
-  live_->apply(events_, i, tl, worker_index_);
-  maybe_checkpoint();
 }
 
 void TraceModel::maybe_checkpoint() {

@@ -7,7 +7,9 @@
 //
 // Building: from a whole trace (TraceModel(const TraceData&)) or incrementally while a run is live
 // (append(events, strings)); both go through the same per-event code, so an incrementally built
-// model equals the batch-built one. Building is one linear pass: ~O(1) work per event.
+// model equals the batch-built one. Building is linear: ~O(1) work per event. A whole trace of
+// more than 16K events is built with one helper thread (lanes here, state replay there); the
+// finished model is plain data again.
 //
 // Queries are cheap at any size: spans, markers and edges are sorted by time per lane, so a query
 // is a binary search to the visible range plus a walk that folds spans narrower than a few pixels
@@ -296,7 +298,10 @@ class TraceModel {
   // Building (trace_model.cpp): one pass, one event at a time.
   uint32_t ensure_task(TaskId t, Time ts, EventIndex i);
   uint32_t ensure_worker(WorkerId w, Time ts);
-  void apply(EventIndex i);
+  void append_strings(std::span<const std::string> strings);
+  uint32_t index_event(EventIndex i);                  // creates lanes; returns the task's lane
+  void build_lanes(EventIndex i, uint32_t task_lane);  // lanes, markers, edges (lookups only)
+  void replay(EventIndex i, uint32_t task_lane);       // live state + checkpoints
   void push_change(uint32_t task_lane, const StateChange& c);
   void open_run(uint32_t task_lane, WorkerId w, Time ts, EventIndex i);
   void close_run(uint32_t task_lane, Time ts);
@@ -304,6 +309,7 @@ class TraceModel {
   void maybe_checkpoint();
   void shrink_to_fit();
   uint32_t lane_of_task_or_none(TaskId t) const;
+  uint32_t lane_of_worker_or_none(WorkerId w) const;
   EventIndex wake_before_event(uint32_t task_lane, EventIndex before) const;
 
   ModelOptions options_;
