@@ -1,20 +1,24 @@
 // core/fiber/fiber.cpp — symmetric fiber switching on Boost.Context (see fiber.hpp).
 //
-// The one trick: boost::context::fiber is asymmetric-looking (resume() hands the *target* the
-// caller's continuation), but resume_with(fn) runs fn ON THE TARGET'S STACK with the caller's
-// continuation as argument before the target continues. fn stores that continuation into the
-// caller's Fiber object, so any fiber can later switch back to it directly: symmetric switching
-// with no trampoline through a parent.
+// The one trick: boost::context::fiber looks asymmetric — resume() hands the *target* the
+// caller's continuation (as the return value of the target's own earlier resume(), or as the
+// argument of its entry function). The target stores that continuation into the caller's Fiber
+// object, so any fiber can later switch back to it directly: symmetric switching with no
+// trampoline through a parent. Who the caller was travels in a thread-local SwitchRecord (a switch
+// never crosses threads, even though a fiber may be resumed later on another thread).
+// (resume_with(fn) would do the same in one call, but costs about three plain resumes.)
 //
 // Every switch, in order:
-//   switcher (from)                         target
+//   switcher (from)                          target
 //   from.saved_sp = SP; current = target
+//   record {from, after, arg}
 //   asan start / tsan switch
-//   resume_with(fn) ──────────────────────> fn: asan finish; from.context = caller; after(arg)
-//                                           target continues (its own switch_to returns, or its
-//                                           entry function starts)
+//   resume() ──────────────────────────────> resumed(): asan finish; from.context = caller;
+//                                            after(arg); target continues (its own switch_to
+//                                            returns, or its entry function starts)
 // A fiber whose entry returned resumes its successor through Boost's exit path (the record and
-// stack are freed on the successor's stack); that successor finishes the ASan switch itself.
+// stack are freed on the successor's stack); the successor's resume() then returns an empty
+// continuation, which resumed() recognises.
 #include "core/fiber/fiber.hpp"
 
 #include <boost/context/fiber.hpp>
@@ -47,6 +51,14 @@ namespace {
 thread_local Fiber* t_current = nullptr;
 thread_local std::unique_ptr<Fiber> t_main;
 
+// SwitchRecord — what the switcher tells the fiber it resumes.
+struct SwitchRecord {
+  Fiber* from = nullptr;
+  Fiber::AfterSwitch after = nullptr;
+  void* arg = nullptr;
+};
+thread_local SwitchRecord t_switch;
+
 [[gnu::noinline]] Fiber* load_current() {
   asm volatile("" ::: "memory");
   return t_current;
@@ -54,6 +66,14 @@ thread_local std::unique_ptr<Fiber> t_main;
 [[gnu::noinline]] void store_current(Fiber* f) {
   asm volatile("" ::: "memory");
   t_current = f;
+}
+[[gnu::noinline]] SwitchRecord take_switch_record() {
+  asm volatile("" ::: "memory");
+  return t_switch;
+}
+[[gnu::noinline]] void store_switch_record(const SwitchRecord& r) {
+  asm volatile("" ::: "memory");
+  t_switch = r;
 }
 
 // PoolStackAllocator hands Boost a stack we already took from a StackPool and gives it back to
@@ -112,6 +132,15 @@ struct FiberAccess {
 #endif
   }
 
+  // resumed runs first thing on the fiber `self` that was just switched to. `caller` is the
+  // switcher's continuation (empty when the switcher was a finishing fiber).
+  static void resumed(Fiber& self, bctx::fiber&& caller) {
+    const SwitchRecord rec = take_switch_record();
+    finish_switch(self, caller ? rec.from : nullptr);
+    if (caller) context(*rec.from) = std::move(caller);
+    if (rec.after) rec.after(rec.arg);
+  }
+
   static void do_switch(Fiber& target, Fiber::AfterSwitch after, void* arg) {
     Fiber* from = &Fiber::current();
     assert(from != &target && "a fiber cannot switch to itself");
@@ -121,29 +150,17 @@ struct FiberAccess {
     target.resumed_by_ = from;
     target.state_ = Fiber::State::Running;
     store_current(&target);
+    store_switch_record({from, after, arg});
     start_switch(from, target);
-    bctx::fiber next = std::move(context(target));
-    std::move(next).resume_with([from, &target, after, arg](bctx::fiber&& caller) {
-      finish_switch(target, from);
-      context(*from) = std::move(caller);
-      if (after) after(arg);
-      return bctx::fiber{};
-    });
+    bctx::fiber caller = std::move(context(target)).resume();
     // Resumed, maybe on another OS thread. `from` is this fiber again.
-    if (from->finish_pending_) {
-      from->finish_pending_ = false;
-      finish_switch(*from, nullptr);
-    }
+    resumed(*from, std::move(caller));
     if (from->unwind_requested_) throw FiberUnwind{};
   }
 
-  // entry runs on the fiber's own stack. Boost hands us an empty continuation because we always
-  // enter through resume_with (whose fn already stored the switcher's continuation).
-  static bctx::fiber entry(Fiber& self) {
-    if (self.finish_pending_) {  // started by an exiting fiber (Boost's exit path, no fn ran)
-      self.finish_pending_ = false;
-      finish_switch(self, nullptr);
-    }
+  // entry runs on the fiber's own stack; `caller` is the continuation of the first switcher.
+  static bctx::fiber entry(Fiber& self, bctx::fiber&& caller) {
+    resumed(self, std::move(caller));
     prepare_thread_for_fibers();
     if (!self.unwind_requested_) {
       try {
@@ -162,8 +179,8 @@ struct FiberAccess {
     self.stack_ = Stack{};  // Boost frees the record and hands the stack back to the pool
     next->resumed_by_ = &self;
     next->state_ = Fiber::State::Running;
-    next->finish_pending_ = true;
     store_current(next);
+    store_switch_record({&self, nullptr, nullptr});
     start_switch(nullptr, *next);
     return std::move(context(*next));
   }
@@ -183,9 +200,9 @@ Fiber::Fiber(StackPool& pool, Entry entry, std::string name, uint64_t tag)
   new (context_) bctx::fiber();
   stack_ = pool.acquire();
   try {
-    FiberAccess::context(*this) =
-        bctx::fiber(std::allocator_arg, PoolStackAllocator{&pool, stack_},
-                    [this](bctx::fiber&&) { return FiberAccess::entry(*this); });
+    FiberAccess::context(*this) = bctx::fiber(
+        std::allocator_arg, PoolStackAllocator{&pool, stack_},
+        [this](bctx::fiber&& caller) { return FiberAccess::entry(*this, std::move(caller)); });
   } catch (...) {
     pool.release(stack_);
     stack_ = Stack{};

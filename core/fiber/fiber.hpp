@@ -8,8 +8,8 @@
 //     running on the calling thread (the main fiber until the thread switches to another one).
 //   - Switching is SYMMETRIC: switch_to(target) suspends whatever fiber is running and resumes
 //     `target`, from any fiber to any other. There is no hidden parent: a goroutine's fiber running
-//     on a simulated worker can switch straight to the simulator loop and back. (Boost's
-//     resume_with() lets us capture the suspended fiber's continuation on the target's stack.)
+//     on a simulated worker can switch straight to the simulator loop and back. (The resumed fiber
+//     stores the continuation Boost hands it into the switcher's Fiber; see fiber.cpp.)
 //   - A fiber is Created (never run), Running, Suspended, or Finished. When its entry function
 //     returns, control switches to return_to() — by default the fiber that most recently switched
 //     to it — and its stack goes back to the StackPool at once.
@@ -121,7 +121,6 @@ class Fiber {
   State state_ = State::Created;
   bool main_ = false;
   bool unwind_requested_ = false;
-  bool finish_pending_ = false;  // ASan: resumed by an exiting fiber, finish the switch here
   Fiber* return_to_ = nullptr;
   Fiber* resumed_by_ = nullptr;  // who switched to us most recently
   std::exception_ptr exception_;

@@ -21,6 +21,7 @@ void StepControl::pause() {
 
 void StepControl::resume() {
   std::lock_guard lock(mu_);
+  waiting_ = false;  // no longer at rest; wait_until_paused() waits for the next pause
   mode_ = Mode::Running;
   until_ = nullptr;
   cv_.notify_all();
@@ -28,6 +29,7 @@ void StepControl::resume() {
 
 void StepControl::step(uint64_t n) {
   std::lock_guard lock(mu_);
+  waiting_ = false;  // no longer at rest; wait_until_paused() waits for the next pause
   mode_ = Mode::Stepping;
   step_budget_ = n;
   until_ = nullptr;
@@ -36,6 +38,7 @@ void StepControl::step(uint64_t n) {
 
 void StepControl::run_until(EventPredicate pred) {
   std::lock_guard lock(mu_);
+  waiting_ = false;  // no longer at rest; wait_until_paused() waits for the next pause
   mode_ = Mode::Until;
   until_ = std::move(pred);
   resync_ = true;  // events recorded before this call do not count
@@ -111,12 +114,12 @@ bool StepControl::before_step() {
     }
     return false;
   };
-  if (!allowed()) {
+  while (!allowed()) {
     waiting_ = true;
     cv_.notify_all();  // wake wait_until_paused()
-    cv_.wait(lock, allowed);
-    waiting_ = false;
+    cv_.wait(lock);
   }
+  waiting_ = false;
   if (cancel_) return false;
   if (mode_ == Mode::Stepping) --step_budget_;
   if (resync_ && recorder_ != nullptr) {

@@ -64,13 +64,11 @@ TEST_CASE("StepControl: pause, step, step N, run_until, resume from another thre
   REQUIRE(sim.progress.load() == 0);
 
   control.step();
-  std::this_thread::sleep_for(1ms);
   REQUIRE(control.wait_until_paused(5s));
   REQUIRE(control.steps_done() == 1);
   REQUIRE(sim.progress.load() == 1);
 
   control.step(5);
-  std::this_thread::sleep_for(1ms);
   REQUIRE(control.wait_until_paused(5s));
   REQUIRE(control.steps_done() == 6);
   REQUIRE(sim.progress.load() == 6);
@@ -78,7 +76,6 @@ TEST_CASE("StepControl: pause, step, step N, run_until, resume from another thre
   control.run_until([](const as::trace::Event& e) {
     return e.kind == as::trace::EventKind::Annotation && e.args[0] == 15;
   });
-  std::this_thread::sleep_for(1ms);
   REQUIRE(control.wait_until_paused(5s));
   REQUIRE(sim.progress.load() == 15);
   REQUIRE(control.virtual_now() > 0);
@@ -96,7 +93,6 @@ TEST_CASE("StepControl: cancel while paused unwinds the run without hanging", "[
   SimThread sim(control);
   REQUIRE(control.wait_until_paused(5s));
   control.step(3);
-  std::this_thread::sleep_for(1ms);
   REQUIRE(control.wait_until_paused(5s));
   control.cancel();
   sim.thread.join();
