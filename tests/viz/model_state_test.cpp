@@ -232,3 +232,40 @@ TEST_CASE("synthetic traces are consistent with the reconstructed state", "[viz]
   }
   CHECK(starts == 200);
 }
+
+TEST_CASE("stack_at, frame_bytes_at and counter level of detail", "[viz][model][state]") {
+  HandTrace h(ModelKind::Goroutine);
+  h.ev(0, EventKind::TaskCreate, 0, 1)
+      .ev(10, EventKind::StackSample, 0, 1, 100, 4096, 1 << 20)
+      .ev(20, EventKind::TaskStart, 0, 1)
+      .ev(30, EventKind::StackSample, 0, 1, 900, 8192, 1 << 20)
+      .ev(40, EventKind::FrameAlloc, 0, 1, 64);
+  // A queue-length counter with a spike inside a 100 ns bucket.
+  for (int k = 0; k < 100; ++k) {
+    h.ev(100 + k, EventKind::QueueLength, kNoWorker, 0, uint64_t(QueueKind::Local), 0,
+         k == 37 ? 50 : 1);
+  }
+  TraceModel m(h.data);
+  CHECK_FALSE(m.stack_at(1, 5));
+  CHECK(m.stack_at(1, 25)->used == 100);
+  CHECK(m.stack_at(1, 30)->committed == 8192);
+  CHECK(m.frame_bytes_at(1, 39) == 0);
+  CHECK(m.frame_bytes_at(1, 40) == 64);
+
+  const CounterKey key{EventKind::QueueLength, uint8_t(QueueKind::Local), 0};
+  std::vector<CounterSample> out;
+  ViewWindow v;
+  v.t0 = 100;
+  v.t1 = 199;
+  v.ns_per_px = 40;  // 120 ns buckets: one bucket for the whole track
+  m.query_counter(key, v, out);
+  REQUIRE(out.size() == 2);
+  CHECK(out[0] == CounterSample{100, 1});  // lowest, then the spike: spikes survive zooming out
+  CHECK(out[1] == CounterSample{137, 50});
+  out.clear();
+  v.t0 = 150;
+  v.ns_per_px = 0.1;  // zoomed in: every sample, plus the one entering the window
+  m.query_counter(key, v, out);
+  CHECK(out.size() == 51);
+  CHECK(out.front().t == 149);
+}

@@ -398,6 +398,63 @@ std::vector<FrameSample> TraceModel::frame_samples(TaskId t) const {
   return out;
 }
 
+std::optional<StackSample> TraceModel::stack_at(TaskId t, Time at) const {
+  const uint32_t l = lane_of_task_or_none(t);
+  if (l == kNone) return std::nullopt;
+  const auto& ev = task_lanes_[l].events;
+  // The task's events up to `at`, newest first, until a StackSample.
+  auto it = std::upper_bound(ev.begin(), ev.end(), at,
+                             [&](Time v, EventIndex i) { return v < events_.ts(i); });
+  while (it != ev.begin()) {
+    const EventIndex i = *--it;
+    if (events_.kind(i) == EventKind::StackSample) {
+      return StackSample{events_.ts(i), events_.arg(i, 0), events_.arg(i, 1), events_.arg(i, 2)};
+    }
+  }
+  return std::nullopt;
+}
+
+uint64_t TraceModel::frame_bytes_at(TaskId t, Time at) const {
+  uint64_t bytes = 0;
+  for (const FrameSample& f : frame_samples(t)) {
+    if (f.t > at) break;
+    bytes = f.bytes;
+  }
+  return bytes;
+}
+
+void TraceModel::query_counter(const CounterKey& key, const ViewWindow& view,
+                               std::vector<CounterSample>& out) const {
+  auto track = std::find_if(counters_.begin(), counters_.end(),
+                            [&](const CounterTrack& c) { return c.key == key; });
+  if (track == counters_.end()) return;
+  const auto& ev = track->events;
+  const int slot = key.kind == EventKind::QueueLength ? 2 : 0;
+  const auto n = static_cast<uint32_t>(ev.size());
+  auto tf = [&](uint32_t k) { return events_.ts(ev[k]); };
+  auto sample = [&](uint32_t k) {
+    return CounterSample{events_.ts(ev[k]), events_.arg(ev[k], slot)};
+  };
+  uint32_t k = first_index_at_or_after(0, n, view.t0, tf);
+  if (k > 0) out.push_back(sample(k - 1));  // the value entering the window
+  const uint32_t end = first_index_at_or_after(k, n, view.t1 + 1, tf);
+  const Time min_d = view.min_duration();
+  while (k < end) {
+    const uint32_t next = std::max(k + 1, gallop_at_or_after(k, end, tf(k) + min_d, tf));
+    const uint32_t count = next - k;
+    const uint32_t stride = count <= 64 ? 1 : count / 64;
+    uint32_t lo = k, hi = k;
+    for (uint32_t j = k; j < next; j += stride) {
+      const uint64_t v = events_.arg(ev[j], slot);
+      if (v < events_.arg(ev[lo], slot)) lo = j;
+      if (v > events_.arg(ev[hi], slot)) hi = j;
+    }
+    out.push_back(sample(std::min(lo, hi)));
+    if (lo != hi) out.push_back(sample(std::max(lo, hi)));
+    k = next;
+  }
+}
+
 std::vector<CounterKey> TraceModel::counters() const {
   std::vector<CounterKey> keys;
   for (const auto& c : counters_) keys.push_back(c.key);

@@ -263,8 +263,20 @@ class TraceModel {
   // ---- stacks, frames, counters ----
   std::vector<StackSample> stack_samples(TaskId t) const;
   std::vector<FrameSample> frame_samples(TaskId t) const;
+  // stack_at: the task's last StackSample at or before `at` (nullopt if none yet).
+  std::optional<StackSample> stack_at(TaskId t, Time at) const;
+  // frame_bytes_at: a future's live frame bytes at `at` (its frame size at spawn, plus allocs,
+  // minus frees up to `at`); 0 before it exists.
+  uint64_t frame_bytes_at(TaskId t, Time at) const;
   std::vector<CounterKey> counters() const;
+  // counter_samples: every sample of a counter track (can be millions: prefer query_counter).
   std::vector<CounterSample> counter_samples(const CounterKey& key) const;
+  // query_counter appends a drawable, level-of-detail version of a counter track for the view:
+  // the last sample before the window, then per min_px bucket the samples with the lowest and the
+  // highest value (in time order), so spikes survive zooming out; cost ~ pixels + samples scanned
+  // (capped at 64 per bucket, evenly strided beyond that).
+  void query_counter(const CounterKey& key, const ViewWindow& view,
+                     std::vector<CounterSample>& out) const;
 
   // ---- state at the playhead ----
   // state_at: the reconstructed runtime state after event i (kNoEvent: before any event).
