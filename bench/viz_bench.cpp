@@ -11,6 +11,7 @@
 //   frame_*_all_lanes_ms  the same over every lane of the trace (tens of thousands of task lanes;
 //                       a view culls vertically, so this is an upper bound, not a frame)
 //   state_at_us         reconstructing the state at a random playhead (checkpoint + replay)
+//   step_us             the state after stepping the playhead one event forward
 //   bytes_per_event     model heap memory / events (goal <= 64)
 //   astrace_load_ms     read_astrace of the trace written to a temp file + model build
 // Lines: `viz METRIC EVENTS value` (the median of --repeat runs), figures in goroutine traces
@@ -142,6 +143,16 @@ void bench_size(const Options& o, size_t events, trace::ModelKind kind) {
     if (s.event != i) std::fprintf(stderr, "viz bench: state_at(%u) returned %u\n", i, s.event);
   }
   print("state_at_us", n, median(state));
+  // Stepping the playhead forward one event at a time (play / step): replays only the new event.
+  std::vector<double> step;
+  const auto start = static_cast<viz::EventIndex>(n / 2);
+  (void)m.state_at(start);
+  for (viz::EventIndex i = start + 1; i < start + 201 && i < n; ++i) {
+    const auto t0 = Clock::now();
+    (void)m.state_at(i);
+    step.push_back(ms_since(t0) * 1000.0);
+  }
+  print("step_us", n, median(step));
 
   // .astrace round trip: write once, then time read + model build.
   const auto path = std::filesystem::temp_directory_path() /

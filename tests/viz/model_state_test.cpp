@@ -191,6 +191,25 @@ TEST_CASE("checkpoint + replay equals a full replay at random positions", "[viz]
   }
 }
 
+TEST_CASE("stepping forward from the last state equals replay from a checkpoint",
+          "[viz][model][state]") {
+  SyntheticOptions o;
+  o.events = 30000;
+  o.workers = 3;
+  o.tasks = 120;
+  const auto data = make_synthetic_trace(o);
+  ModelOptions dense;
+  dense.checkpoint_min_spacing = 1000;
+  dense.checkpoint_bytes_per_event = 64;
+  TraceModel forward(data, dense), backward(data, dense);
+  const EventIndex first = 12345, last = 12345 + 300;
+  std::vector<ModelState> ahead;
+  for (EventIndex i = first; i <= last; ++i) ahead.push_back(forward.state_at(i));  // cached steps
+  for (EventIndex i = last + 1; i-- > first;) {  // backwards: always from a checkpoint
+    CHECK(backward.state_at(i) == ahead[i - first]);
+  }
+}
+
 TEST_CASE("synthetic traces are consistent with the reconstructed state", "[viz][model][state]") {
   SyntheticOptions o;
   o.events = 20000;

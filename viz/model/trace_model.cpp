@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <mutex>
 #include <thread>
 
 #include "viz/model/replay_state.hpp"
@@ -20,13 +21,22 @@ constexpr uint32_t kNone = ~0u;
 constexpr size_t kParallelBuildMin = 16384;  // smaller traces build on one thread
 }  // namespace
 
+// The state of the last state_at() call (guarded: state_at stays callable from several threads).
+struct TraceModel::StateCache {
+  std::mutex mu;
+  ReplayState state;
+  ReplayState* state_ptr = nullptr;  // &state once it holds a replayed state
+};
+
 struct TraceModel::Checkpoint {
   EventIndex after = kNoEvent;  // state after this event
   std::unique_ptr<ReplayState> state;
 };
 
 TraceModel::TraceModel(const ModelOptions& options)
-    : options_(options), live_(std::make_unique<ReplayState>()) {}
+    : options_(options),
+      live_(std::make_unique<ReplayState>()),
+      cache_(std::make_unique<StateCache>()) {}
 
 TraceModel::TraceModel(const trace::TraceData& data, const ModelOptions& options)
     : TraceModel(options) {
@@ -490,21 +500,31 @@ ModelState TraceModel::state_at(EventIndex i) const {
     live_->export_state(tasks_, workers_, out);
     return out;
   }
-  // The last checkpoint at or before i, then replay the gap.
+  // Start from the nearest state at or before i: the last checkpoint, or the state of the previous
+  // state_at() call when that is closer (stepping and playing forward replay only the new events).
   auto it = std::upper_bound(checkpoints_.begin(), checkpoints_.end(), i,
                              [](EventIndex v, const Checkpoint& c) { return v < c.after; });
-  ReplayState state(meta_.model);
-  EventIndex from = 0;
-  if (it != checkpoints_.begin()) {
-    state = *std::prev(it)->state;
-    from = std::prev(it)->after + 1;
+  std::lock_guard guard(cache_->mu);
+  ReplayState*& state = cache_->state_ptr;
+  const EventIndex cached = state ? state->last_event() : kNoEvent;
+  const EventIndex checkpoint = it != checkpoints_.begin() ? std::prev(it)->after : kNoEvent;
+  const bool use_cache =
+      cached != kNoEvent && cached <= i && (checkpoint == kNoEvent || cached >= checkpoint);
+  if (!use_cache) {
+    if (checkpoint != kNoEvent) {
+      cache_->state = *std::prev(it)->state;
+    } else {
+      cache_->state = ReplayState(meta_.model);
+    }
+    state = &cache_->state;
   }
+  const EventIndex from = state->last_event() == kNoEvent ? 0 : state->last_event() + 1;
   for (EventIndex k = from; k <= i; ++k) {
     const TaskId t = events_.task(k);
     const bool counter = trace::info(events_.kind(k)).lane == trace::Lane::Counter;
-    state.apply(events_, k, t != 0 && !counter ? lane_of_task_or_none(t) : kNone, worker_index_);
+    state->apply(events_, k, t != 0 && !counter ? lane_of_task_or_none(t) : kNone, worker_index_);
   }
-  state.export_state(tasks_, workers_, out);
+  state->export_state(tasks_, workers_, out);
   return out;
 }
 

@@ -279,7 +279,9 @@ class TraceModel {
                      std::vector<CounterSample>& out) const;
 
   // ---- state at the playhead ----
-  // state_at: the reconstructed runtime state after event i (kNoEvent: before any event).
+  // state_at: the reconstructed runtime state after event i (kNoEvent: before any event). Cost:
+  // a copy of the nearest checkpoint + replay of the gap; stepping forward from the previous call
+  // replays only the new events.
   ModelState state_at(EventIndex i) const;
   // state_at_time: the state after the last event with ts <= t.
   ModelState state_at_time(Time t) const { return state_at(event_at_or_before(t)); }
@@ -306,6 +308,7 @@ class TraceModel {
     std::vector<Marker> markers;
   };
   struct Checkpoint;
+  struct StateCache;
 
   // Building (trace_model.cpp): one pass, one event at a time.
   uint32_t ensure_task(TaskId t, Time ts, EventIndex i);
@@ -348,6 +351,7 @@ class TraceModel {
   std::vector<uint32_t> running_on_;    // per task lane: worker lane it runs on (~0u = none)
   std::unique_ptr<ReplayState> live_;   // state after the last appended event
   std::vector<Checkpoint> checkpoints_;
+  std::unique_ptr<StateCache> cache_;  // last state_at() result, to step forward cheaply
   EventIndex events_since_checkpoint_ = 0;
 };
 
