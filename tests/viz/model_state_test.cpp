@@ -288,3 +288,18 @@ TEST_CASE("stack_at, frame_bytes_at and counter level of detail", "[viz][model][
   CHECK(out.size() == 51);
   CHECK(out.front().t == 149);
 }
+
+TEST_CASE("runnext: the counter may come after the spawn cost", "[viz][model][state]") {
+  // As the goroutine runtime emits it: TaskCreate, then (after the modelled spawn cost) the put
+  // into runnext and its counter at a later time, with unrelated events in between.
+  HandTrace h(ModelKind::Goroutine);
+  h.ev(0, EventKind::TaskCreate, 0, 1)
+      .ev(0, EventKind::TaskStart, 0, 1)
+      .ev(100, EventKind::TaskCreate, 0, 2, 1)
+      .ev(400, EventKind::WorkerWake, 1, 0, 0, 1)
+      .ev(400, EventKind::QueueLength, 0, 0, uint64_t(QueueKind::Runnext), 0, 1);  // 4
+  TraceModel m(h.data);
+  const ModelState s = m.state_at(4);
+  CHECK(worker(s, 0).runnext == 2);
+  CHECK(worker(s, 0).local.empty());
+}

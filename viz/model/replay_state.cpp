@@ -356,7 +356,7 @@ void ReplayState::apply(const EventStore& events, EventIndex i, uint32_t task_la
       const int32_t owner = lane_of(events.arg(i, 1));
       if (events.arg(i, 2) > 0) {
         const uint32_t cand = w->last_enqueued;
-        if (cand == kNone || cand == slot || w->last_enqueued_at != ts) break;
+        if (cand == kNone || cand == slot) break;
         const TaskRec* c = tasks_.find(cand);
         if (!c || c->where != Where::Local || static_cast<int32_t>(c->worker) != owner) break;
         erase_one(w->local, cand);

@@ -10,7 +10,8 @@
 //     queue, or on the global/inject queue when Event::worker == kNoWorker. TaskStop(Yield or
 //     Preempted) queues it on the global queue for goroutines (Go's gosched/preempt) and on the
 //     worker's local queue for futures (Tokio's yield_now / budget).
-//   - QueueLength(Runnext | Lifo, W, 1) right after an enqueue on W moves that task into W's
+//   - QueueLength(Runnext | Lifo, W, 1) after an enqueue on W (the same or a later timestamp) moves
+//   that task into W's
 //     runnext / LIFO slot (the previous occupant is kicked to the local queue tail, as Go does).
 //   - Steal(from, to, count) moves `count` tasks from the head of from's queue (runnext last) to
 //     to's queue; from == kNoWorker means a batch from the global queue (Go's globrunqget).
