@@ -157,6 +157,7 @@ TEST_CASE("hit testing finds spans and markers with pixel tolerance", "[viz][mod
   hit = m.hit_test({LaneKind::Task, 1}, 350, v);
   CHECK(hit.kind == Hit::Kind::Span);
   CHECK(hit.item.state == TaskState::Running);
+  CHECK_FALSE(m.hit_wake_end({LaneKind::Task, 0}, 150, v));
   CHECK(TraceModel::hit_segment(0, 0, 100, 100, 50, 52, 3));
   CHECK_FALSE(TraceModel::hit_segment(0, 0, 100, 100, 50, 60, 3));
 }

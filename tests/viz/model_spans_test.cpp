@@ -154,6 +154,24 @@ TEST_CASE("wake edges join cause and the woken task's next run", "[viz][model]")
   CHECK(edges.size() == 3);
 }
 
+TEST_CASE("hit testing wake arrow ends", "[viz][model]") {
+  TraceModel m(goroutine_trace().data);
+  const ViewWindow v = ViewWindow::for_width(0, 100, 100);  // 1 ns per px
+  // Head: main's run start at 60 after the producer's send woke it at 50.
+  auto head = m.hit_wake_end({LaneKind::Task, *m.task_lane(1)}, 61, v);
+  REQUIRE(head);
+  CHECK(head->wake_event == 10);
+  // Tail: on the producer's lane at the send.
+  auto tail = m.hit_wake_end({LaneKind::Task, *m.task_lane(2)}, 49, v);
+  REQUIRE(tail);
+  CHECK(tail->to == 1);
+  CHECK_FALSE(m.hit_wake_end({LaneKind::Task, *m.task_lane(2)}, 30, v));
+  // Worker lane: the run start of the woken task on P0.
+  auto on_worker = m.hit_wake_end({LaneKind::Worker, 0}, 60, v);
+  REQUIRE(on_worker);
+  CHECK(on_worker->to == 1);
+}
+
 TEST_CASE("wake chain goes back to the root", "[viz][model]") {
   TraceModel m(goroutine_trace().data);
   auto chain = m.wake_chain(1, 65);

@@ -351,6 +351,37 @@ Hit TraceModel::hit_test(LaneRef lane, Time t, const ViewWindow& view, double to
   return hit;
 }
 
+std::optional<WakeEdge> TraceModel::hit_wake_end(LaneRef lane, Time t, const ViewWindow& view,
+                                                 double tol_px) const {
+  const Time tol = static_cast<Time>(std::ceil(view.ns_per_px * tol_px));
+  ViewWindow near = view;
+  near.t0 = t - tol;
+  near.t1 = t + tol;
+  std::vector<WakeEdge> edges;
+  query_wake_edges(near, edges, SIZE_MAX);
+  const bool task_lane = lane.kind == LaneKind::Task;
+  if (task_lane ? lane.index >= tasks_.size() : lane.index >= workers_.size()) return std::nullopt;
+  const TaskId task = task_lane ? tasks_[lane.index].id : 0;
+  const WorkerId worker = task_lane ? trace::kNoWorker : workers_[lane.index].id;
+  std::optional<WakeEdge> best;
+  Time best_d = tol + 1;
+  auto consider = [&](const WakeEdge& e, Time at) {
+    const Time d = at > t ? at - t : t - at;
+    if (d < best_d) {
+      best_d = d;
+      best = e;
+    }
+  };
+  for (const WakeEdge& e : edges) {
+    const bool head = task_lane ? e.to == task : e.run_worker == worker;
+    const bool tail =
+        task_lane ? e.from_task == task && task != 0 : e.from_task == 0 && e.from_worker == worker;
+    if (head && e.t_run != kTimeMax) consider(e, e.t_run);
+    if (tail) consider(e, e.t_wake);
+  }
+  return best;
+}
+
 bool TraceModel::hit_segment(double x0, double y0, double x1, double y1, double px, double py,
                              double tol_px) {
   const double dx = x1 - x0, dy = y1 - y0;

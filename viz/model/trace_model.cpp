@@ -1,8 +1,10 @@
-// viz/model/trace_model.cpp — building the model: one pass over the events, O(1) work per event.
+// viz/model/trace_model.cpp — building the model: O(1) work per event, and state_at().
 //
-// For each event: store it compactly, update the lane it concerns (a worker's run spans, a task's
-// state changes, markers, wake edges), replay it into the live scheduling state, and every few
-// thousand events keep a copy of that state as a checkpoint for state_at().
+// For each event: store it compactly and create the lanes it names (index_event), update the lanes
+// it concerns — a worker's run spans, a task's state changes, markers, wake edges (build_lanes) —
+// and replay it into the live scheduling state, keeping a copy every few thousand events as a
+// checkpoint for state_at() (replay). Live appends do the three steps event by event; a whole
+// trace does the first for all events, then the other two side by side on two threads.
 // Queries live in model_queries.cpp; state replay in replay_state.cpp.
 #include "viz/model/trace_model.hpp"
 

@@ -242,6 +242,11 @@ class TraceModel {
 
   // hit_test: what is drawn on `lane` at time t, within tol_px pixels (markers win over spans).
   Hit hit_test(LaneRef lane, Time t, const ViewWindow& view, double tol_px = 3.0) const;
+  // hit_wake_end: the wake edge with an end on `lane` nearest to t within tol_px: its head (the
+  // woken task's run start on the task lane / on run_worker's lane) or its tail (the cause: the
+  // waking task's lane, or from_worker's lane when no task caused it). nullopt if none.
+  std::optional<WakeEdge> hit_wake_end(LaneRef lane, Time t, const ViewWindow& view,
+                                       double tol_px = 3.0) const;
   // hit_segment: true if pixel (px, py) is within tol_px of the segment (x0,y0)-(x1,y1); the views
   // use it to hit-test wake arrows, whose y positions only they know.
   static bool hit_segment(double x0, double y0, double x1, double y1, double px, double py,
