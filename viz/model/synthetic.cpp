@@ -434,7 +434,7 @@ class Generator {
   std::vector<std::string> strings_;
   std::vector<Event> out_;
   std::vector<SimWorker> workers_;
-  std::vector<SimTask> tasks_;
+  std::deque<SimTask> tasks_;  // a deque: spawning keeps references to other tasks valid
   std::vector<size_t> free_slots_;
   std::vector<SimChan> chans_;
   std::deque<size_t> global_;
