@@ -53,9 +53,11 @@ void print_info(std::ostream& out, const std::string& path, const trace::TraceDa
   out << "errors:    " << s.errors.size() << "\n";
   for (const auto& e : s.errors) {
     out << "  at " << (e.ts - s.first_ts) << " ns: " << trace::error_kind_name(e.kind);
-    if (!e.message.empty()) out << ": " << e.message;
     if (e.task != 0) out << " (task " << e.task << ")";
     out << "\n";
+    // Messages may be multi-line reports (a deadlock lists every goroutine): indent them.
+    std::istringstream lines(e.message);
+    for (std::string line; std::getline(lines, line);) out << "    " << line << "\n";
   }
 }
 

@@ -43,6 +43,8 @@
 #include <memory>
 #include <system_error>
 
+#include <sys/stat.h>
+
 namespace as::trace {
 
 static_assert(std::endian::native == std::endian::little,
@@ -447,17 +449,19 @@ TraceData read_astrace(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) throw TraceError(with_errno(path + ": offset 0: cannot open"));
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> guard(f, &std::fclose);
-  std::string bytes;
-  if (std::fseek(f, 0, SEEK_END) == 0) {
-    const long size = std::ftell(f);
-    if (size > 0) bytes.reserve(static_cast<size_t>(size));
-    std::rewind(f);
-  }
-  char buf[1 << 16];
-  for (;;) {
+  struct stat st {};
+  if (::fstat(::fileno(f), &st) != 0)
+    throw TraceError(with_errno(path + ": offset 0: cannot stat"));
+  if (!S_ISREG(st.st_mode)) throw TraceError(path + ": offset 0: not a regular file");
+  // Read the whole file: its size bounds every allocation the parser makes.
+  std::string bytes(static_cast<size_t>(st.st_size), '\0');
+  size_t got = std::fread(bytes.data(), 1, bytes.size(), f);
+  bytes.resize(got);
+  char buf[1 << 16];  // the file may have grown since fstat: read to its end
+  while (!std::ferror(f) && !std::feof(f)) {
     const size_t n = std::fread(buf, 1, sizeof buf, f);
     bytes.append(buf, n);
-    if (n < sizeof buf) break;
+    if (n == 0) break;
   }
   if (std::ferror(f))
     throw TraceError(
