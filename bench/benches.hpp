@@ -18,5 +18,6 @@ int run_trace_bench(const Options& o);    // bench/trace_bench.cpp
 int run_go_bench(const Options& o);       // bench/go_bench.cpp
 int run_future_bench(const Options& o);   // bench/future_bench.cpp
 int run_viz_bench(const Options& o);      // bench/viz_bench.cpp
+int run_platform_bench(const Options& o); // bench/platform_bench.cpp
 
 }  // namespace as::bench

@@ -16,7 +16,7 @@ void add_bench_commands(CLI::App& app, Context& ctx) {
   };
   auto a = std::make_shared<BenchArgs>();
   auto* b = app.add_subcommand("bench", "Measure: trace core, goroutine or future runtime, app model");
-  b->add_option("--model,-m", a->model, "go | future | trace | viz (or give it as the first word)");
+  b->add_option("--model,-m", a->model, "go | future | trace | viz | platform (or give it as the first word)");
   b->add_option("--procs,-p", a->procs, "Comma-separated worker counts")->capture_default_str();
   b->add_flag("--no-trace", a->no_trace, "Measure with tracing off");
   b->add_option("--repeat,-r", a->repeat, "Runs per figure (the median is printed)")
@@ -50,7 +50,8 @@ void add_bench_commands(CLI::App& app, Context& ctx) {
     else if (model == "future") ctx.exit_code = bench::run_future_bench(o);
     else if (model == "trace") ctx.exit_code = bench::run_trace_bench(o);
     else if (model == "viz") ctx.exit_code = bench::run_viz_bench(o);
-    else throw UsageError("bench: give a model: go, future, trace or viz", 2);
+    else if (model == "platform") ctx.exit_code = bench::run_platform_bench(o);
+    else throw UsageError("bench: give a model: go, future, trace, viz or platform", 2);
   });
 }
 
