@@ -26,6 +26,7 @@ namespace {
 struct LessonArgs {
   std::string id;
   bool check = false;
+  bool events = false;
   std::string export_dir;
   std::string lessons_dir;
   int step = 1;
@@ -55,6 +56,35 @@ int check(const lessons::Lesson& lesson) {
   for (const auto& line : r.lines) std::cout << "  " << line << "\n";
   std::cout << "lesson " << lesson.id << ": " << (r.ok ? "all steps ok" : "FAILED") << "\n";
   return r.ok ? 0 : 1;
+}
+
+// print_events lists every event of each side the way conditions name them — what a teacher
+// reads to write `until:` and `answer:` lines.
+int print_events(const lessons::Lesson& lesson) {
+  lessons::LessonRun run = lessons::run_lesson(lesson);
+  for (const auto& side : run.sides) {
+    std::cout << "== " << lessons::side_name(side.side) << " run '" << side.scenario << "'\n";
+    const lessons::TraceContext& ctx = run.player->context(side.side);
+    const auto& events = run.player->events(side.side);
+    for (size_t i = 0; i < events.size(); ++i) {
+      const trace::Event& e = events[i];
+      const auto& info = e.info();
+      std::cout << i << "  t=" << lessons::format_duration(e.ts - ctx.start_ts()) << "  "
+                << info.name;
+      if (e.task) std::cout << " task=" << ctx.task_name(e.task);
+      if (e.worker != trace::kNoWorker) std::cout << " worker=" << e.worker;
+      for (int a = 0; a < trace::kMaxArgs; ++a) {
+        if (info.args[a].type == trace::ArgType::None) continue;
+        lessons::Field f;
+        f.source = lessons::Field::Source::Arg;
+        f.slot = a;
+        std::cout << " " << info.args[a].name << "=\"" << f.text(e, ctx) << "\"";
+      }
+      if (e.loc) std::cout << "  @" << ctx.string(e.loc);
+      std::cout << "\n";
+    }
+  }
+  return 0;
 }
 
 int export_lesson(const lessons::Lesson& lesson, const LessonArgs& args) {
@@ -121,6 +151,8 @@ void add_lesson_commands(CLI::App& app, Context& ctx) {
   cmd->add_flag("--check", args->check,
                 "Run every step headless; fail unless every step is reached and every answer "
                 "matches what the runtime did");
+  cmd->add_flag("--events", args->events,
+                "Print every event of the lesson's runs as conditions name them (for authors)");
   cmd->add_option("--export", args->export_dir,
                   "Write the traces (.astrace, Perfetto .json with steps as annotations) and one "
                   "PNG per step into this folder");
@@ -141,7 +173,9 @@ void add_lesson_commands(CLI::App& app, Context& ctx) {
     const lessons::Lesson& lesson = find_lesson(lib, args->id);
     if (args->check && !args->export_dir.empty())
       throw UsageError("--check and --export are separate runs; give one of them");
-    if (args->check)
+    if (args->events)
+      ctx.exit_code = print_events(lesson);
+    else if (args->check)
       ctx.exit_code = check(lesson);
     else if (!args->export_dir.empty())
       ctx.exit_code = export_lesson(lesson, *args);

@@ -18,6 +18,18 @@ const std::vector<scenario::Scenario>& lesson_scenarios();
 const scenario::Scenario* find_lesson_scenario(std::string_view id, scenario::Model model);
 
 // Registration hooks, one per lesson folder (explicit calls; see scenarios/scenario.hpp for why).
-// LESSON_HOOKS
+void register_lesson01_scenarios(std::vector<scenario::Scenario>& out);
+void register_lesson02_scenarios(std::vector<scenario::Scenario>& out);
+void register_lesson03_scenarios(std::vector<scenario::Scenario>& out);
+void register_lesson04_scenarios(std::vector<scenario::Scenario>& out);
+void register_lesson05_scenarios(std::vector<scenario::Scenario>& out);
+void register_lesson06_scenarios(std::vector<scenario::Scenario>& out);
+void register_lesson07_scenarios(std::vector<scenario::Scenario>& out);
+void register_lesson08_scenarios(std::vector<scenario::Scenario>& out);
+void register_lesson09_scenarios(std::vector<scenario::Scenario>& out);
+void register_lesson10_scenarios(std::vector<scenario::Scenario>& out);
+void register_lesson11_scenarios(std::vector<scenario::Scenario>& out);
+void register_lesson12_scenarios(std::vector<scenario::Scenario>& out);
+void register_lesson13_scenarios(std::vector<scenario::Scenario>& out);
 
 }  // namespace as::lessons
