@@ -50,9 +50,9 @@ TraceModel::TraceModel(const trace::TraceData& data, const ModelOptions& options
     return;
   }
   // A whole trace is built in two passes. The first (serial) stores the events and creates every
-  // lane they name. Then the scheduling-state replay (checkpoints) runs on a second thread while
-  // this one builds the lanes: the two touch disjoint members and only read the event store and
-  // the lane tables, which no longer change.
+  // lane they name. Then the scheduling-state replay (checkpoints, per-task event lists) runs on a
+  // second thread while this one builds the lanes: the two write disjoint members and only share
+  // reads of the event store and the lane tables, which no longer change.
   append_strings(data.strings);
   std::vector<uint32_t> lanes;
   lanes.reserve(data.events.size());
@@ -66,19 +66,20 @@ TraceModel::TraceModel(const trace::TraceData& data, const ModelOptions& options
   std::thread replayer([&] {
     try {
       for (EventIndex i = 0; i < n; ++i) replay(i, lanes[i]);
+      shrink_task_events();
     } catch (...) {
       replay_error = std::current_exception();
     }
   });
   try {
     for (EventIndex i = 0; i < n; ++i) build_lanes(i, lanes[i]);
+    shrink_lanes();
   } catch (...) {
     replayer.join();
     throw;
   }
   replayer.join();
   if (replay_error) std::rethrow_exception(replay_error);
-  shrink_to_fit();
 }
 
 TraceModel::~TraceModel() = default;
@@ -95,10 +96,18 @@ void TraceModel::reserve(size_t n) {
 }
 
 void TraceModel::shrink_to_fit() {
+  shrink_lanes();
+  shrink_task_events();
+}
+
+void TraceModel::shrink_task_events() {
+  for (auto& l : task_lanes_) l.events.shrink_to_fit();
+}
+
+void TraceModel::shrink_lanes() {
   for (auto& l : task_lanes_) {
     l.changes.shrink_to_fit();
     l.markers.shrink_to_fit();
-    l.events.shrink_to_fit();
     l.wakes.shrink_to_fit();
   }
   for (auto& l : worker_lanes_) {
@@ -253,12 +262,14 @@ uint32_t TraceModel::index_event(EventIndex i) {
       break;
   }
   if (task_id == 0 || trace::info(kind).lane == trace::Lane::Counter) return kNone;
-  const uint32_t tl = ensure_task(task_id, ts, i);
-  task_lanes_[tl].events.push_back(i);
-  return tl;
+  return ensure_task(task_id, ts, i);
 }
 
+// replay: the task's event index and the live state (+ checkpoints). In a batch build it runs on
+// the helper thread: it writes only TaskLane::events, live_ and checkpoints_, which build_lanes()
+// never touches.
 void TraceModel::replay(EventIndex i, uint32_t tl) {
+  if (tl != kNone) task_lanes_[tl].events.push_back(i);
   live_->apply(events_, i, tl, worker_index_);
   maybe_checkpoint();
 }

@@ -305,8 +305,8 @@ class TraceModel {
   struct TaskLane {
     std::vector<StateChange> changes;
     std::vector<Marker> markers;
-    std::vector<EventIndex> events;
-    std::vector<uint32_t> wakes;  // indices into wakes_
+    std::vector<EventIndex> events;  // written by replay() (the helper thread in batch builds)
+    std::vector<uint32_t> wakes;     // indices into wakes_
   };
   struct WorkerLane {
     std::vector<RunSpan> spans;
@@ -328,6 +328,8 @@ class TraceModel {
   void add_wake(uint32_t task_lane, EventIndex i);
   void maybe_checkpoint();
   void shrink_to_fit();
+  void shrink_lanes();        // everything build_lanes() writes
+  void shrink_task_events();  // what replay() writes
   uint32_t lane_of_task_or_none(TaskId t) const;
   uint32_t lane_of_worker_or_none(WorkerId w) const;
   EventIndex wake_before_event(uint32_t task_lane, EventIndex before) const;
@@ -350,7 +352,7 @@ class TraceModel {
   std::vector<uint32_t> run_order_;  // edge indices in order of their run (= run time order)
   struct CounterTrack {
     CounterKey key;
-    std::vector<EventIndex> events;
+    std::vector<EventIndex> events;  // written by replay() (the helper thread in batch builds)
   };
   std::vector<CounterTrack> counters_;  // QueueLength / StackBytes events per track
   std::vector<uint32_t> running_on_;    // per task lane: worker lane it runs on (~0u = none)
