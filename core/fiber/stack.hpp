@@ -45,8 +45,11 @@ struct StackConfig {
   size_t guard_bytes = 4096;          // PROT_NONE guard below each stack (rounded up to pages)
   size_t slab_bytes = 16u << 20;  // stacks are carved from mmaps of about this size (>= 1 stack)
   size_t max_guarded = 24'000;    // stacks with a guard page (2 mappings each); 0 = no guards
-  size_t max_pooled = 4096;       // released stacks kept for reuse; more are shrunk and kept
-                                  // in a cold list (slab memory is returned only at ~StackPool)
+  // Released stacks beyond this many pooled ones have their pages given back at release (one
+  // madvise each). The default never does: a madvise per release would dominate spawn costs, so
+  // memory is returned in bulk by shrink_idle(), which a runtime calls when it is idle — the way
+  // Go frees stack memory at GC, not at goroutine exit. Slabs are unmapped only by ~StackPool.
+  size_t max_pooled = SIZE_MAX;
 };
 
 // Stack — one fiber stack (a view into a slab; the pool owns the memory).

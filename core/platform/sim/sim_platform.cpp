@@ -53,6 +53,7 @@ SimPlatform::~SimPlatform() {
   }
   workers_.clear();
   io_.reset();
+  if (started_ && config_.step) config_.step->detach();  // a UI waiting on it must not hang
 }
 
 // ---- time and choice
