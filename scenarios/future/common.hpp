@@ -74,7 +74,14 @@ inline Scenario make(std::string id, std::string title, std::string summary, std
   s.title = std::move(title);
   s.summary = std::move(summary);
   s.source_file = std::move(file);
-  s.run = std::move(run);
+  // Bad parameters are reported as a clear error (exit 2), never an exception out of run().
+  s.run = [run = std::move(run)](const RunOptions& o, trace::Recorder& rec) -> RunResult {
+    try {
+      return run(o, rec);
+    } catch (const std::invalid_argument& e) {
+      return RunResult{2, std::string("error: ") + e.what()};
+    }
+  };
   return s;
 }
 

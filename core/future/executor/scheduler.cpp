@@ -112,7 +112,8 @@ void Scheduler::run_task(RawTask* t, int worker) {
   }
 
   PollScope scope(this, t, worker);
-  emit(EventKind::TaskStart, worker, t->id);
+  // A poll is the future's unit of running: PollBegin/PollEnd is the running span (TaskStart and
+  // TaskStop are left out per poll to halve the trace volume; TaskStop marks the end of the task).
   emit(EventKind::PollBegin, worker, t->id);
   const int64_t t0 = rec_ ? rec_->now() : 0;
   BorrowedWaker bw(t);
@@ -135,7 +136,7 @@ void Scheduler::run_task(RawTask* t, int worker) {
        static_cast<uint64_t>(ready ? trace::PollResult::Ready : trace::PollResult::Pending));
   if (rec_) {
     const int64_t took = rec_->now() - t0;
-    if (took > cfg_.long_poll_ns)
+    if (took > cfg_.long_poll_ns && !t->blocking)  // the blocking pool is where blocking belongs
       report(trace::ErrorKind::LongPoll,
              "long poll: " + std::to_string(took / 1000) + " us without yielding (blocking in async?)",
              t->id);
@@ -164,12 +165,11 @@ void Scheduler::run_task(RawTask* t, int worker) {
   }
   if (cur & RawTask::kNotified) {
     // Woken while it was running (yield_now, budget, a wake from elsewhere): run it again later.
-    emit(EventKind::TaskStop, worker, t->id,
-         static_cast<uint64_t>(block_reason == Reason::Preempted ? Reason::Preempted : Reason::Yield));
+    if (block_reason == Reason::Preempted || block_reason == Reason::Yield)
+      emit(EventKind::TaskStop, worker, t->id, static_cast<uint64_t>(block_reason));
     schedule(t, true);  // keeps the queue reference
     return;
   }
-  emit(EventKind::TaskStop, worker, t->id, static_cast<uint64_t>(block_reason));
   emit(EventKind::TaskBlock, worker, t->id, static_cast<uint64_t>(block_reason), block_object);
   t->release();
 }

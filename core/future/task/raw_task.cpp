@@ -68,7 +68,7 @@ void RawTask::wake_by_ref(bool by_ref) {
       s->report(trace::ErrorKind::SelfWake, "task woke itself during its own poll", id);
     return;
   }
-  if (trace::Recorder* rec = s->recorder())
+  if (trace::Recorder* rec = s->recorder())  // the cause: channel send, timer, I/O, waker.wake...
     rec->emit(EventKind::TaskUnblock, by_worker, id, by_task, by_worker,
               static_cast<uint64_t>(tl_current.wake_reason));
   add_ref();  // the queue's reference
