@@ -2,8 +2,9 @@
 //
 // Owns: the mapping from asyncscope events to trace-viewer concepts.
 //   process (pid 1)        the runtime; process_name = TraceMeta::runtime (+ sim seed)
-//   thread tid 0           "runtime": runtime-wide events and causes that happen on no worker
-//   thread tid w+1         worker w; thread_name from worker.start's name, else "worker w"
+//   thread tid 1           "runtime": runtime-wide events and causes that happen on no worker
+//   thread tid w+2         worker w; thread_name from worker.start's name, else "worker w"
+//                          (tid 0 is avoided: viewers treat it as the idle/swapper thread)
 //   "X" slice              one task run on a worker: TaskStart/PollBegin .. TaskStop/TaskBlock/
 //                          PollEnd/TaskDestroy (or the next run / worker idle / trace end)
 //   "s"/"f" flow "wake"    every TaskUnblock and WakerWake: from the cause (the waking task's run
@@ -39,7 +40,8 @@ namespace as::trace {
 namespace {
 
 constexpr int64_t kTieStep = 4;  // ns between consecutive display times (see above)
-constexpr int kRuntimeTid = 0;
+constexpr int kRuntimeTid = 1;
+constexpr int kFirstWorkerTid = 2;
 constexpr int kPid = 1;
 
 // ---- output buffer ------------------------------------------------------------------------
@@ -261,7 +263,7 @@ class Exporter {
     }
     return escaped_[id];
   }
-  static int tid_of(WorkerId w) { return w == kNoWorker ? kRuntimeTid : static_cast<int>(w) + 1; }
+  static int tid_of(WorkerId w) { return w == kNoWorker ? kRuntimeTid : static_cast<int>(w) + kFirstWorkerTid; }
   OpenRun& run_of(int tid) {
     if (static_cast<size_t>(tid) >= runs_.size()) runs_.resize(static_cast<size_t>(tid) + 1);
     return runs_[static_cast<size_t>(tid)];
@@ -312,7 +314,7 @@ class Exporter {
     }
     const auto& m = data_.meta;
     out_.begin_event();
-    out_.raw("\"ph\":\"M\",\"pid\":1,\"tid\":0,\"name\":\"process_name\",\"args\":{\"name\":\"");
+    out_.raw("\"ph\":\"M\",\"pid\":1,\"tid\":1,\"name\":\"process_name\",\"args\":{\"name\":\"");
     out_.raw(escape_json(m.runtime));
     if (m.simulated) {
       out_.raw(" (simulated, seed ");
@@ -325,7 +327,7 @@ class Exporter {
     // An instant at 0 marks the trace start (and makes the rebased origin visible).
     out_.begin_event();
     out_.raw(
-        "\"ph\":\"i\",\"pid\":1,\"tid\":0,\"ts\":0.000,\"s\":\"g\",\"cat\":\"trace\","
+        "\"ph\":\"i\",\"pid\":1,\"tid\":1,\"ts\":0.000,\"s\":\"g\",\"cat\":\"trace\","
         "\"name\":\"trace start\",\"args\":{\"seed\":");
     out_.u64(m.seed);
     out_.raw(",\"events\":");
@@ -336,7 +338,7 @@ class Exporter {
       if (!seen[w]) continue;
       const std::string name =
           names[w] != 0 ? escape_json(data_.str(names[w])) : "worker " + std::to_string(w);
-      thread_meta(static_cast<int>(w) + 1, name);
+      thread_meta(static_cast<int>(w) + kFirstWorkerTid, name);
     }
   }
   void thread_meta(int tid, const std::string& escaped_name) {

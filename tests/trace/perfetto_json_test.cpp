@@ -44,6 +44,7 @@ size_t check_structure(const json& doc) {
   for (const json& e : evs) {
     const std::string ph = e.at("ph");
     REQUIRE(e.at("pid") == 1);
+    REQUIRE(e.at("tid").get<int>() > 0);  // tid 0 is the idle thread to viewers
     if (ph == "M") {
       if (e.at("name") == "process_name") process_name = true;
       if (e.at("name") == "thread_name") named_threads.insert(e.at("tid").get<int>());
@@ -158,11 +159,11 @@ TEST_CASE("perfetto json: a wakeup becomes one flow from waker's run to wakee's 
   CHECK(runs["sender"] == 2);
   CHECK(runs["receiver"] == 2);
   REQUIRE(s.size() == 2);
-  // First flow: from sender's run on worker 0 (tid 1) to receiver's second run on worker 1.
+  // First flow: from sender's run on worker 0 to receiver's second run on worker 1.
   const json& s1 = s[0].at("id") == 1 ? s[0] : s[1];
   const json& f1 = f[0].at("id") == 1 ? f[0] : f[1];
-  CHECK(s1.at("tid") == 1);
-  CHECK(f1.at("tid") == 2);
+  CHECK(s1.at("tid") == 2);  // worker 0
+  CHECK(f1.at("tid") == 3);  // worker 1
   CHECK(s1.at("args").at("reason") == "chan send");
   CHECK(ns(f1.at("ts")) == 400 + 1);  // 1 ns into the run starting at 500 - 100 (rebased)
 }
