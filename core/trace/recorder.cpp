@@ -9,11 +9,13 @@
 //     reader holding a Chunk pointer can never see freed memory.
 //   - The owner fills event slot n of the tail chunk with plain stores, then publishes it with one
 //     release store `count = n + 1`. A reader that acquire-loads `count` sees every slot below it
-//     fully written. A full chunk (count == capacity) links its successor with a release store of
-//     `next`, so readers walk chunks with acquire loads only — no locks on either side.
-//   - Writers find their buffer through a small thread_local cache keyed by the Recorder's id. Ids
-//     come from a global counter and are never reused, so a cache entry of a destroyed Recorder can
-//     never match a live one, and several Recorders can be written by the same thread.
+//     fully written. A successor chunk is linked with a release store of `next` (by grow(), or
+//     ahead of time by reserve()); readers only follow `next` from a full chunk (count ==
+//     capacity), so a linked but unfilled chunk is invisible to them — no locks on either side.
+//   - Writers find their buffer through thread_local caches keyed by the Recorder's id: the inline
+//     detail::t_writer (most recent recorder: the whole hot-path lookup) and a 4-entry cache here
+//     for threads that alternate between recorders. Ids come from a global counter and are never
+//     reused, so an entry of a destroyed Recorder can never match a live one.
 //   - Nothing observable depends on thread ids, pointer values or hash-map iteration order: string
 //     ids are assigned in call order, buffers are indexed in registration order, and collect()
 //     sorts by (ts, buffer index, order in buffer). A simulation on one OS thread is therefore

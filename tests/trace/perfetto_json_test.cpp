@@ -197,3 +197,53 @@ TEST_CASE("perfetto json: empty trace is valid", "[json]") {
   const json doc = export_json(snapshot(rec));
   CHECK(doc.at("traceEvents").size() >= 2);  // process and runtime thread metadata
 }
+
+TEST_CASE("perfetto json: random event soup keeps every structural promise", "[json]") {
+  // Arbitrary (valid) events in arbitrary order: starts of running tasks, stops of idle ones,
+  // wakes of tasks that never run, many events at one timestamp. The export must stay well-formed.
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    uint64_t x = seed * 0x9e3779b97f4a7c15ull;
+    const auto rnd = [&x](uint64_t n) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      return x % n;
+    };
+    Recorder rec;
+    const StringId name = rec.intern("t");
+    int64_t ts = 0;
+    for (int i = 0; i < 1500; ++i) {
+      ts += static_cast<int64_t>(rnd(3));  // many ties
+      const auto kind = static_cast<EventKind>(rnd(kEventKindCount));
+      const EventKindInfo& inf = info(kind);
+      uint64_t a[kMaxArgs] = {0, 0, 0};
+      for (int k = 0; k < kMaxArgs; ++k) {
+        switch (inf.args[k].type) {
+          case ArgType::None:
+            break;
+          case ArgType::Task:
+            a[k] = rnd(5);
+            break;
+          case ArgType::Worker:
+            a[k] = rnd(4) == 0 ? kNoWorker : rnd(3);
+            break;
+          case ArgType::String:
+            a[k] = name;
+            break;
+          case ArgType::Reason:
+            a[k] = rnd(static_cast<uint64_t>(Reason::kCount));
+            break;
+          case ArgType::Enum:
+            a[k] = rnd(2);
+            break;
+          default:
+            a[k] = rnd(100);
+        }
+      }
+      const auto worker = static_cast<WorkerId>(rnd(4) == 0 ? kNoWorker : rnd(3));
+      rec.emit_at(ts, kind, worker, static_cast<TaskId>(rnd(5)), a[0], a[1], a[2]);
+    }
+    INFO("seed " << seed);
+    check_structure(export_json(snapshot(rec)));
+  }
+}
