@@ -1,7 +1,9 @@
 // tests/trace/astrace_test.cpp — the .astrace format: round trips, streaming, hostile input.
 #include <catch2/catch.hpp>
 
+#include <cstddef>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -216,6 +218,40 @@ TEST_CASE("astrace: specific defects are named with their offset", "[astrace][co
   const char ub[8] = {9, 0, 0, 0, 0, 0, 0, 0};
   unknown.append(ub, 8);
   CHECK(error_of(unknown) == "f: offset 16: unknown block type 9");
+}
+
+TEST_CASE("astrace: out-of-range ids in events are refused at the event's offset",
+          "[astrace][corrupt]") {
+  const std::string good = small_valid_file();
+  // Walk the blocks to the first EVENTS block.
+  size_t pos = 16, events_at = 0;
+  while (pos + 8 <= good.size()) {
+    uint32_t type = 0, length = 0;
+    std::memcpy(&type, good.data() + pos, 4);
+    std::memcpy(&length, good.data() + pos + 4, 4);
+    if (type == static_cast<uint32_t>(BlockType::Events)) {
+      events_at = pos + 16;  // block header (8) + count and reserved (8)
+      break;
+    }
+    pos += 8 + length;
+  }
+  REQUIRE(events_at != 0);
+  const auto patched = [&](size_t field, const void* value, size_t n) {
+    std::string b = good;
+    std::memcpy(b.data() + events_at + field, value, n);
+    try {
+      parse_astrace(b, "f");
+    } catch (const TraceError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  const std::string at = "f: offset " + std::to_string(events_at) + ": event 0: ";
+  const uint32_t big_id = 9999;
+  CHECK(patched(offsetof(Event, loc), &big_id, 4) ==
+        at + "location string id 9999 not in string table");
+  const uint16_t bad_kind = 200;
+  CHECK(patched(offsetof(Event, kind), &bad_kind, 2) == at + "unknown event kind 200");
 }
 
 TEST_CASE("astrace: missing file names the path", "[astrace]") {
