@@ -254,6 +254,24 @@ StringId Recorder::intern(std::string_view s) {
   return id;
 }
 
+namespace {
+// short_function_name reduces a compiler's function signature to its qualified name:
+// "void as::go::alice(Chan<int>&)" -> "as::go::alice"; a lambda reports its enclosing function
+// ("main()::<lambda()>" -> "main").
+std::string_view short_function_name(std::string_view f) {
+  const size_t paren = f.find('(');
+  if (paren != std::string_view::npos) f = f.substr(0, paren);
+  // Drop the return type: the name is the last space-separated word outside template brackets.
+  int depth = 0;
+  for (size_t i = f.size(); i-- > 0;) {
+    if (f[i] == '>') ++depth;
+    if (f[i] == '<') --depth;
+    if (f[i] == ' ' && depth == 0) return f.substr(i + 1);
+  }
+  return f;
+}
+}  // namespace
+
 StringId Recorder::intern_location(const std::source_location& loc) {
   const StringTable::LocationKey key{loc.file_name(), loc.function_name(), loc.line()};
   {
@@ -268,14 +286,15 @@ StringId Recorder::intern_location(const std::source_location& loc) {
     const size_t prev = file.rfind('/', cut - 1);
     if (prev != std::string_view::npos) file.remove_prefix(prev + 1);
   }
+  const std::string_view function = short_function_name(loc.function_name());
   std::string text;
-  text.reserve(file.size() + 16 + std::strlen(loc.function_name()));
+  text.reserve(file.size() + 16 + function.size());
   text.append(file);
   text += ':';
   text += std::to_string(loc.line());
-  if (loc.function_name()[0] != '\0') {
+  if (!function.empty()) {
     text += ' ';
-    text += loc.function_name();
+    text += function;
   }
   const StringId id = intern(text);
   std::lock_guard lock(strings_mu_);

@@ -4,10 +4,24 @@
 #include <atomic>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "core/trace/trace_data.hpp"
 
 using namespace as::trace;
+
+namespace loc_test {
+std::source_location where(int) {
+  return std::source_location::current();
+}
+template <typename T>
+std::source_location templ(T) {
+  return std::source_location::current();
+}
+std::source_location from_lambda() {
+  return [] { return std::source_location::current(); }();
+}
+}  // namespace loc_test
 
 namespace {
 int64_t counting_clock(void* ctx) {
@@ -75,6 +89,16 @@ TEST_CASE("recorder: interning is stable", "[recorder][strings]") {
   const std::string text = rec.string(l1);
   CHECK(text.rfind("trace/recorder_test.cpp:", 0) == 0);
   CHECK(text.find(std::to_string(loc.line())) != std::string::npos);
+  const auto line = [](const std::source_location& l) { return std::to_string(l.line()); };
+  const auto plain = loc_test::where(1);
+  CHECK(rec.string(rec.intern_location(plain)) ==
+        "trace/recorder_test.cpp:" + line(plain) + " loc_test::where");
+  const auto templ = loc_test::templ(std::vector<int>{});
+  CHECK(rec.string(rec.intern_location(templ)) ==
+        "trace/recorder_test.cpp:" + line(templ) + " loc_test::templ");
+  const auto lambda = loc_test::from_lambda();
+  CHECK(rec.string(rec.intern_location(lambda)) ==
+        "trace/recorder_test.cpp:" + line(lambda) + " loc_test::from_lambda");
   CHECK(rec.strings().size() == rec.string_count());
   CHECK(rec.strings()[0].empty());
 }
