@@ -47,7 +47,7 @@ HandTrace future_trace() {
   HandTrace h(ModelKind::Future);
   h.ev(0, EventKind::TaskCreate, kNoWorker, 1, 0, h.str("fetch"), 128)
       .ev(10, EventKind::PollBegin, 0, 1)
-      .ev(15, EventKind::WakerClone, 0, 1, 5)
+      .ev(15, EventKind::WakerClone, 0, 1, 1)
       .ev(15, EventKind::IoRegister, 0, 1, 9, 1)
       .ev(20, EventKind::PollEnd, 0, 1, uint64_t(as::trace::PollResult::Pending))
       .ev(20, EventKind::TaskBlock, 0, 1, HandTrace::r(Reason::Io), 9)

@@ -114,11 +114,11 @@ TEST_CASE("timers, I/O registrations, wakers and frame memory", "[viz][model][st
       .ev(1, EventKind::TimerArm, 0, 1, 3, 100)                               // 2
       .ev(1, EventKind::TimerArm, 0, 2, 4, 50)                                // 3
       .ev(2, EventKind::IoRegister, 0, 2, 9, 1)                               // 4
-      .ev(2, EventKind::WakerClone, 0, 2, 77)                                 // 5
+      .ev(2, EventKind::WakerClone, 0, 2, 1)                                  // 5
       .ev(2, EventKind::FrameAlloc, 0, 2, 64)                                 // 6
       .ev(3, EventKind::TimerCancel, 0, 1, 3)                                 // 7
       .ev(4, EventKind::IoReady, 0, 2, 9, 5)                                  // 8
-      .ev(5, EventKind::WakerDrop, 0, 2, 77)                                  // 9
+      .ev(5, EventKind::WakerDrop, 0, 2, 0)                                   // 9
       .ev(5, EventKind::IoDeregister, 0, 2, 9)                                // 10
       .ev(6, EventKind::TaskDestroy, 0, 2, HandTrace::r(Reason::Cancelled));  // 11
   TraceModel m(h.data);
@@ -129,7 +129,10 @@ TEST_CASE("timers, I/O registrations, wakers and frame memory", "[viz][model][st
   CHECK(s.timers[1] == TimerAt{3, 1, 1, 100});
   REQUIRE(s.io.size() == 1);
   CHECK(s.io[0].owner == 2);
-  CHECK(s.wakers == std::vector<WakerAt>{{2, 77, 2}});
+  REQUIRE(s.wakers.size() == 1);
+  CHECK(s.wakers[0].task == 2);
+  CHECK(s.wakers[0].live == 1);
+  CHECK(s.wakers[0].since == 2);
   CHECK(s.memory.frame_bytes == 464);
   s = m.state_at(8);
   CHECK(s.timers.size() == 1);
@@ -302,4 +305,24 @@ TEST_CASE("runnext: the counter may come after the spawn cost", "[viz][model][st
   const ModelState s = m.state_at(4);
   CHECK(worker(s, 0).runnext == 2);
   CHECK(worker(s, 0).local.empty());
+}
+
+TEST_CASE("wakers held by pending futures and lost wakeups", "[viz][model][state]") {
+  HandTrace h(ModelKind::Future);
+  h.ev(0, EventKind::TaskCreate, kNoWorker, 1)
+      .ev(0, EventKind::TaskCreate, kNoWorker, 2)
+      .ev(10, EventKind::PollBegin, 0, 1)
+      .ev(11, EventKind::WakerClone, 0, 1, 1)  // 3: the reactor keeps a waker of task 1
+      .ev(12, EventKind::PollEnd, 0, 1, uint64_t(as::trace::PollResult::Pending))  // 4
+      .ev(20, EventKind::PollBegin, 0, 2)
+      .ev(22, EventKind::PollEnd, 0, 2, uint64_t(as::trace::PollResult::Pending));  // 6: no waker
+  TraceModel m(h.data);
+  ModelState s = m.state_at(4);
+  REQUIRE(s.wakers.size() == 1);
+  CHECK(s.wakers[0].task == 1);
+  CHECK(s.wakers[0].live == 1);
+  CHECK(s.wakers[0].pending);
+  CHECK(s.lost_wakeups.empty());
+  s = m.state_at(6);
+  CHECK(s.lost_wakeups == std::vector<TaskId>{2});  // Pending, and nothing can wake it
 }

@@ -316,10 +316,7 @@ void ReplayState::apply(const EventStore& events, EventIndex i, uint32_t task_la
         set_stack(*t, 0, 0, 0);
         set_frame(*t, 0);
       }
-      for (auto it = wakers_.lower_bound({task_lane, 0});
-           it != wakers_.end() && it->first.first == task_lane;) {
-        it = wakers_.erase(it);
-      }
+      wakers_.erase(task_lane);
       tasks_.erase(task_lane);  // a destroyed task has no state left to show
       break;
     case EventKind::Steal: {
@@ -435,15 +432,16 @@ void ReplayState::apply(const EventStore& events, EventIndex i, uint32_t task_la
       io_.erase(events.arg(i, 0));
       break;
     case EventKind::WakerClone:
-      if (has_task) {
-        WakerRec& w = wakers_[{task_lane, events.arg(i, 0)}];
-        if (w.count++ == 0) w.cloned_at = ts;
-      }
-      break;
     case EventKind::WakerDrop:
       if (has_task) {
-        auto it = wakers_.find({task_lane, events.arg(i, 0)});
-        if (it != wakers_.end() && --it->second.count == 0) wakers_.erase(it);
+        const uint64_t live = events.arg(i, 0);
+        if (live == 0) {
+          wakers_.erase(task_lane);
+        } else {
+          WakerRec& w = wakers_[task_lane];
+          if (w.live == 0) w.since = ts;
+          w.live = live;
+        }
       }
       break;
     default:
@@ -524,9 +522,22 @@ void ReplayState::export_state(std::span<const TaskInfo> tasks, std::span<const 
   for (auto& [order, a] : io) out.io.push_back(std::move(a));
 
   out.wakers.clear();
-  for (const auto& [key, w] : wakers_)
-    out.wakers.push_back({id(key.first), key.second, w.cloned_at});
-
+  for (const auto& [lane, w] : wakers_) {
+    const TaskRec* r = tasks_.find(lane);
+    const bool pending = r != nullptr && r->state == TaskState::Pending;
+    out.wakers.push_back({id(lane), w.live, w.since, pending, w.live, w.since});
+  }
+  std::sort(out.wakers.begin(), out.wakers.end(),
+            [](const WakerAt& a, const WakerAt& b) { return a.task < b.task; });
+  out.lost_wakeups.clear();
+  if (model_ == trace::ModelKind::Future) {
+    tasks_.for_each([&](uint32_t l, const TaskRec& r) {
+      if (r.alive && r.state == TaskState::Pending && wakers_.find(l) == wakers_.end()) {
+        out.lost_wakeups.push_back(id(l));
+      }
+    });
+    std::sort(out.lost_wakeups.begin(), out.lost_wakeups.end());
+  }
   out.blocked.clear();
   out.runnable.clear();
   tasks_.for_each([&](uint32_t l, const TaskRec& r) {

@@ -19,7 +19,6 @@
 #include <map>
 #include <span>
 #include <unordered_map>
-#include <utility>
 #include <vector>
 
 #include "viz/model/event_store.hpp"
@@ -99,8 +98,8 @@ class ReplayState {
     Time deadline = 0;
   };
   struct WakerRec {
-    uint32_t count = 0;
-    Time cloned_at = 0;
+    uint64_t live = 0;  // live wakers (the count WakerClone / WakerDrop carry)
+    Time since = 0;
   };
 
   TaskRec& task(uint32_t lane);
@@ -123,7 +122,7 @@ class ReplayState {
   std::unordered_map<uint64_t, TimerRec> timers_;
   std::unordered_map<uint64_t, IoRec> io_;
   uint32_t next_io_order_ = 0;
-  std::map<std::pair<uint32_t, uint64_t>, WakerRec> wakers_;  // (task lane, waker id)
+  std::map<uint32_t, WakerRec> wakers_;  // by task lane; only tasks with live wakers
   MemoryAt memory_;
   MemoryAt peak_;
   EventIndex last_event_ = kNoEvent;

@@ -79,10 +79,15 @@ struct IoAt {
   friend bool operator==(const IoAt&, const IoAt&) = default;
 };
 
+// WakerAt: a task with live Waker handles (WakerClone / WakerDrop carry the task's count of live
+// wakers after the operation, as the future runtime emits them).
 struct WakerAt {
-  TaskId task = 0;     // the task the waker wakes
-  uint64_t waker = 0;  // waker id (WakerClone arg)
-  Time cloned_at = 0;
+  TaskId task = 0;       // the task these wakers wake
+  uint64_t live = 0;     // live wakers for it
+  Time since = 0;        // when its count last rose from 0
+  bool pending = false;  // the task is Pending: one of these wakers has to wake it
+  uint64_t waker = 0;    // deprecated: == live (kept until the panels switch to `live`)
+  Time cloned_at = 0;    // deprecated: == since
   friend bool operator==(const WakerAt&, const WakerAt&) = default;
 };
 
@@ -114,7 +119,8 @@ struct ModelState {
   std::vector<ChannelAt> channels;   // made and known, in creation order
   std::vector<TimerAt> timers;       // armed, not fired or cancelled, by deadline
   std::vector<IoAt> io;              // registered, not deregistered
-  std::vector<WakerAt> wakers;       // cloned, not dropped
+  std::vector<WakerAt> wakers;       // tasks with live wakers, by task id
+  std::vector<TaskId> lost_wakeups;  // Pending futures with no live waker: nothing can wake them
   std::vector<BlockedAt> blocked;    // tasks Blocked / Pending / Syscall, by task id
   std::vector<TaskId> runnable;      // all runnable tasks, by task id
   MemoryAt memory;

@@ -180,7 +180,7 @@ class Generator {
     t.blocked = false;
     if (future_) {
       emit(ts, EventKind::WakerWake, by_worker, t.id, by_task, by_worker, 0);
-      emit(ts, EventKind::WakerDrop, by_worker, t.id, t.id);
+      emit(ts, EventKind::WakerDrop, by_worker, t.id, 0);  // no live waker left
     } else {
       emit(ts, EventKind::TaskUnblock, by_worker, t.id, by_task, by_worker,
            static_cast<uint64_t>(why));
@@ -194,7 +194,7 @@ class Generator {
     t.reason = why;
     t.object = object;
     if (future_) {
-      emit(ts, EventKind::WakerClone, w, t.id, t.id);
+      emit(ts, EventKind::WakerClone, w, t.id, 1);  // one live waker, held by the resource
       emit(ts, EventKind::PollEnd, w, t.id, static_cast<uint64_t>(trace::PollResult::Pending));
       emit(ts, EventKind::TaskBlock, w, t.id, static_cast<uint64_t>(why), object, name);
     } else {
