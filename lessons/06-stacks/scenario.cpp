@@ -12,9 +12,9 @@ using namespace std::chrono_literals;
 
 // descend recurses with 1 KiB of locals per level, then parks at the bottom (a park point is
 // where the runtime samples the stack).
-int descend(int depth, go::Chan<int>& resume) {
-  std::array<char, 1024> locals{};  // [[frame]] lives on the goroutine's stack
-  locals[static_cast<size_t>(depth) % locals.size()] = static_cast<char>(depth);
+[[gnu::noinline]] int descend(int depth, go::Chan<int>& resume) {
+  volatile char locals[1024];  // [[frame]] lives on the goroutine's stack (volatile: kept as is)
+  locals[0] = static_cast<char>(depth);
   if (depth == 0) return resume.recv().first;  // [[bottom]] parked 64 levels deep
   return descend(depth - 1, resume) + locals[0];
 }

@@ -16,7 +16,8 @@ void go_main() {
     wg.done();
   });
   go::spawn("ticker", [&] {
-    go::work(100us);  // [[tick]] wants the (only) P as soon as possible
+    go::sleep(1ms);   // [[tick]] wakes after 1 ms and wants the (only) P
+    go::work(100us);
     wg.done();
   });
   wg.wait();
@@ -28,7 +29,8 @@ future::Task<int> spinner() {
 }
 
 future::Task<int> ticker() {
-  future::busy_work(100us);  // [[ftick]]
+  co_await future::sleep(1ms);  // [[ftick]] ready again after 1 ms...
+  future::busy_work(100us);     // ...if the worker ever polls it
   co_return 0;
 }
 

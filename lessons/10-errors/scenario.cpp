@@ -56,6 +56,7 @@ future::Task<PortResult> connect(std::string s) {
 }
 
 future::Task<int> crasher() {
+  co_await future::yield_now();  // (a co_await makes this a coroutine: lazy, run by the executor)
   future::busy_work(5us);
   throw std::runtime_error("index out of range");  // [[fpanic]] caught at the task boundary
 }
