@@ -163,6 +163,8 @@ bool SimPlatform::deliver_due_io(Nanos limit) {
 
 bool SimPlatform::step() {
   if (!started_) return false;
+  if (current_ != kNoWorker)
+    throw std::logic_error("SimPlatform::step called from inside a worker");
   loop_ = &fiber::Fiber::current();
   std::vector<int> tied;
   for (;;) {
@@ -188,7 +190,12 @@ bool SimPlatform::step() {
       ++stalls_;
       if (stall_handler_ && !cancelled_ && stalls_ < 1000) {
         current_ = kNoWorker;
-        stall_handler_();
+        try {
+          stall_handler_();
+        } catch (...) {
+          if (!first_error_) first_error_ = std::current_exception();
+          cancel();
+        }
         continue;  // re-examine: the handler normally unparked someone
       }
       if (!first_error_) {
