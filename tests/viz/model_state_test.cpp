@@ -326,3 +326,30 @@ TEST_CASE("wakers held by pending futures and lost wakeups", "[viz][model][state
   s = m.state_at(6);
   CHECK(s.lost_wakeups == std::vector<TaskId>{2});  // Pending, and nothing can wake it
 }
+
+TEST_CASE("a full local queue overflows half to the global queue", "[viz][model][state]") {
+  HandTrace h(ModelKind::Goroutine);
+  h.ev(0, EventKind::TaskCreate, 0, 1000)
+      .ev(0, EventKind::QueueLength, 0, 0, uint64_t(QueueKind::Runnext), 0, 1);  // runnext 1000
+  for (TaskId t = 1; t <= 256; ++t) h.ev(1, EventKind::TaskCreate, 0, t);        // local: full
+  const auto full = static_cast<EventIndex>(h.data.events.size() - 1);
+  // newproc puts 2000 in runnext; the kicked 1000 overflows with the older half (runqputslow).
+  h.ev(2, EventKind::TaskCreate, 0, 2000)
+      .ev(2, EventKind::QueueLength, 0, 0, uint64_t(QueueKind::Runnext), 0, 1);
+  h.ev(3, EventKind::TaskCreate, 0, 3000);  // a plain put into the half-empty queue
+  TraceModel m(h.data);
+  ModelState s = m.state_at(full);
+  CHECK(worker(s, 0).local.size() == 256);
+  CHECK(s.global_queue.empty());
+  s = m.state_at(full + 2);
+  CHECK(worker(s, 0).runnext == 2000);
+  std::vector<TaskId> newer_half, older_half;
+  for (TaskId t = 129; t <= 256; ++t) newer_half.push_back(t);
+  for (TaskId t = 1; t <= 128; ++t) older_half.push_back(t);
+  older_half.push_back(1000);
+  CHECK(worker(s, 0).local == newer_half);
+  CHECK(s.global_queue == older_half);
+  s = m.state_at(full + 3);
+  CHECK(worker(s, 0).local.size() == 129);
+  CHECK(worker(s, 0).local.back() == 3000);
+}

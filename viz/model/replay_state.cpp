@@ -12,6 +12,7 @@ namespace {
 using trace::EventKind;
 using trace::QueueKind;
 constexpr uint32_t kNone = ~0u;
+constexpr size_t kLocalQueueCapacity = 256;  // Go's and Tokio's local run queue size
 
 uint32_t clamp32(uint64_t v) {
   return v > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(v);
@@ -57,9 +58,27 @@ void ReplayState::enqueue(uint32_t lane, int32_t worker_lane, Time ts) {
   }
   w->local.push_back(lane);
   w->last_enqueued = lane;
-  w->last_enqueued_at = ts;
   t.where = Where::Local;
   t.worker = static_cast<WorkerId>(worker_lane);  // a lane here; exported back to an id
+  if (w->local.size() > kLocalQueueCapacity) {
+    // A full local queue overflows as in both runtimes (Go's runqputslow, Tokio's push_overflow):
+    // its older half, then the new task, move to the global/inject queue.
+    for (size_t k = 0; k < kLocalQueueCapacity / 2; ++k) {
+      const uint32_t moved = w->local.front();
+      w->local.pop_front();
+      global_.push_back(moved);
+      TaskRec& m = task(moved);
+      m.where = Where::Global;
+      m.worker = trace::kNoWorker;
+    }
+    w->local.pop_back();
+    global_.push_back(lane);
+    TaskRec& self = task(lane);
+    self.where = Where::Global;
+    self.worker = trace::kNoWorker;
+    w->last_overflowed = lane;
+  }
+  (void)ts;
 }
 
 void ReplayState::dequeue(uint32_t lane) {
@@ -354,15 +373,33 @@ void ReplayState::apply(const EventStore& events, EventIndex i, uint32_t task_la
       if (events.arg(i, 2) > 0) {
         const uint32_t cand = w->last_enqueued;
         if (cand == kNone || cand == slot) break;
-        const TaskRec* c = tasks_.find(cand);
-        if (!c || c->where != Where::Local || static_cast<int32_t>(c->worker) != owner) break;
-        erase_one(w->local, cand);
-        if (slot != kNone) {  // the old occupant is kicked to the tail of the local queue
-          w->local.push_back(slot);
-          if (TaskRec* old = tasks_.find(slot)) old->where = Where::Local;
+        TaskRec* c = tasks_.find(cand);
+        if (!c) break;
+        if (c->where == Where::Global && w->last_overflowed == cand) {
+          // The enqueue overflowed the local queue, but the runtime put this task in the slot and
+          // overflowed the slot's old occupant instead: swap them.
+          auto it = std::find(global_.begin(), global_.end(), cand);
+          if (it == global_.end()) break;
+          if (slot != kNone) {
+            *it = slot;
+            if (TaskRec* old = tasks_.find(slot)) {
+              old->where = Where::Global;
+              old->worker = trace::kNoWorker;
+            }
+          } else {
+            global_.erase(it);
+          }
+        } else {
+          if (c->where != Where::Local || static_cast<int32_t>(c->worker) != owner) break;
+          erase_one(w->local, cand);
+          if (slot != kNone) {  // the old occupant is kicked to the tail of the local queue
+            w->local.push_back(slot);
+            if (TaskRec* old = tasks_.find(slot)) old->where = Where::Local;
+          }
         }
         slot = cand;
-        tasks_.find(cand)->where = q == QueueKind::Runnext ? Where::Runnext : Where::Lifo;
+        c->where = q == QueueKind::Runnext ? Where::Runnext : Where::Lifo;
+        c->worker = static_cast<WorkerId>(owner);
       } else if (slot != kNone) {
         // The runtime says the slot is empty: whatever we placed there moved to the queue head.
         w->local.push_front(slot);

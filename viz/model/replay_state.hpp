@@ -71,8 +71,8 @@ class ReplayState {
     uint32_t lifo = ~0u;
     uint32_t running = ~0u;
     Time running_since = 0;
-    uint32_t last_enqueued = ~0u;  // for QueueLength(Runnext|Lifo) right after an enqueue
-    Time last_enqueued_at = 0;
+    uint32_t last_enqueued = ~0u;    // for QueueLength(Runnext|Lifo) right after an enqueue
+    uint32_t last_overflowed = ~0u;  // the task whose enqueue last overflowed this queue
     bool idle = false, spinning = false, stopped = false;
   };
   struct ChanRec {

@@ -10,9 +10,12 @@
 //     queue, or on the global/inject queue when Event::worker == kNoWorker. TaskStop(Yield or
 //     Preempted) queues it on the global queue for goroutines (Go's gosched/preempt) and on the
 //     worker's local queue for futures (Tokio's yield_now / budget).
-//   - QueueLength(Runnext | Lifo, W, 1) after an enqueue on W (the same or a later timestamp) moves
-//   that task into W's
-//     runnext / LIFO slot (the previous occupant is kicked to the local queue tail, as Go does).
+//   - QueueLength(Runnext | Lifo, W, 1) after an enqueue on W (at the same or a later time) moves
+//     that task into W's runnext / LIFO slot (the previous occupant is kicked to the local queue
+//     tail, as Go does). Between a TaskCreate and the runtime's actual put (Go charges the spawn
+//     cost in between), the task already shows in the queue.
+//   - A local queue holds 256 tasks; one more overflows it as in both runtimes: the older half and
+//     the new task move to the global/inject queue.
 //   - Steal(from, to, count) moves `count` tasks from the head of from's queue (runnext last) to
 //     to's queue; from == kNoWorker means a batch from the global queue (Go's globrunqget).
 //     TaskStart removes the task from wherever it is queued.
@@ -22,6 +25,10 @@
 //     remembered as (sending task, time); ChanRecv that shrank len_after pops the oldest.
 //     Waiting senders/receivers are tasks blocked with reason ChanSend/ChanRecv on the channel's
 //     id, in block order (Go's sudog queues are FIFO too).
+//   - WakerClone / WakerDrop carry the task's number of live wakers after the operation; a Pending
+//     future with none is a lost wakeup.
+// Checked against the real runtimes: the reconstructed queue lengths equal the runtimes' own
+// QueueLength counters on every built-in scenario, up to the transient gaps named above.
 #pragma once
 
 #include <cstdint>
