@@ -370,3 +370,12 @@ TEST_CASE("sim: same seed gives byte-identical recorded events", "[sim][determin
   // Timestamps are the emitting worker's virtual clock, in non-decreasing order of emission.
   for (size_t i = 1; i < first.size(); ++i) REQUIRE(first[i].ts >= first[i - 1].ts);
 }
+
+TEST_CASE("sim: a stall handler that resolves nothing is called once, then Stalled",
+          "[sim][stall]") {
+  auto p = make_sim();
+  int calls = 0;
+  p->set_stall_handler([&] { ++calls; });
+  REQUIRE_THROWS_AS(p->run(3, [&](int) { p->park(); }), Stalled);
+  REQUIRE(calls == 1);
+}

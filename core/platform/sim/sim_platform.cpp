@@ -167,6 +167,7 @@ bool SimPlatform::step() {
     throw std::logic_error("SimPlatform::step called from inside a worker");
   loop_ = &fiber::Fiber::current();
   std::vector<int> tied;
+  bool handler_ran = false;  // the stall handler already had its chance in this step
   for (;;) {
     if (live_ == 0) return false;
     // Earliest wake-up among workers: runnable → clock, parked with a deadline → deadline.
@@ -188,7 +189,8 @@ bool SimPlatform::step() {
     if (earliest == kNever) {
       // Stall: every live worker is parked forever and nothing is in flight.
       ++stalls_;
-      if (stall_handler_ && !cancelled_ && stalls_ < 1000) {
+      if (stall_handler_ && !cancelled_ && !handler_ran) {
+        handler_ran = true;
         current_ = kNoWorker;
         try {
           stall_handler_();

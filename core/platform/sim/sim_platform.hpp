@@ -22,6 +22,9 @@
 // dispatched (kNoWorker while the loop itself runs); a worker's clock only moves forward, and
 // only in consume()/relax()/blocking_call() or when it is woken.
 //
+// A SimPlatform has one timeline: run() may be called again, and time, devices and I/O in flight
+// carry over from the previous run (new workers start at the current time).
+//
 // Step APIs: a StepControl (another thread, see step_control.hpp) gates every step; tests on the
 // same thread use start() / step() / run_until() / finish() instead of run().
 #pragma once
