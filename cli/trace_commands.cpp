@@ -52,7 +52,7 @@ void print_info(std::ostream& out, const std::string& path, const trace::TraceDa
         << c.count << "\n";
   out << "errors:    " << s.errors.size() << "\n";
   for (const auto& e : s.errors) {
-    out << "  at " << (e.ts - s.first_ts) << " ns: " << trace::error_kind_name(e.kind);
+    out << "  at " << e.since_start << " ns: " << trace::error_kind_name(e.kind);
     if (e.task != 0) out << " (task " << e.task << ")";
     out << "\n";
     // Messages may be multi-line reports (a deadlock lists every goroutine): indent them.

@@ -40,6 +40,7 @@ namespace as::trace {
 namespace {
 
 constexpr int64_t kTieStep = 4;  // ns between consecutive display times (see above)
+constexpr int64_t kMaxDisplayNs = int64_t{1} << 60;  // clamp for absurd spans (~36 years)
 constexpr int kRuntimeTid = 1;
 constexpr int kFirstWorkerTid = 2;
 constexpr int kPid = 1;
@@ -242,7 +243,10 @@ class Exporter {
     const int64_t t0 = ev.empty() ? 0 : ev.front().ts;
     int64_t display = -kTieStep;
     for (const Event& e : ev) {
-      display = std::max(e.ts - t0, display + kTieStep);
+      // Unsigned difference, clamped: a hostile file may span the whole int64 range.
+      const uint64_t since = static_cast<uint64_t>(e.ts) - static_cast<uint64_t>(t0);
+      const auto rebased = static_cast<int64_t>(std::min<uint64_t>(since, kMaxDisplayNs));
+      display = std::min(std::max(rebased, display + kTieStep), kMaxDisplayNs);
       handle(e, display);
     }
     // Close runs still open at the end of the trace, one tie step after the last event so that
@@ -256,14 +260,17 @@ class Exporter {
  private:
   // ---- helpers ----
   const std::string& esc(StringId id) {
-    if (id >= escaped_.size()) id = 0;
+    static const std::string empty;
+    if (id >= escaped_.size()) return empty;
     if (!escaped_ready_[id]) {
       escaped_[id] = escape_json(data_.strings[id]);
       escaped_ready_[id] = true;
     }
     return escaped_[id];
   }
-  static int tid_of(WorkerId w) { return w == kNoWorker ? kRuntimeTid : static_cast<int>(w) + kFirstWorkerTid; }
+  static int tid_of(WorkerId w) {
+    return w == kNoWorker ? kRuntimeTid : static_cast<int>(w) + kFirstWorkerTid;
+  }
   OpenRun& run_of(int tid) {
     if (static_cast<size_t>(tid) >= runs_.size()) runs_.resize(static_cast<size_t>(tid) + 1);
     return runs_[static_cast<size_t>(tid)];

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <unordered_set>
 
 namespace as::trace {
@@ -18,13 +19,22 @@ std::string_view model_name(ModelKind model) {
   return model == ModelKind::Future ? "future" : "goroutine";
 }
 
+namespace {
+// a - b without signed overflow (untrusted files may hold any timestamps); 0 if a < b.
+int64_t saturated_diff(int64_t a, int64_t b) {
+  if (a <= b) return 0;
+  const uint64_t d = static_cast<uint64_t>(a) - static_cast<uint64_t>(b);
+  return d > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(d);
+}
+}  // namespace
+
 TraceSummary summarize(const TraceData& data) {
   TraceSummary s;
   s.events = data.events.size();
   if (!data.events.empty()) {
     s.first_ts = data.events.front().ts;
     s.last_ts = data.events.back().ts;
-    s.duration_ns = s.last_ts - s.first_ts;
+    s.duration_ns = saturated_diff(s.last_ts, s.first_ts);
   }
   std::array<size_t, kEventKindCount> counts{};
   std::unordered_set<WorkerId> workers;
@@ -38,7 +48,8 @@ TraceSummary summarize(const TraceData& data) {
     if (inf.lane == Lane::Task && e.task != 0) tasks.insert(e.task);
     if (e.kind == EventKind::TaskCreate) ++s.tasks_created;
     if (e.kind == EventKind::RuntimeError)
-      s.errors.push_back({e.ts, e.args[0], data.str(static_cast<StringId>(e.args[1])),
+      s.errors.push_back({e.ts, saturated_diff(e.ts, s.first_ts), e.args[0],
+                          data.str(static_cast<StringId>(e.args[1])),
                           static_cast<TaskId>(e.args[2])});
   }
   s.workers_seen = workers.size();

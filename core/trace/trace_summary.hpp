@@ -32,7 +32,8 @@ struct TraceSummary {
   std::vector<KindCount> counts;  // every kind that occurs, sorted by name
   struct Error {
     int64_t ts;
-    uint64_t kind;  // ErrorKind
+    int64_t since_start;  // ts - first_ts (saturated)
+    uint64_t kind;        // ErrorKind
     std::string message;
     TaskId task;
   };

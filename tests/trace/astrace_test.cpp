@@ -8,7 +8,9 @@
 #include <sstream>
 
 #include "core/trace/astrace.hpp"
+#include "core/trace/perfetto_json.hpp"
 #include "core/trace/synthetic_trace.hpp"
+#include "core/trace/trace_summary.hpp"
 #include "tests/trace/trace_test_util.hpp"
 
 using namespace as::trace;
@@ -177,9 +179,12 @@ TEST_CASE("astrace: flipped bytes give a clean error or a valid trace", "[astrac
       bad[i] = static_cast<char>(bad[i] ^ pattern);
       try {
         const TraceData d = parse_astrace(bad, "flipped.astrace");
-        // Accepted: must still be internally consistent.
+        // Accepted: must still be internally consistent, and safe for every consumer.
         std::string why;
         for (const Event& e : d.events) REQUIRE(check_event(e, d.strings.size(), &why));
+        std::ostringstream json;
+        write_perfetto_json(json, d);
+        CHECK(summarize(d).events == d.events.size());
         ++accepted;
       } catch (const TraceError& e) {
         REQUIRE(std::string(e.what()).rfind("flipped.astrace: offset ", 0) == 0);

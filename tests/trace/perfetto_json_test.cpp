@@ -247,3 +247,21 @@ TEST_CASE("perfetto json: random event soup keeps every structural promise", "[j
     check_structure(export_json(snapshot(rec)));
   }
 }
+
+TEST_CASE("perfetto json: extreme timestamps from a hostile file stay well-formed", "[json]") {
+  TraceData d;
+  d.strings = {""};
+  Event e;
+  e.kind = EventKind::TaskStart;
+  e.worker = 0;
+  e.task = 1;
+  e.ts = INT64_MIN;
+  d.events.push_back(e);
+  e.kind = EventKind::TaskStop;
+  e.ts = INT64_MAX;
+  d.events.push_back(e);
+  check_structure(export_json(d));
+  TraceData empty_strings;  // no string table at all
+  empty_strings.events = d.events;
+  check_structure(export_json(empty_strings));
+}
