@@ -24,6 +24,7 @@
 #include "core/future/coop.hpp"
 #include "core/future/executor/scheduler.hpp"
 #include "core/future/result.hpp"
+#include "core/future/sync/spin_lock.hpp"
 #include "core/future/sync/wait_list.hpp"
 
 namespace as::future::mpsc {
@@ -41,7 +42,7 @@ struct Chan {
   explicit Chan(size_t cap)
       : capacity(cap),
         id(current_scheduler() ? current_scheduler()->next_object_id() : next_channel_id.fetch_add(1)) {}
-  std::mutex mu;
+  sync::SpinLock mu;
   std::deque<T> queue;
   size_t capacity;  // 0 = unbounded
   size_t senders = 1;
@@ -81,7 +82,7 @@ class SendFuture {
     if (!chan_) return;
     Waker pass_on;
     {
-      std::lock_guard<std::mutex> lk(chan_->mu);
+      std::lock_guard<sync::SpinLock> lk(chan_->mu);
       chan_->send_waiters.remove(&node_);
       // We were given a free slot but are cancelled before using it: hand it to the next sender.
       if (node_.notified && chan_->has_space()) pass_on = chan_->notify_sender_locked();
@@ -93,7 +94,7 @@ class SendFuture {
     if (!coop::poll_proceed(cx)) return pending;
     Waker rx;
     {
-      std::unique_lock<std::mutex> lk(chan_->mu);
+      std::unique_lock<sync::SpinLock> lk(chan_->mu);
       node_.notified = false;
       if (!chan_->rx_alive) {
         chan_->send_waiters.remove(&node_);
@@ -130,7 +131,7 @@ class Sender {
  public:
   explicit Sender(std::shared_ptr<detail::Chan<T>> c) : chan_(std::move(c)) {}
   Sender(const Sender& o) : chan_(o.chan_) {
-    std::lock_guard<std::mutex> lk(chan_->mu);
+    std::lock_guard<sync::SpinLock> lk(chan_->mu);
     ++chan_->senders;
   }
   Sender(Sender&&) noexcept = default;
@@ -148,7 +149,7 @@ class Sender {
   Result<Unit, SendError<T>> send_now(T v) const {
     Waker rx;
     {
-      std::lock_guard<std::mutex> lk(chan_->mu);
+      std::lock_guard<sync::SpinLock> lk(chan_->mu);
       if (!chan_->rx_alive || !chan_->has_space()) return Err{SendError<T>{std::move(v)}};
       chan_->queue.push_back(std::move(v));
       chan_->trace(trace::EventKind::ChanSend, chan_->queue.size());
@@ -159,7 +160,7 @@ class Sender {
     return Unit{};
   }
   bool is_closed() const {
-    std::lock_guard<std::mutex> lk(chan_->mu);
+    std::lock_guard<sync::SpinLock> lk(chan_->mu);
     return !chan_->rx_alive;
   }
 
@@ -168,7 +169,7 @@ class Sender {
     if (!chan_) return;
     Waker rx;
     {
-      std::lock_guard<std::mutex> lk(chan_->mu);
+      std::lock_guard<sync::SpinLock> lk(chan_->mu);
       if (--chan_->senders == 0) rx = std::move(chan_->rx_waker);
     }
     WakeReasonScope why(trace::Reason::ChanClose);
@@ -188,7 +189,7 @@ class RecvFuture {
     Waker sender;
     std::optional<T> v;
     {
-      std::unique_lock<std::mutex> lk(chan_->mu);
+      std::unique_lock<sync::SpinLock> lk(chan_->mu);
       if (chan_->queue.empty()) {
         if (chan_->senders == 0) return std::optional<T>();
         chan_->rx_waker.clone_if_changed(cx.waker());
@@ -226,7 +227,7 @@ class Receiver {
     Waker sender;
     std::optional<T> v;
     {
-      std::lock_guard<std::mutex> lk(chan_->mu);
+      std::lock_guard<sync::SpinLock> lk(chan_->mu);
       if (chan_->queue.empty()) return v;
       v.emplace(std::move(chan_->queue.front()));
       chan_->queue.pop_front();
@@ -240,7 +241,7 @@ class Receiver {
     if (!chan_) return;
     std::vector<Waker> wake;
     {
-      std::lock_guard<std::mutex> lk(chan_->mu);
+      std::lock_guard<sync::SpinLock> lk(chan_->mu);
       chan_->rx_alive = false;
       while (sync::WaitNode* n = chan_->send_waiters.pop_front()) wake.push_back(std::move(n->waker));
       chan_->rx_waker.reset();

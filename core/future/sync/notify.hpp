@@ -19,6 +19,7 @@
 
 #include "core/future/coop.hpp"
 #include "core/future/result.hpp"
+#include "core/future/sync/spin_lock.hpp"
 #include "core/future/sync/wait_list.hpp"
 #include "core/future/task/current.hpp"
 
@@ -31,7 +32,7 @@ class Notify {
   void notify_one() {
     Waker w;
     {
-      std::lock_guard<std::mutex> lk(mu_);
+      std::lock_guard<sync::SpinLock> lk(mu_);
       if (sync::WaitNode* n = waiters_.pop_front()) {
         n->notified = true;
         w = std::move(n->waker);
@@ -45,7 +46,7 @@ class Notify {
   void notify_waiters() {
     std::vector<Waker> ws;
     {
-      std::lock_guard<std::mutex> lk(mu_);
+      std::lock_guard<sync::SpinLock> lk(mu_);
       ++generation_;
       while (sync::WaitNode* n = waiters_.pop_front()) {
         n->notified = true;
@@ -65,7 +66,7 @@ class Notify {
       if (done_) return;
       Waker pass_on;
       {
-        std::lock_guard<std::mutex> lk(notify_->mu_);
+        std::lock_guard<sync::SpinLock> lk(notify_->mu_);
         notify_->waiters_.remove(&node_);
         if (node_.notified && notify_->generation_ == generation_) {
           // Chosen by notify_one but cancelled before observing it: pass it on.
@@ -80,7 +81,7 @@ class Notify {
       pass_on.wake();
     }
     Poll<Unit> poll(Context& cx) {
-      std::lock_guard<std::mutex> lk(notify_->mu_);
+      std::lock_guard<sync::SpinLock> lk(notify_->mu_);
       if (node_.notified || notify_->generation_ != generation_) {
         notify_->waiters_.remove(&node_);
         done_ = true;
@@ -105,14 +106,14 @@ class Notify {
   };
 
  private:
-  std::mutex mu_;
+  sync::SpinLock mu_;
   sync::WaitList waiters_;
   bool permit_ = false;
   uint64_t generation_ = 0;
 };
 
 inline Notify::Notified Notify::notified() {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::lock_guard<sync::SpinLock> lk(mu_);
   return Notified(this, generation_);
 }
 
@@ -143,7 +144,7 @@ class Semaphore {
       if (done_) return;
       bool give_back = false;
       {
-        std::lock_guard<std::mutex> lk(sem_->mu_);
+        std::lock_guard<sync::SpinLock> lk(sem_->mu_);
         sem_->waiters_.remove(&node_);
         give_back = node_.notified;  // granted but never observed
       }
@@ -151,7 +152,7 @@ class Semaphore {
     }
     Poll<Permit> poll(Context& cx) {
       if (!coop::poll_proceed(cx)) return pending;
-      std::lock_guard<std::mutex> lk(sem_->mu_);
+      std::lock_guard<sync::SpinLock> lk(sem_->mu_);
       if (node_.notified) {
         done_ = true;
         return Permit(sem_, node_.want);
@@ -175,13 +176,13 @@ class Semaphore {
 
   Acquire acquire(uint64_t n = 1) { return Acquire(this, n); }
   uint64_t available() {
-    std::lock_guard<std::mutex> lk(mu_);
+    std::lock_guard<sync::SpinLock> lk(mu_);
     return permits_;
   }
   void release(uint64_t n) {
     std::vector<Waker> ws;
     {
-      std::lock_guard<std::mutex> lk(mu_);
+      std::lock_guard<sync::SpinLock> lk(mu_);
       permits_ += n;
       while (sync::WaitNode* f = waiters_.front()) {
         if (f->want > permits_) break;
@@ -196,7 +197,7 @@ class Semaphore {
   }
 
  private:
-  std::mutex mu_;
+  sync::SpinLock mu_;
   uint64_t permits_;
   sync::WaitList waiters_;
 };

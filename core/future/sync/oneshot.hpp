@@ -12,6 +12,7 @@
 
 #include "core/future/coop.hpp"
 #include "core/future/result.hpp"
+#include "core/future/sync/spin_lock.hpp"
 #include "core/future/task/current.hpp"
 
 namespace as::future::oneshot {
@@ -21,7 +22,7 @@ struct RecvError {};
 namespace detail {
 template <class T>
 struct Slot {
-  std::mutex mu;
+  sync::SpinLock mu;
   std::optional<T> value;
   bool tx_gone = false;
   bool rx_gone = false;
@@ -39,7 +40,7 @@ class Sender {
     if (!slot_) return;
     Waker w;
     {
-      std::lock_guard<std::mutex> lk(slot_->mu);
+      std::lock_guard<sync::SpinLock> lk(slot_->mu);
       slot_->tx_gone = true;
       w = std::move(slot_->rx_waker);
     }
@@ -50,7 +51,7 @@ class Sender {
     auto s = std::move(slot_);
     Waker w;
     {
-      std::lock_guard<std::mutex> lk(s->mu);
+      std::lock_guard<sync::SpinLock> lk(s->mu);
       s->tx_gone = true;
       if (s->rx_gone) return Err{std::move(v)};
       s->value.emplace(std::move(v));
@@ -73,13 +74,13 @@ class Receiver {
   Receiver& operator=(Receiver&&) noexcept = default;
   ~Receiver() {
     if (!slot_) return;
-    std::lock_guard<std::mutex> lk(slot_->mu);
+    std::lock_guard<sync::SpinLock> lk(slot_->mu);
     slot_->rx_gone = true;
     slot_->rx_waker.reset();
   }
   Poll<Result<T, RecvError>> poll(Context& cx) {
     if (!coop::poll_proceed(cx)) return pending;
-    std::lock_guard<std::mutex> lk(slot_->mu);
+    std::lock_guard<sync::SpinLock> lk(slot_->mu);
     if (slot_->value) {
       T v = std::move(*slot_->value);
       slot_->value.reset();
