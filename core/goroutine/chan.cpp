@@ -1,5 +1,9 @@
 // core/goroutine/chan.cpp — chansend, chanrecv, closechan (chan.go), and the sudog wait queues.
 //
+// Shutdown: a goroutine still parked when the program ends is unwound at its park point without
+// leaving the wait queue — the channel may already be gone (it often lives in main's frame), so
+// the runtime does not touch it. A channel that outlives its Runtime must not be reused.
+//
 // Every blocking path follows gopark's protocol: enqueue a sudog (on this goroutine's stack) while
 // holding the channel lock, then park with "unlock the channel" as the after-switch action. A
 // waker dequeues the sudog under the same lock, copies the value through sudog.elem, sets
@@ -27,19 +31,6 @@ bool unlock_chan(G*, void* arg) {
   return true;
 }
 
-// When the runtime ends while we are parked, our sudog must not stay on a channel that may
-// outlive us (its memory is on our stack, which is about to be unwound).
-struct DequeueOnUnwind {
-  HChan* c;
-  WaitQueue* q;
-  Sudog* sg;
-  bool armed = true;
-  ~DequeueOnUnwind() {
-    if (!armed) return;
-    std::lock_guard guard(c->lock);
-    q->remove_if_queued(sg);
-  }
-};
 }  // namespace
 
 // ---- wait queues ----------------------------------------------------------------------------
@@ -90,11 +81,13 @@ size_t WaitQueue::size() const {
 // ---- hchan ----------------------------------------------------------------------------------
 
 HChan::HChan(const ElemOps* o, size_t capacity, std::string n, const std::source_location& loc)
-    : ops(o), dataqsiz(capacity), id(g_chan_ids.fetch_add(1, std::memory_order_relaxed)),
-      name(std::move(n)) {
+    : ops(o), dataqsiz(capacity), name(std::move(n)) {
   stride = (ops->size + ops->align - 1) / ops->align * ops->align;
   if (dataqsiz > 0) buf = static_cast<char*>(::operator new(stride * dataqsiz, std::align_val_t(ops->align)));
   M* m = current_m();
+  // Ids are per runtime (reproducible traces); a channel made outside any runtime gets a global one.
+  id = (m && m->sched) ? m->sched->new_object_id()
+                       : (uint64_t{1} << 40) + g_chan_ids.fetch_add(1, std::memory_order_relaxed);
   if (m && m->sched) {
     Tracer& t = m->sched->tracer();
     if (t.on()) {
@@ -229,9 +222,7 @@ bool chansend(HChan* c, void* ep, bool block, const std::source_location& loc) {
   mysg.c = c;
   g->param = nullptr;
   c->sendq.enqueue(&mysg);
-  DequeueOnUnwind guard{c, &c->sendq, &mysg};
   s.park_current(Reason::ChanSend, c->id, c->name_id, unlock_chan, c, s.tracer().loc(loc));
-  guard.armed = false;
   if (!mysg.success) throw Panic("send on closed channel");  // woken by close
   return true;
 }
@@ -273,9 +264,7 @@ std::pair<bool, bool> chanrecv(HChan* c, void* ep, bool block, const std::source
   mysg.c = c;
   g->param = nullptr;
   c->recvq.enqueue(&mysg);
-  DequeueOnUnwind guard{c, &c->recvq, &mysg};
   s.park_current(Reason::ChanRecv, c->id, c->name_id, unlock_chan, c, s.tracer().loc(loc));
-  guard.armed = false;
   // Woken: a sender filled our slot (success) or close zeroed it.
   return {true, mysg.success};
 }

@@ -75,7 +75,7 @@ struct HChan {
   bool closed = false;
   WaitQueue recvq;
   WaitQueue sendq;
-  uint64_t id;
+  uint64_t id = 0;
   uint32_t name_id = 0;
   std::string name;
 };

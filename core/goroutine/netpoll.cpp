@@ -65,7 +65,7 @@ void NetPoller::forget(platform::Fd fd) {
   sched_.tracer().emit(EventKind::IoDeregister, sched_.worker_of(current_m()), 0,
                        static_cast<uint64_t>(fd));
   for (G* g : wake)
-    if (g) sched_.ready(g, trace::Reason::Io, false);
+    if (g) sched_.ready(g, trace::Reason::Io, false, true);
 }
 
 G* NetPoller::poll(int64_t deadline, int& n) {
@@ -103,9 +103,6 @@ G* NetPoller::poll(int64_t deadline, int& n) {
     for (G* g : ready_gs) {
       if (!g) continue;
       waiters_.fetch_sub(1, std::memory_order_acq_rel);
-      g->status = GStatus::Runnable;
-      sched_.tracer().emit(EventKind::TaskUnblock, trace::kNoWorker, g->id, 0, trace::kNoWorker,
-                           static_cast<uint64_t>(trace::Reason::Io));
       g->schedlink = nullptr;
       if (tail) tail->schedlink = g;
       else list = g;

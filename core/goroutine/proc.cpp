@@ -123,8 +123,19 @@ void Sched::run(std::function<void()> main_fn, std::source_location loc) {
   // Everything below runs on the caller's thread with no M: the program is over.
   timers_->clear();
   netpoll_->shutdown();
+  // Forget the run queues first (the goroutines in them are unwound below with all others).
+  for (auto& p : allp_) {
+    bool inherit = false;
+    while (p->runq.get(inherit)) {
+    }
+  }
+  while (runq_.pop()) {
+  }
   // Unwind goroutines that never finished (parked or runnable): destroying a suspended fiber
   // throws FiberUnwind at its park point, so its destructors run (like Goexit's deferred calls).
+  // Newest first, main last: children usually borrow main's locals ([&] captures), so they must
+  // be gone before main's frame is. (If main returned, its frame is already gone: goroutines that
+  // still hold references into it must not touch them from destructors.)
   for (;;) {
     G* g;
     {
@@ -143,13 +154,6 @@ void Sched::run(std::function<void()> main_fn, std::source_location loc) {
                  static_cast<uint64_t>(Reason::Cancelled));
     live_gs_.fetch_sub(1, std::memory_order_acq_rel);
     delete g;
-  }
-  for (auto& p : allp_) {
-    bool inherit = false;
-    while (p->runq.get(inherit)) {
-    }
-  }
-  while (runq_.pop()) {
   }
   for (auto& p : allp_) tracer_.emit(EventKind::WorkerStop, static_cast<uint16_t>(p->id), 0);
   tracer_.emit(EventKind::RuntimeStop, trace::kNoWorker, 0, static_cast<uint64_t>(exit_code_));
@@ -246,7 +250,7 @@ G* Sched::spawn(std::string name, std::function<void()> fn, const std::source_lo
   }
   live_gs_.fetch_add(1, std::memory_order_acq_rel);
   stats_.goroutines.fetch_add(1, std::memory_order_relaxed);
-  const uint16_t w = worker_of(m);
+  const uint16_t w = main_g_ ? worker_of(m) : 0;  // main is queued on P0
   if (tracer_.on())
     tracer_.emit(EventKind::TaskCreate, w, g->id, g->parent, tracer_.intern(g->name),
                  stacks_->config().reserve_bytes, g->create_loc);
@@ -523,7 +527,7 @@ void Sched::runqput(P* p, G* g, bool next) {
     runq_size_.store(runq_.size(), std::memory_order_release);
     break;
   }
-  trace_queues(p);
+  trace_queues(p, next);
 }
 
 void Sched::inject_global(G* g) {
@@ -554,7 +558,7 @@ G* Sched::globrunqget(P* p, uint32_t max) {
   return g;
 }
 
-void Sched::trace_queues(P* p) {
+void Sched::trace_queues(P* p, bool force_runnext) {
   if (!tracer_.on()) return;
   const uint32_t local = p->runq.size();
   if (local != p->traced_local) {
@@ -563,7 +567,7 @@ void Sched::trace_queues(P* p) {
                  static_cast<uint64_t>(trace::QueueKind::Local), static_cast<uint64_t>(p->id), local);
   }
   const bool next = p->runq.has_runnext();
-  if (next != p->traced_runnext) {
+  if (next != p->traced_runnext || force_runnext) {
     p->traced_runnext = next;
     tracer_.emit(EventKind::QueueLength, static_cast<uint16_t>(p->id), 0,
                  static_cast<uint64_t>(trace::QueueKind::Runnext), static_cast<uint64_t>(p->id),
@@ -697,12 +701,9 @@ G* Sched::find_runnable(M* m, bool& inherit) {
         G* first = list;
         list = list->schedlink;
         first->schedlink = nullptr;
-        while (list) {
-          G* next = list->schedlink;
-          list->schedlink = nullptr;
-          runqput(p, list, false);
-          list = next;
-        }
+        tracer_.emit(EventKind::TaskUnblock, static_cast<uint16_t>(p->id), first->id, 0,
+                     trace::kNoWorker, static_cast<uint64_t>(Reason::Io));
+        ready_list(list, p, Reason::Io);
         inherit = false;
         return first;
       }
@@ -786,20 +787,10 @@ G* Sched::find_runnable(M* m, bool& inherit) {
       }
       if (np) {
         acquirep(m, np);
-        while (list) {
-          G* next = list->schedlink;
-          list->schedlink = nullptr;
-          runqput(np, list, false);
-          list = next;
-        }
+        ready_list(list, np, Reason::Io);
         continue;
       }
-      while (list) {
-        G* next = list->schedlink;
-        list->schedlink = nullptr;
-        inject_global(list);
-        list = next;
-      }
+      ready_list(list, nullptr, Reason::Io);
       if (exiting_) return nullptr;
     }
     stopm(m);
@@ -910,19 +901,33 @@ void Sched::park_current(Reason reason, uint64_t object, trace::StringId object_
   // Resumed by some M's execute() (maybe another thread).
 }
 
-void Sched::ready(G* g, Reason reason, bool next) {
+void Sched::ready(G* g, Reason reason, bool next, bool by_runtime) {
   M* m = current_m();
-  G* by = m ? m->curg : nullptr;
+  G* by = (m && !by_runtime) ? m->curg : nullptr;
   g->status = GStatus::Runnable;
+  // The event's worker is where g is queued: this P's runnext/ring, or none (global queue).
   if (tracer_.on())
-    tracer_.emit(EventKind::TaskUnblock, worker_of(m), g->id, by ? by->id : 0, worker_of(m),
-                 static_cast<uint64_t>(reason));
+    tracer_.emit(EventKind::TaskUnblock, worker_of(m), g->id, by ? by->id : 0,
+                 by ? worker_of(m) : trace::kNoWorker, static_cast<uint64_t>(reason));
   if (m && m->p) {
     runqput(m->p, g, next);
     wakep(by);
   } else {
     inject_global(g);
     wakep(by);
+  }
+}
+
+void Sched::ready_list(G* list, P* p, Reason reason) {
+  while (list) {
+    G* next = list->schedlink;
+    list->schedlink = nullptr;
+    list->status = GStatus::Runnable;
+    tracer_.emit(EventKind::TaskUnblock, p ? static_cast<uint16_t>(p->id) : trace::kNoWorker,
+                 list->id, 0, trace::kNoWorker, static_cast<uint64_t>(reason));
+    if (p) runqput(p, list, false);
+    else inject_global(list);
+    list = next;
   }
 }
 
@@ -1030,6 +1035,8 @@ void Sched::exit_syscall(M* m, G* g) {
   }
   // No P: queue the goroutine globally and let this M go idle (exitsyscall0).
   tracer_.emit(EventKind::SyscallExit, trace::kNoWorker, g->id, 0);
+  tracer_.emit(EventKind::TaskUnblock, trace::kNoWorker, g->id, 0, trace::kNoWorker,
+               static_cast<uint64_t>(Reason::Syscall));
   m->after = AfterSwitch::Yield;
   switch_to_g0(m, g);
   if (exiting_.load(std::memory_order_acquire)) throw Unwind{};

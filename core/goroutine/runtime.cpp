@@ -79,6 +79,11 @@ void syscall(std::string_view name, const std::function<void()>& fn, std::chrono
   s.syscall(name, cost.count(), fn, s.tracer().loc(loc));
 }
 
+void syscall(std::string_view name, std::chrono::nanoseconds cost, std::source_location loc) {
+  detail::Sched& s = detail::sched();
+  s.syscall(name, cost.count(), std::function<void()>(), s.tracer().loc(loc));
+}
+
 uint64_t goroutine_id() {
   detail::G* g = detail::current_g();
   return g ? g->id : 0;

@@ -103,6 +103,10 @@ void preempt_point();
 void syscall(std::string_view name, const std::function<void()>& fn,
              std::chrono::nanoseconds cost = std::chrono::nanoseconds(-1),
              std::source_location loc = std::source_location::current());
+// syscall(name, cost) models a blocking call that takes `cost` (sim: virtual time; os: the M
+// really sleeps), e.g. go::syscall("read", 2ms).
+void syscall(std::string_view name, std::chrono::nanoseconds cost,
+             std::source_location loc = std::source_location::current());
 // goroutine_id is the running goroutine's id (1 = main).
 uint64_t goroutine_id();
 // num_goroutine is runtime.NumGoroutine().

@@ -114,7 +114,12 @@ class Sched {
   void park_current(trace::Reason reason, uint64_t object, trace::StringId object_name,
                     UnlockFn unlock, void* arg, trace::StringId loc = 0);
   // ready makes a parked g runnable (goready): into the current P's runnext, then wakep.
-  void ready(G* g, trace::Reason reason, bool next = true);
+  // by_runtime: the cause is a timer or the netpoller, not the running goroutine (the trace then
+  // names no waker: by_task 0, by_worker none).
+  void ready(G* g, trace::Reason reason, bool next = true, bool by_runtime = false);
+  // ready_list queues a schedlink list of goroutines readied by the netpoller on p (or globally
+  // when p is null), tracing each.
+  void ready_list(G* list, P* p, trace::Reason reason);
   void yield(trace::StringId loc);
   // safe_point preempts the running goroutine if it has run longer than the quantum.
   void safe_point();
@@ -155,6 +160,8 @@ class Sched {
   uint16_t worker_of(M* m) const {
     return (m && m->p) ? static_cast<uint16_t>(m->p->id) : trace::kNoWorker;
   }
+  // new_object_id numbers channels and sync objects per runtime, so traces are reproducible.
+  uint64_t new_object_id() { return object_ids_.fetch_add(1, std::memory_order_relaxed); }
   // wake_poller interrupts an M blocked in the netpoller (timers changed, work arrived).
   void wake_poller();
   // stack_sample traces g's stack use (at park points).
@@ -181,7 +188,7 @@ class Sched {
   void inject_global(G* g);
   bool check_dead_locked();  // requires lock_; true: deadlock, the program is ending
   void on_stall();
-  void trace_queues(P* p);
+  void trace_queues(P* p, bool force_runnext = false);
   void destroy_g(G* g);
   void switch_to_g0(M* m, G* g);
   void pidleput(P* p);  // requires lock_
@@ -227,6 +234,7 @@ class Sched {
   G* main_g_ = nullptr;
 
   SchedStats stats_;
+  std::atomic<uint64_t> object_ids_{1};
   trace::StringId p_names_base_ = 0;
   std::vector<trace::StringId> p_names_;
 };

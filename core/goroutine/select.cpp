@@ -156,7 +156,7 @@ int selectgo(ScaseRaw* cases, int n, bool has_default, bool* recv_ok,
     if (cases[i].kind == CaseKind::Send) cases[i].c->sendq.enqueue(&sg);
     else cases[i].c->recvq.enqueue(&sg);
   }
-  // Pass 3 (also run if the runtime unwinds us while parked): leave every other queue.
+  // Pass 3: leave every other queue.
   auto dequeue_all = [&] {
     for (int k = 0; k < npoll; ++k) {
       const int i = lockorder[static_cast<size_t>(k)];
@@ -165,25 +165,12 @@ int selectgo(ScaseRaw* cases, int n, bool has_default, bool* recv_ok,
       else cases[i].c->recvq.remove_if_queued(&sg);
     }
   };
-  struct UnwindGuard {
-    LockSet* locks;
-    decltype(dequeue_all)* dq;
-    bool armed = true;
-    ~UnwindGuard() {
-      if (!armed) return;
-      locks->lock();
-      (*dq)();
-      locks->unlock();
-    }
-  } guard{&locks, &dequeue_all};
   if (npoll == 0) {
     gp->forever = true;
     s.park_current(Reason::Forever, 0, 0, nullptr, nullptr, where);
-    guard.armed = false;
     throw Unwind{};
   }
   s.park_current(Reason::Select, 0, 0, unlock_all, &locks, where);
-  guard.armed = false;
 
   locks.lock();
   Sudog* won = gp->param;

@@ -21,6 +21,7 @@
 #include <functional>
 #include <optional>
 #include <tuple>
+#include <type_traits>
 #include <source_location>
 #include <utility>
 
@@ -48,16 +49,18 @@ int selectgo(ScaseRaw* cases, int n, bool has_default, bool* recv_ok,
 
 // Case types built by go::recv / go::send / go::default_case.
 // Each case remembers where it was written; select records the first case's location.
+// Cases hold a Chan handle (a shared reference, like a Go channel value), so a temporary such as
+// go::after(d) can be a case.
 template <class T, class F>
 struct RecvCase {
-  Chan<T>* ch;
+  Chan<T> ch;
   F fn;  // void(T value, bool ok)
   std::source_location loc;
   alignas(T) unsigned char slot[sizeof(T)];
 };
 template <class T, class F>
 struct SendCase {
-  Chan<T>* ch;
+  Chan<T> ch;
   T value;
   F fn;  // void()
   std::source_location loc;
@@ -69,13 +72,14 @@ struct DefaultCase {
 };
 
 template <class T, class F>
-RecvCase<T, F> recv(Chan<T>& ch, F fn, std::source_location loc = std::source_location::current()) {
-  return RecvCase<T, F>{&ch, std::move(fn), loc, {}};
+RecvCase<T, F> recv(const Chan<T>& ch, F fn,
+                    std::source_location loc = std::source_location::current()) {
+  return RecvCase<T, F>{ch, std::move(fn), loc, {}};
 }
 template <class T, class F>
-SendCase<T, F> send(Chan<T>& ch, T value, F fn,
+SendCase<T, F> send(const Chan<T>& ch, std::type_identity_t<T> value, F fn,
                     std::source_location loc = std::source_location::current()) {
-  return SendCase<T, F>{&ch, std::move(value), std::move(fn), loc};
+  return SendCase<T, F>{ch, std::move(value), std::move(fn), loc};
 }
 template <class F>
 DefaultCase<F> default_case(F fn, std::source_location loc = std::source_location::current()) {
@@ -97,11 +101,11 @@ struct CaseTraits<DefaultCase<F>> {
 
 template <class T, class F>
 void fill(ScaseRaw& s, RecvCase<T, F>& c) {
-  s = ScaseRaw{c.ch->raw(), CaseKind::Recv, c.slot};
+  s = ScaseRaw{c.ch.raw(), CaseKind::Recv, c.slot};
 }
 template <class T, class F>
 void fill(ScaseRaw& s, SendCase<T, F>& c) {
-  s = ScaseRaw{c.ch->raw(), CaseKind::Send, &c.value};
+  s = ScaseRaw{c.ch.raw(), CaseKind::Send, &c.value};
 }
 template <class T, class F>
 void run_case(RecvCase<T, F>& c, bool ok) {

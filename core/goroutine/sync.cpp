@@ -14,41 +14,36 @@ using detail::Sudog;
 using trace::Reason;
 
 namespace {
-std::atomic<uint64_t> g_sync_ids{1'000'000};  // distinct from channel ids in the trace
+std::atomic<uint64_t> g_sync_ids{1};
+
+// Per-runtime ids keep traces reproducible; objects made outside a runtime get global ones.
+uint64_t new_sync_id() {
+  detail::M* m = detail::current_m();
+  if (m && m->sched) return m->sched->new_object_id();
+  return (uint64_t{1} << 40) + g_sync_ids.fetch_add(1);
+}
 
 bool unlock_spin(G*, void* arg) {
   static_cast<detail::SpinLock*>(arg)->unlock();
   return true;
 }
 
-// park on q (caller holds lock); leaves q if the runtime unwinds us.
+// park on q (caller holds lock).
 void park_on(detail::WaitQueue& q, detail::SpinLock& lock, Reason why, uint64_t id,
              const std::string& name, const std::source_location& loc) {
   detail::Sched& s = detail::sched();
   Sudog sg;
   sg.g = detail::current_g();
   q.enqueue(&sg);
-  struct Guard {
-    detail::WaitQueue& q;
-    detail::SpinLock& lock;
-    Sudog& sg;
-    bool armed = true;
-    ~Guard() {
-      if (!armed) return;
-      std::lock_guard g(lock);
-      q.remove_if_queued(&sg);
-    }
-  } guard{q, lock, sg};
   detail::Tracer& t = s.tracer();
   s.park_current(why, id, t.on() && !name.empty() ? t.intern(name) : 0, unlock_spin, &lock,
                  t.loc(loc));
-  guard.armed = false;
 }
 }  // namespace
 
 // ---- WaitGroup ------------------------------------------------------------------------------
 
-WaitGroup::WaitGroup(std::string name) : id_(g_sync_ids.fetch_add(1)), name_(std::move(name)) {}
+WaitGroup::WaitGroup(std::string name) : id_(new_sync_id()), name_(std::move(name)) {}
 
 void WaitGroup::add(int64_t delta, std::source_location) {
   lock_.lock();
@@ -81,7 +76,7 @@ void WaitGroup::wait(std::source_location loc) {
 
 // ---- Mutex ----------------------------------------------------------------------------------
 
-Mutex::Mutex(std::string name) : id_(g_sync_ids.fetch_add(1)), name_(std::move(name)) {}
+Mutex::Mutex(std::string name) : id_(new_sync_id()), name_(std::move(name)) {}
 
 void Mutex::lock(std::source_location loc) {
   detail::Sched& s = detail::sched();
@@ -118,7 +113,7 @@ void Mutex::unlock(std::source_location) {
 // ---- Cond -----------------------------------------------------------------------------------
 
 Cond::Cond(Mutex& m, std::string name)
-    : mu_(m), id_(g_sync_ids.fetch_add(1)), name_(std::move(name)) {}
+    : mu_(m), id_(new_sync_id()), name_(std::move(name)) {}
 
 void Cond::wait(std::source_location loc) {
   detail::Sched& s = detail::sched();

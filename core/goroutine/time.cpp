@@ -58,8 +58,9 @@ void sleep(Duration d, std::source_location loc) {
   t.arg = detail::current_g();
   t.fire = [](Timer* timer, int64_t) {
     detail::Sched& sc = detail::sched();
-    trace_fire(sc, timer);
-    sc.ready(static_cast<G*>(timer->arg), trace::Reason::Sleep, false);
+    auto* sleeper = static_cast<G*>(timer->arg);
+    sc.tracer().emit(EventKind::TimerFire, sc.worker_of(detail::current_m()), sleeper->id, timer->id);
+    sc.ready(sleeper, trace::Reason::Sleep, false, true);
   };
   const trace::StringId where = s.tracer().loc(loc);
   auto& heap = s.timers();
