@@ -181,7 +181,8 @@ class Platform {
   virtual void set_stall_handler(std::function<void()> handler) = 0;
 
   // cancel makes every worker's next blocking call throw RunCancelled (see RunCancelled) and wakes
-  // parked workers. Any thread. run() then throws RunCancelled.
+  // parked workers. run() then throws RunCancelled. os: any thread; sim: the simulation thread
+  // (another thread cancels a simulation through StepControl::cancel()).
   virtual void cancel() = 0;
   // cancelled is true once cancel() was called (until the next run()).
   virtual bool cancelled() const = 0;
