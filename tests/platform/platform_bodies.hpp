@@ -160,6 +160,26 @@ inline void spawn_worker_later(Platform& p, int workers) {
   REQUIRE(p.worker_count() == workers + 1);
 }
 
+// blocking_call_cost: a blocking call keeps its worker busy for its cost (sim: exactly; os: the
+// empty call sleeps that long) and runs the function it is given; consume() spends its time too.
+inline void blocking_call_cost(Platform& p, int workers) {
+  std::atomic<int> ok{0};
+  std::atomic<int> ran{0};
+  p.run(workers, [&](int) {
+    const Nanos t0 = p.now();
+    p.blocking_call(2 * kMs, {});
+    const Nanos t1 = p.now();
+    p.blocking_call(0, [&] { ran.fetch_add(1); });
+    const Nanos t2 = p.now();
+    p.consume(kMs / 2);
+    const Nanos t3 = p.now();
+    const bool exact = !p.simulated() || (t1 - t0 == 2 * kMs && t3 - t2 == kMs / 2);
+    if (t1 - t0 >= 2 * kMs && t3 - t2 >= kMs / 2 && exact) ok.fetch_add(1);
+  });
+  REQUIRE(ok.load() == workers);
+  REQUIRE(ran.load() == workers);
+}
+
 // current_worker_and_choose: each worker knows its index; choose stays in range.
 inline void current_worker_and_choose(Platform& p, int workers) {
   std::atomic<int> bad{0};

@@ -34,6 +34,7 @@ TEST_CASE("sim: shared platform bodies over 1, 2 and 4 workers", "[sim]") {
       token_ring(*p, workers, 50);
       unpark_before_park(*p, workers);
       park_deadline(*p, workers);
+      blocking_call_cost(*p, workers);
       stall_handler(*p, workers);
       exception_propagates(*p, workers);
       spawn_worker_later(*p, workers);
