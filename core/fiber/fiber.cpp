@@ -26,6 +26,7 @@
 #include <cassert>
 #include <memory>
 #include <new>
+#include <stdexcept>
 
 #include "core/fiber/stack_overflow.hpp"
 
@@ -143,8 +144,11 @@ struct FiberAccess {
 
   static void do_switch(Fiber& target, Fiber::AfterSwitch after, void* arg) {
     Fiber* from = &Fiber::current();
-    assert(from != &target && "a fiber cannot switch to itself");
-    assert(target.state_ != Fiber::State::Running && target.state_ != Fiber::State::Finished);
+    // A misuse here would resume a dead or running context: report it instead of crashing.
+    if (target.state_ == Fiber::State::Running || target.state_ == Fiber::State::Finished) {
+      throw std::logic_error("Fiber::switch_to: target '" + target.name_ + "' is " +
+                             (target.state_ == Fiber::State::Running ? "running" : "finished"));
+    }
     from->saved_sp_ = __builtin_frame_address(0);
     from->state_ = Fiber::State::Suspended;
     target.resumed_by_ = from;

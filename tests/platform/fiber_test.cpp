@@ -169,3 +169,12 @@ TEST_CASE("fiber names, tags and user pointers", "[fiber]") {
   REQUIRE(f.tag() == 7);
   REQUIRE(f.user() == &user);
 }
+
+TEST_CASE("switching to a finished or running fiber is an error, not a crash", "[fiber]") {
+  StackPool pool;
+  Fiber f(pool, [] {});
+  Fiber::switch_to(f);
+  REQUIRE(f.finished());
+  REQUIRE_THROWS_AS(Fiber::switch_to(f), std::logic_error);
+  REQUIRE_THROWS_AS(Fiber::switch_to(Fiber::current()), std::logic_error);
+}
