@@ -2,6 +2,9 @@
 // marker merging, frame building and hit testing.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <limits>
+
 #include "tests/viz/model_test_trace.hpp"
 #include "viz/model/synthetic.hpp"
 #include "viz/model/trace_model.hpp"
@@ -160,4 +163,27 @@ TEST_CASE("hit testing finds spans and markers with pixel tolerance", "[viz][mod
   CHECK_FALSE(m.hit_wake_end({LaneKind::Task, 0}, 150, v));
   CHECK(TraceModel::hit_segment(0, 0, 100, 100, 50, 52, 3));
   CHECK_FALSE(TraceModel::hit_segment(0, 0, 100, 100, 50, 60, 3));
+}
+
+TEST_CASE("degenerate views do not break queries", "[viz][model][lod]") {
+  SyntheticOptions o;
+  o.events = 5000;
+  o.workers = 2;
+  o.tasks = 20;
+  TraceModel m(make_synthetic_trace(o));
+  for (double zoom : {0.0, -5.0, std::nan(""), 1e30}) {
+    ViewWindow v;
+    v.t0 = std::numeric_limits<Time>::min();
+    v.t1 = kTimeMax;
+    v.ns_per_px = zoom;
+    FrameDraw frame;
+    const auto lanes = m.all_lanes();
+    m.build_frame(v, lanes, frame);
+    CHECK(frame.item_offsets.size() == lanes.size() + 1);
+    CHECK(m.hit_test(lanes.front(), 0, v).lane == lanes.front());
+  }
+  ViewWindow backwards = ViewWindow::for_width(100, 0, 800);  // t1 < t0: nothing
+  std::vector<LaneItem> items;
+  m.query_lane({LaneKind::Worker, 0}, backwards, items);
+  CHECK(items.empty());
 }

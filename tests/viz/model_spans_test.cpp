@@ -2,6 +2,7 @@
 // and futures), markers, wake edges and chains, event navigation, incremental == batch building.
 #include <catch2/catch.hpp>
 
+#include <limits>
 #include <random>
 
 #include "tests/viz/model_test_trace.hpp"
@@ -222,6 +223,26 @@ TEST_CASE("inconsistent input is tolerated", "[viz][model]") {
   CHECK(spans_of(m, 3) == std::vector<RunSpan>{{5, 7, 42, 0}, {7, kTimeMax, 43, 3}});
   const ModelState s = m.state_at(5);
   CHECK(s.event == 5);
+}
+
+TEST_CASE("extreme timestamps and ids are survived", "[viz][model]") {
+  HandTrace h(ModelKind::Goroutine);
+  const int64_t lo = std::numeric_limits<int64_t>::min(), hi = std::numeric_limits<int64_t>::max();
+  h.ev(lo, EventKind::TaskCreate, 0, 0xffffffffu)
+      .ev(lo, EventKind::TaskStart, 0, 0xffffffffu)
+      .ev(0, EventKind::TaskBlock, 0, 0xffffffffu, 200, ~0ull, ~0u)  // reason out of range
+      .ev(hi - 1, EventKind::TaskUnblock, 7, 0xffffffffu, 5, 9, 255)
+      .ev(hi, EventKind::TaskStart, 0xfffe, 0xffffffffu)
+      .ev(hi, EventKind::TimerArm, 0, 0xffffffffu, ~0ull, ~0ull);
+  TraceModel m(h.data);
+  const ViewWindow v = ViewWindow::for_width(lo, hi, 1600);
+  FrameDraw frame;
+  const auto lanes = m.all_lanes();
+  m.build_frame(v, lanes, frame);
+  CHECK(frame.items.size() >= 2);
+  CHECK(m.wake_chain(0xffffffffu, hi).size() >= 1);
+  CHECK(m.state_at(5).timers.size() == 1);
+  CHECK(m.hit_test({LaneKind::Task, 0}, 0, v).task == 0xffffffffu);
 }
 
 TEST_CASE("incremental append equals batch build", "[viz][model]") {

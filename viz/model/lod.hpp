@@ -74,7 +74,7 @@ uint32_t dominant_span(const SpanList& s, uint32_t first, uint32_t count) {
   for (uint32_t j = 0; j < samples; ++j) {
     const uint32_t k = first + static_cast<uint32_t>(static_cast<uint64_t>(j) * count / samples);
     const uint64_t key = s.key(k);
-    const Time d = s.t1(k) - s.t0(k) + 1;  // +1: zero-width spans still count
+    const Time d = add_sat(sub_sat(s.t1(k), s.t0(k)), 1);  // +1: zero-width spans count
     uint32_t slot = 0;
     while (slot < distinct && keys[slot] != key) ++slot;
     if (slot == distinct) {
@@ -83,7 +83,7 @@ uint32_t dominant_span(const SpanList& s, uint32_t first, uint32_t count) {
       rep[slot] = k;
       ++distinct;
     }
-    total[slot] += d;
+    total[slot] = add_sat(total[slot], d);
   }
   uint32_t best = 0;
   for (uint32_t slot = 1; slot < distinct; ++slot)
@@ -101,11 +101,11 @@ void fold_spans(const SpanList& s, const ViewWindow& view, Emit&& emit) {
   auto t1f = [&](uint32_t k) { return s.t1(k); };
   // Visible: t1(k) >= view.t0 and t0(k) <= view.t1.
   uint32_t k = first_index_at_or_after(0, n, view.t0, t1f);
-  const uint32_t end = first_index_at_or_after(k, n, view.t1 + 1, t0f);
+  const uint32_t end = first_index_at_or_after(k, n, view.end_exclusive(), t0f);
   while (k < end) {
     const Time a = s.t0(k);
     const Time b = s.t1(k);
-    if (b - a >= min_d) {
+    if (sub_sat(b, a) >= min_d) {
       emit(FoldedItem{a, b, k, 1, k});
       ++k;
       continue;
@@ -115,9 +115,9 @@ void fold_spans(const SpanList& s, const ViewWindow& view, Emit&& emit) {
     const uint32_t first = k;
     Time block_end = b;
     ++k;
-    uint32_t k2 = gallop_at_or_after(k, end, a + min_d, t0f);
+    uint32_t k2 = gallop_at_or_after(k, end, add_sat(a, min_d), t0f);
     // Only the last span of the window can be wide (spans do not overlap): keep it apart.
-    if (k2 > k && s.t1(k2 - 1) - s.t0(k2 - 1) >= min_d) --k2;
+    if (k2 > k && sub_sat(s.t1(k2 - 1), s.t0(k2 - 1)) >= min_d) --k2;
     if (k2 > k) block_end = std::max(block_end, s.t1(k2 - 1));
     k = std::max(k, k2);
     const uint32_t count = k - first;

@@ -185,10 +185,10 @@ void TraceModel::query_markers(LaneRef lane, const ViewWindow& view,
   const uint32_t n = static_cast<uint32_t>(m.size());
   auto tf = [&](uint32_t k) { return m[k].t; };
   uint32_t k = first_index_at_or_after(0, n, view.t0, tf);
-  const uint32_t end = first_index_at_or_after(k, n, view.t1 + 1, tf);
+  const uint32_t end = first_index_at_or_after(k, n, view.end_exclusive(), tf);
   const Time min_d = view.min_duration();
   while (k < end) {
-    const uint32_t next = std::max(k + 1, gallop_at_or_after(k, end, m[k].t + min_d, tf));
+    const uint32_t next = std::max(k + 1, gallop_at_or_after(k, end, add_sat(m[k].t, min_d), tf));
     out.push_back(MarkerItem{m[k].t, m[k].event, m[k].kind, next - k});
     k = next;
   }
@@ -234,12 +234,12 @@ void TraceModel::query_wake_edges(const ViewWindow& view, std::vector<WakeEdge>&
   const uint32_t n = static_cast<uint32_t>(wakes_.size());
   auto wake_t = [&](uint32_t k) { return events_.ts(wakes_[k].wake_event); };
   const uint32_t a0 = first_index_at_or_after(0, n, view.t0, wake_t);
-  const uint32_t a1 = first_index_at_or_after(a0, n, view.t1 + 1, wake_t);
+  const uint32_t a1 = first_index_at_or_after(a0, n, view.end_exclusive(), wake_t);
   // Edges woken before the window whose run lands inside it.
   const uint32_t m = static_cast<uint32_t>(run_order_.size());
   auto run_t = [&](uint32_t k) { return events_.ts(wakes_[run_order_[k]].run_event); };
   const uint32_t b0 = first_index_at_or_after(0, m, view.t0, run_t);
-  const uint32_t b1 = first_index_at_or_after(b0, m, view.t1 + 1, run_t);
+  const uint32_t b1 = first_index_at_or_after(b0, m, view.end_exclusive(), run_t);
   const size_t total = static_cast<size_t>(a1 - a0) + (b1 - b0);
   if (total == 0 || max_edges == 0) return;
   // Thin evenly (every stride-th edge of each range), so the cost is O(max_edges), not O(edges).
@@ -318,13 +318,13 @@ void TraceModel::build_frame(const ViewWindow& view, std::span<const LaneRef> la
 Hit TraceModel::hit_test(LaneRef lane, Time t, const ViewWindow& view, double tol_px) const {
   Hit hit;
   hit.lane = lane;
-  const Time tol = static_cast<Time>(std::ceil(view.ns_per_px * tol_px));
+  const Time tol = view.pixels_to_ns(tol_px);
   // Markers first: they are drawn on top. Query the same window the view drew so folds match.
   std::vector<MarkerItem> marks;
   query_markers(lane, view, marks);
   Time best = tol + 1;
   for (const MarkerItem& m : marks) {
-    const Time d = m.t > t ? m.t - t : t - m.t;
+    const Time d = m.t > t ? sub_sat(m.t, t) : sub_sat(t, m.t);
     if (d < best) {
       best = d;
       hit.kind = Hit::Kind::Marker;
@@ -338,7 +338,7 @@ Hit TraceModel::hit_test(LaneRef lane, Time t, const ViewWindow& view, double to
   query_lane(lane, view, items);
   best = tol + 1;
   for (const LaneItem& it : items) {
-    const Time d = t < it.t0 ? it.t0 - t : t > it.t1 ? t - it.t1 : 0;
+    const Time d = t < it.t0 ? sub_sat(it.t0, t) : t > it.t1 ? sub_sat(t, it.t1) : 0;
     if (d < best) {
       best = d;
       hit.kind = it.folded() ? Hit::Kind::Folded : Hit::Kind::Span;
@@ -353,10 +353,10 @@ Hit TraceModel::hit_test(LaneRef lane, Time t, const ViewWindow& view, double to
 
 std::optional<WakeEdge> TraceModel::hit_wake_end(LaneRef lane, Time t, const ViewWindow& view,
                                                  double tol_px) const {
-  const Time tol = static_cast<Time>(std::ceil(view.ns_per_px * tol_px));
+  const Time tol = view.pixels_to_ns(tol_px);
   ViewWindow near = view;
-  near.t0 = t - tol;
-  near.t1 = t + tol;
+  near.t0 = sub_sat(t, tol);
+  near.t1 = add_sat(t, tol);
   std::vector<WakeEdge> edges;
   query_wake_edges(near, edges, SIZE_MAX);
   const bool task_lane = lane.kind == LaneKind::Task;
@@ -366,7 +366,7 @@ std::optional<WakeEdge> TraceModel::hit_wake_end(LaneRef lane, Time t, const Vie
   std::optional<WakeEdge> best;
   Time best_d = tol + 1;
   auto consider = [&](const WakeEdge& e, Time at) {
-    const Time d = at > t ? at - t : t - at;
+    const Time d = at > t ? sub_sat(at, t) : sub_sat(t, at);
     if (d < best_d) {
       best_d = d;
       best = e;
@@ -468,10 +468,10 @@ void TraceModel::query_counter(const CounterKey& key, const ViewWindow& view,
   };
   uint32_t k = first_index_at_or_after(0, n, view.t0, tf);
   if (k > 0) out.push_back(sample(k - 1));  // the value entering the window
-  const uint32_t end = first_index_at_or_after(k, n, view.t1 + 1, tf);
+  const uint32_t end = first_index_at_or_after(k, n, view.end_exclusive(), tf);
   const Time min_d = view.min_duration();
   while (k < end) {
-    const uint32_t next = std::max(k + 1, gallop_at_or_after(k, end, tf(k) + min_d, tf));
+    const uint32_t next = std::max(k + 1, gallop_at_or_after(k, end, add_sat(tf(k), min_d), tf));
     const uint32_t count = next - k;
     const uint32_t stride = count <= 64 ? 1 : count / 64;
     uint32_t lo = k, hi = k;

@@ -227,7 +227,7 @@ void TraceModel::close_run(uint32_t lane, Time ts) {
   auto& spans = worker_lanes_[wl].spans;
   if (!spans.empty() && spans.back().t1 == kTimeMax && spans.back().task == tasks_[lane].id) {
     spans.back().t1 = ts;
-    tasks_[lane].running_ns += ts - spans.back().t0;
+    tasks_[lane].running_ns = add_sat(tasks_[lane].running_ns, sub_sat(ts, spans.back().t0));
   }
 }
 

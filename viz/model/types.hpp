@@ -47,6 +47,19 @@ inline constexpr std::string_view task_state_name(TaskState s) {
              : std::string_view("?");
 }
 
+// add_sat / sub_sat: time arithmetic that saturates instead of overflowing (trace files are
+// untrusted input: a timestamp may sit near the limits).
+inline constexpr Time add_sat(Time a, Time b) {
+  Time r = 0;
+  if (__builtin_add_overflow(a, b, &r)) return b > 0 ? kTimeMax : std::numeric_limits<Time>::min();
+  return r;
+}
+inline constexpr Time sub_sat(Time a, Time b) {
+  Time r = 0;
+  if (__builtin_sub_overflow(a, b, &r)) return b < 0 ? kTimeMax : std::numeric_limits<Time>::min();
+  return r;
+}
+
 // Which kind of lane a LaneRef names.
 enum class LaneKind : uint8_t {
   Worker,  // one per worker (P for goroutines, executor thread for futures): run spans
@@ -72,15 +85,26 @@ struct ViewWindow {
 
   // min_duration is the narrowest span drawn on its own, in ns (at least 1).
   Time min_duration() const {
-    double d = ns_per_px * min_px;
-    return d < 1.0 ? 1 : static_cast<Time>(d);
+    const double d = ns_per_px * min_px;
+    if (!(d >= 1.0)) return 1;  // also NaN and negative zooms
+    return d >= 9.0e18 ? static_cast<Time>(9.0e18) : static_cast<Time>(d);
   }
+  // pixels_to_ns: a pixel distance as a duration (at least 0, saturating).
+  Time pixels_to_ns(double px) const {
+    const double d = ns_per_px * px;
+    if (!(d >= 0.0)) return 0;
+    return d >= 9.0e18 ? static_cast<Time>(9.0e18) : static_cast<Time>(d + 0.999999);
+  }
+  // end_exclusive: t1 + 1 without overflow (queries search for the first item after the window).
+  Time end_exclusive() const { return t1 == kTimeMax ? t1 : t1 + 1; }
   // for_width makes a window showing [t0, t1] on width_px pixels.
   static ViewWindow for_width(Time t0, Time t1, double width_px, double min_px = 3.0) {
     ViewWindow w;
     w.t0 = t0;
     w.t1 = t1;
-    w.ns_per_px = width_px > 0 && t1 > t0 ? static_cast<double>(t1 - t0) / width_px : 1.0;
+    w.ns_per_px = width_px > 0 && t1 > t0
+                      ? (static_cast<double>(t1) - static_cast<double>(t0)) / width_px
+                      : 1.0;
     w.min_px = min_px;
     return w;
   }
