@@ -24,6 +24,8 @@
 #include <boost/context/fiber.hpp>
 #include <boost/context/stack_context.hpp>
 #include <cassert>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <new>
 #include <stdexcept>
@@ -178,10 +180,17 @@ struct FiberAccess {
     self.entry_ = nullptr;  // destroy captured state while its owner still runs
     // An unwinding fiber goes back to its destroyer; otherwise to return_to (or its resumer).
     Fiber* next = (!self.unwind_requested_ && self.return_to_) ? self.return_to_ : self.resumed_by_;
-    assert(next && next != &self);
+    if (next == nullptr || next == &self || next->state_ == Fiber::State::Running ||
+        next->state_ == Fiber::State::Finished) {
+      // Nowhere to go: a bug in the caller (return_to is finished or running elsewhere). There is
+      // no stack to throw on once the entry function has returned, so say so and stop.
+      std::fprintf(stderr, "fatal error: fiber '%s' finished with no fiber to return to\n",
+                   self.name_.c_str());
+      std::abort();
+    }
     self.state_ = Fiber::State::Finished;
     self.stack_ = Stack{};  // Boost frees the record and hands the stack back to the pool
-    next->resumed_by_ = &self;
+    // next->resumed_by_ is left alone: a finished fiber can never be returned to.
     next->state_ = Fiber::State::Running;
     store_current(next);
     store_switch_record({&self, nullptr, nullptr});
