@@ -164,8 +164,6 @@ uint32_t TraceModel::ensure_task(TaskId t, Time ts, EventIndex i) {
   info.create_event = i;
   tasks_.push_back(info);
   task_lanes_.emplace_back();
-  task_lanes_.back().changes.reserve(8);  // fewer regrowths; batch builds shrink at the end
-  task_lanes_.back().events.reserve(16);
   running_on_.push_back(kNone);
   return lane;
 }
