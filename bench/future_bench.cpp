@@ -1,4 +1,5 @@
-// bench/future_bench.cpp — `asyncscope bench --model future`: the future runtime on real OS threads.
+// bench/future_bench.cpp — `asyncscope bench --model future`: the future runtime on real OS
+// threads.
 //
 // Workloads (the issue's; one line per figure: `future WORKLOAD PROCS metric=value`):
 //   spawn_join   100,000 tasks spawned and joined (each returns a value)      -> ns_per_op
@@ -6,8 +7,9 @@
 //   fanout       1 producer, 1,000,000 ints, 4 summing tasks; capacity 1024 in total
 //                (4 channels of 256, producer round-robin), consumers drain in batches
 //                (recv, then try_recv until empty) -> ns_per_op (per item)
-//   timers       10,000 tasks each sleeping 1 ms ten times                     -> wall_ms, cpu_ns_per_timer
-//   idle_memory  100,000 tasks parked on Notify::notified()                    -> bytes_per_task
+//   timers       10,000 tasks each sleeping 1 ms ten times                     -> wall_ms,
+//   cpu_ns_per_timer idle_memory  100,000 tasks parked on Notify::notified()                    ->
+//   bytes_per_task
 // procs=1 runs the current-thread executor, procs=N>1 the work-stealing one with N workers.
 // Each figure is the median of Options::repeat runs; every run gets a fresh platform, runtime and
 // (unless --no-trace) a fresh Recorder, so tracing costs are included.
@@ -58,15 +60,19 @@ int64_t run_future(int procs, bool trace, const std::function<fut::Task<int>()>&
   std::unique_ptr<trace::Recorder> rec;
   if (trace) rec = std::make_unique<trace::Recorder>();
   auto plat = platform::make_os_platform();
-  fut::Runtime rt(*plat, procs <= 1 ? fut::RuntimeConfig::current_thread() : fut::RuntimeConfig::multi_thread(procs),
-                  rec.get());
+  fut::Runtime rt(
+      *plat,
+      procs <= 1 ? fut::RuntimeConfig::current_thread() : fut::RuntimeConfig::multi_thread(procs),
+      rec.get());
   auto root = make_root();
   const auto t0 = Clock::now();
   (void)rt.block_on(std::move(root));
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count();
 }
 
-fut::Task<int> leaf_task(int i) { co_return i & 1; }
+fut::Task<int> leaf_task(int i) {
+  co_return i & 1;
+}
 
 std::vector<Figure> spawn_join(int procs, bool trace) {
   constexpr int kN = 100'000;
@@ -129,7 +135,8 @@ std::vector<Figure> fanout(int procs, bool trace) {
         txs.push_back(std::move(tx));
         hs.push_back(fut::spawn(summer(std::move(rx))));
       }
-      for (int i = 0; i < kItems; ++i) (void)co_await txs[static_cast<size_t>(i % kWorkers)].send(i);
+      for (int i = 0; i < kItems; ++i)
+        (void)co_await txs[static_cast<size_t>(i % kWorkers)].send(i);
       txs.clear();
       long total = 0;
       for (auto& h : hs) total += (co_await h).value();
@@ -172,7 +179,8 @@ std::vector<Figure> idle_memory(int procs, bool trace) {
       hs.reserve(kN);
       const long before = rss_bytes();
       for (int i = 0; i < kN; ++i)
-        hs.push_back(fut::spawn([](std::shared_ptr<fut::Notify> n, std::shared_ptr<std::atomic<int>> p) -> fut::Task<fut::Unit> {
+        hs.push_back(fut::spawn([](std::shared_ptr<fut::Notify> n,
+                                   std::shared_ptr<std::atomic<int>> p) -> fut::Task<fut::Unit> {
           auto waiting = n->notified();
           p->fetch_add(1);
           co_await waiting;
@@ -206,15 +214,18 @@ int run_future_bench(const Options& o) {
   if (names.empty())
     for (const auto& [name, fn] : workloads()) names.push_back(name);
   for (const auto& name : names) {
-    if (std::none_of(workloads().begin(), workloads().end(), [&](const auto& w) { return w.first == name; })) {
+    if (std::none_of(workloads().begin(), workloads().end(),
+                     [&](const auto& w) { return w.first == name; })) {
       std::fprintf(stderr,
-                   "asyncscope: unknown future workload '%s' (spawn_join, pingpong, fanout, timers, idle_memory)\n",
+                   "asyncscope: unknown future workload '%s' (spawn_join, pingpong, fanout, "
+                   "timers, idle_memory)\n",
                    name.c_str());
       return 2;
     }
   }
   for (const auto& name : names) {
-    auto it = std::find_if(workloads().begin(), workloads().end(), [&](const auto& w) { return w.first == name; });
+    auto it = std::find_if(workloads().begin(), workloads().end(),
+                           [&](const auto& w) { return w.first == name; });
     for (int procs : o.procs) {
       if (procs < 1 || procs > 256) {
         std::fprintf(stderr, "asyncscope: procs must be in [1, 256], got %d\n", procs);

@@ -39,7 +39,9 @@ class YieldNow {
  private:
   bool yielded_ = false;
 };
-inline YieldNow yield_now() { return {}; }
+inline YieldNow yield_now() {
+  return {};
+}
 
 // Join — see the file comment.
 template <class... F>
@@ -96,7 +98,8 @@ class Select {
       start_ = (s && n > 1) ? static_cast<size_t>(s->platform().choose(n)) : 0;
     }
     std::optional<Output> out;
-    for (size_t k = 0; k < n && !out; ++k) poll_index((start_ + k) % n, cx, out, std::index_sequence_for<F...>{});
+    for (size_t k = 0; k < n && !out; ++k)
+      poll_index((start_ + k) % n, cx, out, std::index_sequence_for<F...>{});
     if (!out) return pending;
     // Drop every branch now: the losers are cancelled at their await point.
     const size_t winner = out->index();
@@ -104,8 +107,9 @@ class Select {
     if (Scheduler* s = current_scheduler(); s && s->recorder()) {
       for (size_t i = 0; i < n; ++i) {
         if (i == winner) continue;
-        s->emit(trace::EventKind::Annotation, tl_current.worker, tl_current.task,
-                s->recorder()->intern("select: branch " + std::to_string(i) + " cancelled (dropped)"));
+        s->emit(
+            trace::EventKind::Annotation, tl_current.worker, tl_current.task,
+            s->recorder()->intern("select: branch " + std::to_string(i) + " cancelled (dropped)"));
       }
     }
     return std::move(*out);

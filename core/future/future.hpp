@@ -1,11 +1,11 @@
 // core/future/future.hpp — the Future concept (Rust's std::future::Future trait).
 //
 // A future is any object with `Poll<Output> poll(Context&)`. It does nothing until polled; after it
-// returned Ready it must not be polled again; after its first poll it must not be moved (Rust's Pin:
-// wakers and intrusive wait-list nodes may point into it). Hand-written leaf futures (sleep, recv,
-// readable, yield_now...) implement poll as an explicit state machine; Task<T> (task/coroutine.hpp)
-// lets the compiler write the state machine from a C++20 coroutine, and `co_await` accepts any
-// Future.
+// returned Ready it must not be polled again; after its first poll it must not be moved (Rust's
+// Pin: wakers and intrusive wait-list nodes may point into it). Hand-written leaf futures (sleep,
+// recv, readable, yield_now...) implement poll as an explicit state machine; Task<T>
+// (task/coroutine.hpp) lets the compiler write the state machine from a C++20 coroutine, and
+// `co_await` accepts any Future.
 #pragma once
 
 #include <concepts>
@@ -24,7 +24,7 @@ struct IsPoll<Poll<T>> : std::true_type {};
 
 template <class F>
 concept Future = requires(F& f, Context& cx) {
-  { f.poll(cx) };
+  {f.poll(cx)};
   requires IsPoll<decltype(f.poll(cx))>::value;
 };
 

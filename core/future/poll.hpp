@@ -8,7 +8,8 @@
 // with (see waker.hpp) — Poll itself cannot check that; the executor's lost-waker diagnostic does.
 //
 // Why: mirrors core::task::Poll. Poll is the whole interface between a future and its executor:
-// the executor calls poll, the future answers "done, here is the value" or "not yet, I will wake you".
+// the executor calls poll, the future answers "done, here is the value" or "not yet, I will wake
+// you".
 #pragma once
 
 #include <optional>
@@ -37,9 +38,9 @@ class [[nodiscard]] Poll {
   Poll(PendingTag) {}
   Poll(T value) : value_(std::move(value)) {}
   template <class U>
-    requires(std::is_convertible_v<U &&, T> && !std::is_same_v<std::decay_t<U>, T> &&
-             !std::is_same_v<std::decay_t<U>, PendingTag>)
-  Poll(U&& value) : value_(std::forward<U>(value)) {}
+  requires(std::is_convertible_v<U&&, T> && !std::is_same_v<std::decay_t<U>, T> &&
+           !std::is_same_v<std::decay_t<U>, PendingTag>) Poll(U&& value)
+      : value_(std::forward<U>(value)) {}
 
   bool is_ready() const { return value_.has_value(); }
   bool is_pending() const { return !value_.has_value(); }
@@ -58,6 +59,8 @@ template <class T>
 Poll<std::decay_t<T>> ready(T&& v) {
   return Poll<std::decay_t<T>>(std::forward<T>(v));
 }
-inline Poll<Unit> ready() { return Poll<Unit>(Unit{}); }
+inline Poll<Unit> ready() {
+  return Poll<Unit>(Unit{});
+}
 
 }  // namespace as::future

@@ -52,11 +52,11 @@ class [[nodiscard]] Result {
 
   Result(Value v) : v_(std::in_place_index<0>, std::move(v)) {}
   template <class U>
-    requires std::is_convertible_v<U, Value>
-  Result(Ok<U> ok) : v_(std::in_place_index<0>, std::move(ok.value)) {}
+  requires std::is_convertible_v<U, Value> Result(Ok<U> ok)
+      : v_(std::in_place_index<0>, std::move(ok.value)) {}
   template <class G>
-    requires std::is_convertible_v<G, E>
-  Result(Err<G> err) : v_(std::in_place_index<1>, std::move(err.error)) {}
+  requires std::is_convertible_v<G, E> Result(Err<G> err)
+      : v_(std::in_place_index<1>, std::move(err.error)) {}
 
   bool is_ok() const { return v_.index() == 0; }
   bool is_err() const { return v_.index() == 1; }

@@ -11,8 +11,8 @@
 //     one (Waker::will_wake tells when the clone can be skipped).
 //
 // A Waker is a (data, vtable) pair exactly like Rust's RawWaker, so the executor's task wakers, the
-// block_on thread waker and test wakers share one type. clone/wake/wake_by_ref/drop are vtable calls;
-// the task waker traces each of them (WakerClone/WakerWake/WakerDrop) with its owning task.
+// block_on thread waker and test wakers share one type. clone/wake/wake_by_ref/drop are vtable
+// calls; the task waker traces each of them (WakerClone/WakerWake/WakerDrop) with its owning task.
 //
 // Context is what poll receives: a borrowed Waker (no reference count taken, like Rust's
 // `&Waker`). Futures that need to keep it must clone it.
@@ -38,8 +38,10 @@ class Waker {
  public:
   Waker() = default;  // an empty waker: waking it does nothing (a "noop" waker)
   Waker(const void* data, const WakerVTable* vtable) : data_(data), vtable_(vtable) {}
-  Waker(const Waker& o) : data_(o.vtable_ ? o.vtable_->clone(o.data_) : nullptr), vtable_(o.vtable_) {}
-  Waker(Waker&& o) noexcept : data_(std::exchange(o.data_, nullptr)), vtable_(std::exchange(o.vtable_, nullptr)) {}
+  Waker(const Waker& o)
+      : data_(o.vtable_ ? o.vtable_->clone(o.data_) : nullptr), vtable_(o.vtable_) {}
+  Waker(Waker&& o) noexcept
+      : data_(std::exchange(o.data_, nullptr)), vtable_(std::exchange(o.vtable_, nullptr)) {}
   Waker& operator=(const Waker& o) {
     if (this != &o) *this = Waker(o);
     return *this;

@@ -13,7 +13,8 @@ static fut::Task<int> ticker(int ticks) {
 
 static fut::Task<int> blocker() {
   co_await fut::sleep(3ms);
-  fut::blocking_work(50ms);  // e.g. std::this_thread::sleep_for / a synchronous read: stalls the worker
+  fut::blocking_work(
+      50ms);  // e.g. std::this_thread::sleep_for / a synchronous read: stalls the worker
   co_return 0;
 }
 
@@ -29,7 +30,9 @@ Scenario blocking_in_async() {
   return make("blocking_in_async", "A blocking call inside a task stalls its worker",
               "LongPoll diagnostic; the ticker's timers fire late while the worker is blocked.",
               "scenarios/future/blocking_in_async.cpp",
-              [](const RunOptions& o, trace::Recorder& rec) { return run_future(o, rec, [] { return blocking_main(); }); });
+              [](const RunOptions& o, trace::Recorder& rec) {
+                return run_future(o, rec, [] { return blocking_main(); });
+              });
 }
 
 }  // namespace as::scenario::future_scn

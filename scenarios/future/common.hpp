@@ -36,12 +36,14 @@ inline long param_int(const RunOptions& o, const std::string& key, long dflt, lo
 
 inline fut::RuntimeConfig config_of(const RunOptions& o) {
   if (o.executor == "current") return fut::RuntimeConfig::current_thread();
-  if (o.executor != "multi") throw std::invalid_argument("executor must be current or multi, got " + o.executor);
+  if (o.executor != "multi")
+    throw std::invalid_argument("executor must be current or multi, got " + o.executor);
   return fut::RuntimeConfig::multi_thread(o.procs);
 }
 
 // run_future runs root() as the main task; `tweak` may adjust the config (budget, thresholds).
-inline RunResult run_future(const RunOptions& o, trace::Recorder& rec, const std::function<fut::Task<int>()>& root,
+inline RunResult run_future(const RunOptions& o, trace::Recorder& rec,
+                            const std::function<fut::Task<int>()>& root,
                             const std::function<void(fut::RuntimeConfig&)>& tweak = {}) {
   RunResult result;
   try {

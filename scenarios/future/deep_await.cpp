@@ -21,12 +21,13 @@ static fut::Task<int> deep_main(int depth) {
 }
 
 Scenario deep_await() {
-  return make("deep_await", "A deep await chain (frames on the heap, shallow stack)",
-              "FrameAlloc per level; the chain suspends 1 ms at the bottom and unwinds without recursion.",
-              "scenarios/future/deep_await.cpp", [](const RunOptions& o, trace::Recorder& rec) {
-                const int n = static_cast<int>(param_int(o, "n", 1000, 0, 10'000'000));
-                return run_future(o, rec, [n] { return deep_main(n); });
-              });
+  return make(
+      "deep_await", "A deep await chain (frames on the heap, shallow stack)",
+      "FrameAlloc per level; the chain suspends 1 ms at the bottom and unwinds without recursion.",
+      "scenarios/future/deep_await.cpp", [](const RunOptions& o, trace::Recorder& rec) {
+        const int n = static_cast<int>(param_int(o, "n", 1000, 0, 10'000'000));
+        return run_future(o, rec, [n] { return deep_main(n); });
+      });
 }
 
 }  // namespace as::scenario::future_scn

@@ -15,7 +15,8 @@ static fut::Task<int> echo_server(platform::Fd fd) {
     if (!r.ok() || r.value == 0) break;  // EOF: the client closed
     size_t off = 0;
     while (off < static_cast<size_t>(r.value)) {
-      auto w = co_await s.write(std::span<const std::byte>(buf + off, static_cast<size_t>(r.value) - off));
+      auto w = co_await s.write(
+          std::span<const std::byte>(buf + off, static_cast<size_t>(r.value) - off));
       if (!w.ok()) co_return 1;
       off += static_cast<size_t>(w.value);
     }

@@ -7,7 +7,8 @@
 
 namespace as::scenario::future_scn {
 
-static fut::Task<long> summer(std::shared_ptr<fut::Semaphore> lock, std::shared_ptr<fut::mpsc::Receiver<int>> rx) {
+static fut::Task<long> summer(std::shared_ptr<fut::Semaphore> lock,
+                              std::shared_ptr<fut::mpsc::Receiver<int>> rx) {
   long sum = 0;
   for (;;) {
     std::optional<int> v;
@@ -37,7 +38,8 @@ static fut::Task<int> fanout_main(int items, int workers) {
 
 Scenario fanout() {
   return make("fanout", "One producer fans out work to 4 tasks",
-              "Back-pressure on a bounded mpsc; on multi, idle workers steal half of a busy worker's queue.",
+              "Back-pressure on a bounded mpsc; on multi, idle workers steal half of a busy "
+              "worker's queue.",
               "scenarios/future/fanout.cpp", [](const RunOptions& o, trace::Recorder& rec) {
                 const int n = static_cast<int>(param_int(o, "n", 200, 1, 10'000'000));
                 const int w = static_cast<int>(param_int(o, "workers", 4, 1, 1000));

@@ -41,8 +41,9 @@ static fut::Task<int> lost_waker_main() {
 Scenario lost_waker() {
   return make("lost_waker", "A future that forgets its waker (lost wakeup bug)",
               "LostWaker diagnostic at the faulty Pending, then the deadlock report.",
-              "scenarios/future/lost_waker.cpp",
-              [](const RunOptions& o, trace::Recorder& rec) { return run_future(o, rec, [] { return lost_waker_main(); }); });
+              "scenarios/future/lost_waker.cpp", [](const RunOptions& o, trace::Recorder& rec) {
+                return run_future(o, rec, [] { return lost_waker_main(); });
+              });
 }
 
 }  // namespace as::scenario::future_scn

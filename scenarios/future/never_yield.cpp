@@ -34,13 +34,16 @@ static fut::Task<int> never_yield_main(int n) {
 }
 
 Scenario never_yield() {
-  return make("never_yield", "A task that never yields: the cooperative budget (budget=0 to starve)",
-              "With budget 128 the busy task is preempted at Pending points; with budget=0 it starves others.",
+  return make("never_yield",
+              "A task that never yields: the cooperative budget (budget=0 to starve)",
+              "With budget 128 the busy task is preempted at Pending points; with budget=0 it "
+              "starves others.",
               "scenarios/future/never_yield.cpp", [](const RunOptions& o, trace::Recorder& rec) {
                 const int n = static_cast<int>(param_int(o, "n", 2000, 1, 100'000'000));
                 const int budget = static_cast<int>(param_int(o, "budget", 128, 0, 1'000'000));
-                return run_future(o, rec, [n] { return never_yield_main(n); },
-                                  [budget](fut::RuntimeConfig& c) { c.budget = budget; });
+                return run_future(
+                    o, rec, [n] { return never_yield_main(n); },
+                    [budget](fut::RuntimeConfig& c) { c.budget = budget; });
               });
 }
 

@@ -27,8 +27,9 @@ static fut::Task<int> panic_main() {
 Scenario panic_join() {
   return make("panic_join", "A panicking task surfaces as JoinError",
               "TaskDestroy(panic); the awaiting task receives JoinError::panic and carries on.",
-              "scenarios/future/panic_join.cpp",
-              [](const RunOptions& o, trace::Recorder& rec) { return run_future(o, rec, [] { return panic_main(); }); });
+              "scenarios/future/panic_join.cpp", [](const RunOptions& o, trace::Recorder& rec) {
+                return run_future(o, rec, [] { return panic_main(); });
+              });
 }
 
 }  // namespace as::scenario::future_scn

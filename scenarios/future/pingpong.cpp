@@ -26,7 +26,8 @@ static fut::Task<int> pingpong_main(int rounds) {
 
 Scenario pingpong() {
   return make("pingpong", "Two tasks ping-pong over capacity-1 mpsc channels",
-              "Every send wakes the peer; watch WakerWake arrows and the LIFO slot keep the pair on one worker.",
+              "Every send wakes the peer; watch WakerWake arrows and the LIFO slot keep the pair "
+              "on one worker.",
               "scenarios/future/pingpong.cpp", [](const RunOptions& o, trace::Recorder& rec) {
                 const int n = static_cast<int>(param_int(o, "n", 100, 1, 10'000'000));
                 return run_future(o, rec, [n] { return pingpong_main(n); });

@@ -25,8 +25,9 @@ static fut::Task<int> select_main() {
 Scenario select_timeout() {
   return make("select_timeout", "select! and timeout: the loser is cancelled",
               "The losing future is destroyed at its await point (TimerCancel + annotation).",
-              "scenarios/future/select_timeout.cpp",
-              [](const RunOptions& o, trace::Recorder& rec) { return run_future(o, rec, [] { return select_main(); }); });
+              "scenarios/future/select_timeout.cpp", [](const RunOptions& o, trace::Recorder& rec) {
+                return run_future(o, rec, [] { return select_main(); });
+              });
 }
 
 }  // namespace as::scenario::future_scn

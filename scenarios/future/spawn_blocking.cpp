@@ -31,9 +31,11 @@ static fut::Task<int> spawn_blocking_main() {
 
 Scenario spawn_blocking() {
   return make("spawn_blocking", "spawn_blocking: the blocking call moves to the blocking pool",
-              "A blocking-pool lane takes the 50 ms call; executor workers keep polling, timers stay on time.",
-              "scenarios/future/spawn_blocking.cpp",
-              [](const RunOptions& o, trace::Recorder& rec) { return run_future(o, rec, [] { return spawn_blocking_main(); }); });
+              "A blocking-pool lane takes the 50 ms call; executor workers keep polling, timers "
+              "stay on time.",
+              "scenarios/future/spawn_blocking.cpp", [](const RunOptions& o, trace::Recorder& rec) {
+                return run_future(o, rec, [] { return spawn_blocking_main(); });
+              });
 }
 
 }  // namespace as::scenario::future_scn

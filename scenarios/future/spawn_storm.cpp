@@ -20,12 +20,13 @@ static fut::Task<int> storm_main(int n) {
 }
 
 Scenario spawn_storm() {
-  return make("spawn_storm", "Spawn 1000 short tasks and join them",
-              "Frames are the futures' stacks (TaskCreate frame_bytes); queues overflow and workers steal.",
-              "scenarios/future/spawn_storm.cpp", [](const RunOptions& o, trace::Recorder& rec) {
-                const int n = static_cast<int>(param_int(o, "n", 1000, 1, 10'000'000));
-                return run_future(o, rec, [n] { return storm_main(n); });
-              });
+  return make(
+      "spawn_storm", "Spawn 1000 short tasks and join them",
+      "Frames are the futures' stacks (TaskCreate frame_bytes); queues overflow and workers steal.",
+      "scenarios/future/spawn_storm.cpp", [](const RunOptions& o, trace::Recorder& rec) {
+        const int n = static_cast<int>(param_int(o, "n", 1000, 1, 10'000'000));
+        return run_future(o, rec, [n] { return storm_main(n); });
+      });
 }
 
 }  // namespace as::scenario::future_scn

@@ -44,7 +44,9 @@ Task<int> nested(int depth, GateState* g) {
   co_return v + 1;
 }
 
-Task<int> ready_child(int i) { co_return i; }
+Task<int> ready_child(int i) {
+  co_return i;
+}
 
 Task<long> sequential(int n) {
   long sum = 0;
@@ -123,7 +125,7 @@ TEST_CASE("Task is lazy and resumes only when its leaf is ready", "[future][task
     Context cx(w);
     CHECK(t.poll(cx).is_pending());
     CHECK(g.polls == 1);
-    CHECK(c.live == 1);  // the leaf stored a clone of the waker
+    CHECK(c.live == 1);              // the leaf stored a clone of the waker
     CHECK(t.poll(cx).is_pending());  // re-poll only re-polls the leaf
     CHECK(g.polls == 2);
     g.open = true;
@@ -141,9 +143,10 @@ TEST_CASE("Result ? propagation inside a coroutine", "[future][result]") {
     return x * 2;
   };
   struct Local {
-    static Task<Result<int, std::string>> run(std::function<Result<int, std::string>(int)> f, int x, Tracked* out) {
+    static Task<Result<int, std::string>> run(std::function<Result<int, std::string>(int)> f, int x,
+                                              Tracked* out) {
       Tracked keep(1);
-      int v = co_await f(x);      // `?`
+      int v = co_await f(x);        // `?`
       int w = co_await try_(f(v));  // the spelled-out form
       out->value = w;
       co_return w + 1;
@@ -176,7 +179,7 @@ TEST_CASE("deep await chains do not grow the machine stack", "[future][task][dee
     GateState g;
     WakeCounts c;
     test::BorrowedWaker bw(c);
-  const Waker& w = bw.waker;
+    const Waker& w = bw.waker;
     Context cx(w);
     {
       Task<int> t = nested(100'000, &g);
@@ -206,7 +209,7 @@ TEST_CASE("1,000,000 nested awaits", "[future][task][deep][.slow]") {
     GateState g;
     WakeCounts c;
     test::BorrowedWaker bw(c);
-  const Waker& w = bw.waker;
+    const Waker& w = bw.waker;
     Context cx(w);
     Task<int> t = nested(1'000'000, &g);
     CHECK(t.poll(cx).is_pending());
@@ -264,7 +267,8 @@ TEST_CASE("local queue: FIFO, capacity 256, steal half", "[future][queue]") {
   CHECK(q.grab(batch) == 64);  // half of 127, rounded up
 }
 
-TEST_CASE("Notify: a notified waiter cancelled before observing passes it on", "[future][sync][lostwakeup]") {
+TEST_CASE("Notify: a notified waiter cancelled before observing passes it on",
+          "[future][sync][lostwakeup]") {
   WakeCounts c;
   test::BorrowedWaker bw(c);
   const Waker& w = bw.waker;
@@ -276,11 +280,12 @@ TEST_CASE("Notify: a notified waiter cancelled before observing passes it on", "
     CHECK(a.poll(cx).is_pending());
     CHECK(b.poll(cx).is_pending());
     n.notify_one();  // picks a
-  }  // a dropped without observing it
+  }                  // a dropped without observing it
   CHECK(b.poll(cx).is_ready());
 }
 
-TEST_CASE("Notify: a waiter added after notify_waiters is not woken by it", "[future][sync][lostwakeup]") {
+TEST_CASE("Notify: a waiter added after notify_waiters is not woken by it",
+          "[future][sync][lostwakeup]") {
   WakeCounts c;
   test::BorrowedWaker bw(c);
   const Waker& w = bw.waker;
@@ -300,7 +305,8 @@ TEST_CASE("Notify: a waiter added after notify_waiters is not woken by it", "[fu
   CHECK(again.poll(cx).is_ready());
 }
 
-TEST_CASE("mpsc bounded: back-pressure and a cancelled notified sender passes its turn", "[future][mpsc][lostwakeup]") {
+TEST_CASE("mpsc bounded: back-pressure and a cancelled notified sender passes its turn",
+          "[future][mpsc][lostwakeup]") {
   WakeCounts c;
   test::BorrowedWaker bw(c);
   const Waker& w = bw.waker;
@@ -318,7 +324,7 @@ TEST_CASE("mpsc bounded: back-pressure and a cancelled notified sender passes it
       auto v = r.poll(cx);
       REQUIRE(v.is_ready());
       CHECK(*v.take() == 0);  // frees a slot → notifies s1
-    }  // s1 dropped before using its turn → s2 must be notified
+    }                         // s1 dropped before using its turn → s2 must be notified
     const int wakes_before = c.wakes;
     CHECK(s2.poll(cx).is_ready());
     CHECK(wakes_before >= 2);

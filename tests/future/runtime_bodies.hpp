@@ -34,7 +34,9 @@ struct Probe {
   }
 };
 
-inline Task<int> square(int i) { co_return i * i; }
+inline Task<int> square(int i) {
+  co_return i* i;
+}
 
 inline void body_spawn_join(const Env& e) {
   auto root = []() -> Task<long> {
@@ -124,10 +126,11 @@ inline void body_wake_merge(const Env& e) {
 inline void body_wake_from_other_thread(const Env& e) {
   auto root = []() -> Task<int> {
     auto [tx, rx] = oneshot::channel<int>();
-    auto job = spawn_blocking([t = std::make_shared<oneshot::Sender<int>>(std::move(tx))]() mutable {
-      blocking_work(1ms);
-      (void)t->send(99);
-    });
+    auto job =
+        spawn_blocking([t = std::make_shared<oneshot::Sender<int>>(std::move(tx))]() mutable {
+          blocking_work(1ms);
+          (void)t->send(99);
+        });
     auto r = co_await std::move(rx);
     (void)co_await job;
     co_return r.value();
@@ -162,8 +165,8 @@ inline void body_lifecycle_matrix(const Env& e) {
     bool produced() const { return stage->load() >= 2; }
   };
   auto child = [](std::shared_ptr<Notify> gate, std::shared_ptr<std::atomic<int>> stage,
-                  std::shared_ptr<std::atomic<int>> local_d, std::shared_ptr<std::atomic<int>> out_d,
-                  bool panic) -> Task<Probe> {
+                  std::shared_ptr<std::atomic<int>> local_d,
+                  std::shared_ptr<std::atomic<int>> out_d, bool panic) -> Task<Probe> {
     Probe local(local_d, 1);
     stage->store(1);
     co_await gate->notified();
@@ -175,7 +178,8 @@ inline void body_lifecycle_matrix(const Env& e) {
     while (current_scheduler()->live_tasks() > 1) co_await yield_now();
     co_return Unit{};
   };
-  auto one_case = [child, wait_only_root](Counters* k, bool panic, DropAt d, AbortAt a) -> Task<Unit> {
+  auto one_case = [child, wait_only_root](Counters* k, bool panic, DropAt d,
+                                          AbortAt a) -> Task<Unit> {
     auto gate = std::make_shared<Notify>();
     std::optional<JoinHandle<Probe>> h(spawn(child(gate, k->stage, k->local, k->output, panic)));
     if (a == AbortAt::BeforeFirstPoll) h->abort();
@@ -203,11 +207,13 @@ inline void body_lifecycle_matrix(const Env& e) {
     int failures = 0;
     for (bool panic : {false, true})
       for (DropAt d : {DropAt::Never, DropAt::Before, DropAt::During, DropAt::After})
-        for (AbortAt a : {AbortAt::Never, AbortAt::BeforeFirstPoll, AbortAt::AfterFirstPoll, AbortAt::AfterFinish}) {
+        for (AbortAt a : {AbortAt::Never, AbortAt::BeforeFirstPoll, AbortAt::AfterFirstPoll,
+                          AbortAt::AfterFinish}) {
           Counters k;
           co_await one_case(&k, panic, d, a);
           INFO("panic=" << panic << " drop=" << int(d) << " abort=" << int(a));
-          const bool aborted_early = (a == AbortAt::BeforeFirstPoll) || (a == AbortAt::AfterFirstPoll && d != DropAt::Before);
+          const bool aborted_early = (a == AbortAt::BeforeFirstPoll) ||
+                                     (a == AbortAt::AfterFirstPoll && d != DropAt::Before);
           // The future (its local) is destroyed exactly once, unless it never started.
           if (k.stage->load() >= 1) CHECK(k.local->load() == 1);
           // Output: produced at most once, destroyed exactly once when produced.
@@ -241,7 +247,7 @@ inline void body_select_timeout_cancellation(const Env& e) {
     };
     auto winner = co_await select(slow(dtors), fast());
     int result = static_cast<int>(winner.index()) * 10;  // 10: branch 1 won
-    result += dtors->load();                               // +1: the loser's Probe was destroyed
+    result += dtors->load();                             // +1: the loser's Probe was destroyed
     auto t = co_await timeout(2ms, slow(dtors));
     if (t.is_err()) result += 100;
     result += dtors->load() * 1000;  // 2000: destroyed again (second instance)
@@ -351,7 +357,8 @@ inline void body_echo(const Env& e) {
         if (!r.ok() || r.value == 0) break;
         size_t off = 0;
         while (off < static_cast<size_t>(r.value)) {
-          auto w = co_await s.write(std::span<const std::byte>(buf + off, static_cast<size_t>(r.value) - off));
+          auto w = co_await s.write(
+              std::span<const std::byte>(buf + off, static_cast<size_t>(r.value) - off));
           if (!w.ok()) co_return -1;
           off += static_cast<size_t>(w.value);
         }
@@ -394,7 +401,8 @@ inline void body_budget(const Env& e) {
       auto [tx, rx] = mpsc::unbounded_channel<int>();
       for (int i = 0; i < 1000; ++i) (void)tx.send_now(i);
       auto busy = [](mpsc::Receiver<int> r, std::shared_ptr<std::vector<char>> o) -> Task<Unit> {
-        for (int i = 0; i < 1000; ++i) (void)co_await r.recv();  // always ready: never Pending by itself
+        for (int i = 0; i < 1000; ++i)
+          (void)co_await r.recv();  // always ready: never Pending by itself
         o->push_back('A');
         co_return Unit{};
       };

@@ -9,22 +9,46 @@
 using namespace as::future;
 using namespace as::future::test;
 
-#define AS_FOR_EACH_ENV(body)                 \
-  for (const Env& e : envs(false)) {          \
-    SECTION(e.name) { body(e); }              \
+#define AS_FOR_EACH_ENV(body)        \
+  for (const Env& e : envs(false)) { \
+    SECTION(e.name) {                \
+      body(e);                       \
+    }                                \
   }
 
-TEST_CASE("sim: spawn and join", "[future][sim]") { AS_FOR_EACH_ENV(body_spawn_join); }
-TEST_CASE("sim: pingpong over capacity-1 channels", "[future][sim]") { AS_FOR_EACH_ENV(body_pingpong); }
-TEST_CASE("sim: wakes before a poll merge", "[future][sim][waker]") { AS_FOR_EACH_ENV(body_wake_merge); }
-TEST_CASE("sim: wake from another thread", "[future][sim][waker]") { AS_FOR_EACH_ENV(body_wake_from_other_thread); }
-TEST_CASE("sim: panic surfaces as JoinError", "[future][sim]") { AS_FOR_EACH_ENV(body_panic_join); }
-TEST_CASE("sim: lifecycle matrix", "[future][sim][lifecycle]") { AS_FOR_EACH_ENV(body_lifecycle_matrix); }
-TEST_CASE("sim: select/timeout cancel the loser", "[future][sim]") { AS_FOR_EACH_ENV(body_select_timeout_cancellation); }
-TEST_CASE("sim: timeout racing a wake has one outcome", "[future][sim][lostwakeup]") { AS_FOR_EACH_ENV(body_timeout_races_wake); }
-TEST_CASE("sim: mpsc FIFO and back-pressure", "[future][sim][mpsc]") { AS_FOR_EACH_ENV(body_mpsc_fifo_backpressure); }
-TEST_CASE("sim: timers", "[future][sim][time]") { AS_FOR_EACH_ENV(body_timers); }
-TEST_CASE("sim: echo over a socket pair via the reactor", "[future][sim][io]") { AS_FOR_EACH_ENV(body_echo); }
+TEST_CASE("sim: spawn and join", "[future][sim]") {
+  AS_FOR_EACH_ENV(body_spawn_join);
+}
+TEST_CASE("sim: pingpong over capacity-1 channels", "[future][sim]") {
+  AS_FOR_EACH_ENV(body_pingpong);
+}
+TEST_CASE("sim: wakes before a poll merge", "[future][sim][waker]") {
+  AS_FOR_EACH_ENV(body_wake_merge);
+}
+TEST_CASE("sim: wake from another thread", "[future][sim][waker]") {
+  AS_FOR_EACH_ENV(body_wake_from_other_thread);
+}
+TEST_CASE("sim: panic surfaces as JoinError", "[future][sim]") {
+  AS_FOR_EACH_ENV(body_panic_join);
+}
+TEST_CASE("sim: lifecycle matrix", "[future][sim][lifecycle]") {
+  AS_FOR_EACH_ENV(body_lifecycle_matrix);
+}
+TEST_CASE("sim: select/timeout cancel the loser", "[future][sim]") {
+  AS_FOR_EACH_ENV(body_select_timeout_cancellation);
+}
+TEST_CASE("sim: timeout racing a wake has one outcome", "[future][sim][lostwakeup]") {
+  AS_FOR_EACH_ENV(body_timeout_races_wake);
+}
+TEST_CASE("sim: mpsc FIFO and back-pressure", "[future][sim][mpsc]") {
+  AS_FOR_EACH_ENV(body_mpsc_fifo_backpressure);
+}
+TEST_CASE("sim: timers", "[future][sim][time]") {
+  AS_FOR_EACH_ENV(body_timers);
+}
+TEST_CASE("sim: echo over a socket pair via the reactor", "[future][sim][io]") {
+  AS_FOR_EACH_ENV(body_echo);
+}
 TEST_CASE("sim: cooperative budget on and off", "[future][sim][coop]") {
   body_budget(envs(false).front());  // current-thread
 }
@@ -66,7 +90,8 @@ TEST_CASE("sim: same seed gives an identical trace", "[future][sim][determinism]
   CHECK(diffs == 0);
 }
 
-TEST_CASE("sim: a lost waker is reported and the deadlock ends the run", "[future][sim][diagnostics]") {
+TEST_CASE("sim: a lost waker is reported and the deadlock ends the run",
+          "[future][sim][diagnostics]") {
   struct Forgetful {  // returns Pending without storing the waker: the classic bug
     Poll<Unit> poll(Context&) { return pending; }
   };

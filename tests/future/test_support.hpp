@@ -77,7 +77,8 @@ inline std::vector<Env> envs(bool real) {
   std::vector<Env> v;
   const std::string p = real ? "os/" : "sim/";
   v.push_back({real, RuntimeConfig::current_thread(), p + "current"});
-  for (int n : {1, 2, 4}) v.push_back({real, RuntimeConfig::multi_thread(n), p + "multi" + std::to_string(n)});
+  for (int n : {1, 2, 4})
+    v.push_back({real, RuntimeConfig::multi_thread(n), p + "multi" + std::to_string(n)});
   return v;
 }
 

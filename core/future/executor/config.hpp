@@ -36,7 +36,9 @@ struct RuntimeConfig {
     return c;
   }
   // worker_count is the number of executor workers this config starts.
-  int worker_count() const { return flavor == Flavor::CurrentThread ? 1 : (workers < 1 ? 1 : workers); }
+  int worker_count() const {
+    return flavor == Flavor::CurrentThread ? 1 : (workers < 1 ? 1 : workers);
+  }
   std::string describe() const {
     return flavor == Flavor::CurrentThread ? std::string("current_thread")
                                            : "multi_thread(" + std::to_string(worker_count()) + ")";

@@ -5,21 +5,25 @@ namespace as::future {
 
 using trace::EventKind;
 
-CurrentThreadScheduler::CurrentThreadScheduler(platform::Platform& p, trace::Recorder* rec, RuntimeConfig cfg)
+CurrentThreadScheduler::CurrentThreadScheduler(platform::Platform& p, trace::Recorder* rec,
+                                               RuntimeConfig cfg)
     : Scheduler(p, rec, [&] {
         cfg.flavor = RuntimeConfig::Flavor::CurrentThread;
         cfg.workers = 1;
         return cfg;
       }()) {}
 
-CurrentThreadScheduler::~CurrentThreadScheduler() { drain_queues(); }
+CurrentThreadScheduler::~CurrentThreadScheduler() {
+  drain_queues();
+}
 
 void CurrentThreadScheduler::schedule(RawTask* t, bool yielded) {
   if (t->blocking) {
     push_blocking(t);
     return;
   }
-  const bool on_worker = worker_running_.load(std::memory_order_acquire) && platform_.current_worker() == 0;
+  const bool on_worker =
+      worker_running_.load(std::memory_order_acquire) && platform_.current_worker() == 0;
   if (on_worker) {
     local_.push_back(t);
     (void)yielded;  // FIFO either way: a yielded task goes behind everything already queued
@@ -31,7 +35,8 @@ void CurrentThreadScheduler::schedule(RawTask* t, bool yielded) {
     inject_len_.store(inject_.size(), std::memory_order_release);
   }
   if (rec_)
-    rec_->emit(EventKind::QueueLength, tl_current.worker, 0, static_cast<uint64_t>(trace::QueueKind::Inject), 0,
+    rec_->emit(EventKind::QueueLength, tl_current.worker, 0,
+               static_cast<uint64_t>(trace::QueueKind::Inject), 0,
                inject_len_.load(std::memory_order_relaxed));
   platform_.unpark(0);
 }
@@ -47,7 +52,8 @@ RawTask* CurrentThreadScheduler::pop_inject() {
 }
 
 RawTask* CurrentThreadScheduler::next_task(uint32_t tick) {
-  const uint32_t interval = static_cast<uint32_t>(cfg_.global_queue_interval > 0 ? cfg_.global_queue_interval : 61);
+  const uint32_t interval =
+      static_cast<uint32_t>(cfg_.global_queue_interval > 0 ? cfg_.global_queue_interval : 61);
   if (tick % interval == 0)
     if (RawTask* t = pop_inject()) return t;
   if (!local_.empty()) {
@@ -62,7 +68,8 @@ void CurrentThreadScheduler::worker_main(int index) {
   worker_running_.store(true, std::memory_order_release);
   // The inject queue may hold the root (spawned before the worker existed).
   uint32_t tick = 0;
-  const uint32_t event_interval = static_cast<uint32_t>(cfg_.event_interval > 0 ? cfg_.event_interval : 61);
+  const uint32_t event_interval =
+      static_cast<uint32_t>(cfg_.event_interval > 0 ? cfg_.event_interval : 61);
   while (!shutting_down()) {
     tl_current.worker = static_cast<trace::WorkerId>(index);
     ++tick;
@@ -75,7 +82,8 @@ void CurrentThreadScheduler::worker_main(int index) {
     }
     if (rec_ && (tick & 15) == 0)
       rec_->emit(EventKind::QueueLength, static_cast<trace::WorkerId>(index), 0,
-                 static_cast<uint64_t>(trace::QueueKind::Local), static_cast<uint64_t>(index), local_.size());
+                 static_cast<uint64_t>(trace::QueueKind::Local), static_cast<uint64_t>(index),
+                 local_.size());
     run_task(t, index);
   }
   worker_running_.store(false, std::memory_order_release);

@@ -41,7 +41,9 @@ class LocalQueue {
       const uint32_t tl = tail_.load(std::memory_order_relaxed);
       if (h == tl) return nullptr;
       RawTask* t = buf_[h % kCapacity].load(std::memory_order_relaxed);
-      if (head_.compare_exchange_weak(h, h + 1, std::memory_order_acq_rel, std::memory_order_relaxed)) return t;
+      if (head_.compare_exchange_weak(h, h + 1, std::memory_order_acq_rel,
+                                      std::memory_order_relaxed))
+        return t;
     }
   }
 
@@ -55,8 +57,11 @@ class LocalQueue {
       n = n - n / 2;
       if (n == 0) return 0;
       if (n > kCapacity / 2) continue;  // read head and tail at different moments: retry
-      for (uint32_t i = 0; i < n; ++i) out[i] = buf_[(h + i) % kCapacity].load(std::memory_order_relaxed);
-      if (head_.compare_exchange_weak(h, h + n, std::memory_order_acq_rel, std::memory_order_relaxed)) return n;
+      for (uint32_t i = 0; i < n; ++i)
+        out[i] = buf_[(h + i) % kCapacity].load(std::memory_order_relaxed);
+      if (head_.compare_exchange_weak(h, h + n, std::memory_order_acq_rel,
+                                      std::memory_order_relaxed))
+        return n;
     }
   }
 

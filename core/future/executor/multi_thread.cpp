@@ -11,17 +11,21 @@ namespace {
 constexpr int kMaxLifoStreak = 3;  // tokio MAX_LIFO_POLLS_PER_TICK
 }
 
-MultiThreadScheduler::MultiThreadScheduler(platform::Platform& p, trace::Recorder* rec, RuntimeConfig cfg)
-    : Scheduler(p, rec, [&] {
-        cfg.flavor = RuntimeConfig::Flavor::MultiThread;
-        if (cfg.workers < 1) cfg.workers = 1;
-        return cfg;
-      }()),
+MultiThreadScheduler::MultiThreadScheduler(platform::Platform& p, trace::Recorder* rec,
+                                           RuntimeConfig cfg)
+    : Scheduler(p, rec,
+                [&] {
+                  cfg.flavor = RuntimeConfig::Flavor::MultiThread;
+                  if (cfg.workers < 1) cfg.workers = 1;
+                  return cfg;
+                }()),
       notified_(static_cast<size_t>(cfg_.worker_count())) {
   for (int i = 0; i < workers(); ++i) workers_.push_back(std::make_unique<Worker>());
 }
 
-MultiThreadScheduler::~MultiThreadScheduler() { drain_queues(); }
+MultiThreadScheduler::~MultiThreadScheduler() {
+  drain_queues();
+}
 
 void MultiThreadScheduler::schedule(RawTask* t, bool yielded) {
   if (t->blocking) {
@@ -58,7 +62,9 @@ void MultiThreadScheduler::push_local(int w, RawTask* t) {
   push_inject_batch(batch, n);
 }
 
-void MultiThreadScheduler::push_inject(RawTask* t) { push_inject_batch(&t, 1); }
+void MultiThreadScheduler::push_inject(RawTask* t) {
+  push_inject_batch(&t, 1);
+}
 
 void MultiThreadScheduler::push_inject_batch(RawTask** ts, uint32_t n) {
   size_t len;
@@ -69,8 +75,8 @@ void MultiThreadScheduler::push_inject_batch(RawTask** ts, uint32_t n) {
     inject_len_.store(len, std::memory_order_release);
   }
   if (rec_)
-    rec_->emit(EventKind::QueueLength, tl_current.worker, 0, static_cast<uint64_t>(trace::QueueKind::Inject),
-               trace::kNoWorker, len);
+    rec_->emit(EventKind::QueueLength, tl_current.worker, 0,
+               static_cast<uint64_t>(trace::QueueKind::Inject), trace::kNoWorker, len);
 }
 
 RawTask* MultiThreadScheduler::pop_inject() {
@@ -85,7 +91,8 @@ RawTask* MultiThreadScheduler::pop_inject() {
 
 RawTask* MultiThreadScheduler::next_task(int w) {
   Worker& me = *workers_[static_cast<size_t>(w)];
-  const uint32_t interval = static_cast<uint32_t>(cfg_.global_queue_interval > 0 ? cfg_.global_queue_interval : 61);
+  const uint32_t interval =
+      static_cast<uint32_t>(cfg_.global_queue_interval > 0 ? cfg_.global_queue_interval : 61);
   if (me.tick % interval == 0)
     if (RawTask* t = pop_inject()) return t;
   if (me.lifo && me.lifo_streak < kMaxLifoStreak) {
@@ -160,7 +167,8 @@ void MultiThreadScheduler::notify_parked(int by_worker) {
   }
   if (rec_)
     rec_->emit(EventKind::WorkerWake, static_cast<trace::WorkerId>(target), 0,
-               by_worker >= 0 ? static_cast<uint64_t>(by_worker) : trace::kNoWorker, tl_current.task);
+               by_worker >= 0 ? static_cast<uint64_t>(by_worker) : trace::kNoWorker,
+               tl_current.task);
   platform_.unpark(target);
 }
 
@@ -200,7 +208,8 @@ void MultiThreadScheduler::park_worker(int w) {
 void MultiThreadScheduler::worker_main(int w) {
   num_unparked_.fetch_add(1, std::memory_order_acq_rel);
   Worker& me = *workers_[static_cast<size_t>(w)];
-  const uint32_t event_interval = static_cast<uint32_t>(cfg_.event_interval > 0 ? cfg_.event_interval : 61);
+  const uint32_t event_interval =
+      static_cast<uint32_t>(cfg_.event_interval > 0 ? cfg_.event_interval : 61);
   while (!shutting_down()) {
     tl_current.worker = static_cast<trace::WorkerId>(w);
     ++me.tick;
@@ -208,7 +217,8 @@ void MultiThreadScheduler::worker_main(int w) {
       maintenance(w);
       if (rec_)
         rec_->emit(EventKind::QueueLength, static_cast<trace::WorkerId>(w), 0,
-                   static_cast<uint64_t>(trace::QueueKind::Local), static_cast<uint64_t>(w), me.queue.len());
+                   static_cast<uint64_t>(trace::QueueKind::Local), static_cast<uint64_t>(w),
+                   me.queue.len());
     }
     RawTask* t = next_task(w);
     if (!t) t = steal_work(w);

@@ -73,7 +73,8 @@ class MultiThreadScheduler final : public Scheduler {
   std::vector<int> sleepers_;
   std::atomic<int> num_searching_{0};
   std::atomic<int> num_unparked_{0};
-  std::vector<std::atomic<bool>> notified_;  // per worker: woken by notify_parked (starts searching)
+  std::vector<std::atomic<bool>>
+      notified_;  // per worker: woken by notify_parked (starts searching)
 };
 
 }  // namespace as::future

@@ -84,7 +84,8 @@ void Scheduler::after_create(RawTask* t, std::string_view name, uint64_t bytes) 
     owned_head_ = t;
   }
   if (rec_) {
-    rec_->emit(EventKind::TaskCreate, tl_current.worker, t->id, tl_current.task, rec_->intern(name), bytes);
+    rec_->emit(EventKind::TaskCreate, tl_current.worker, t->id, tl_current.task, rec_->intern(name),
+               bytes);
     if (bytes > cfg_.large_future_bytes)
       report(trace::ErrorKind::LargeFuture,
              "large future: " + std::to_string(bytes) + " bytes (limit " +
@@ -102,7 +103,9 @@ void Scheduler::run_task(RawTask* t, int worker) {
       return;
     }
     uint32_t next = (cur & ~RawTask::kNotified) | RawTask::kRunning;
-    if (t->state.compare_exchange_weak(cur, next, std::memory_order_acq_rel, std::memory_order_acquire)) break;
+    if (t->state.compare_exchange_weak(cur, next, std::memory_order_acq_rel,
+                                       std::memory_order_acquire))
+      break;
   }
   model_cost(platform_.costs().task_switch_ns);
   if (cur & RawTask::kCancelled) {
@@ -137,9 +140,10 @@ void Scheduler::run_task(RawTask* t, int worker) {
   if (rec_) {
     const int64_t took = rec_->now() - t0;
     if (took > cfg_.long_poll_ns && !t->blocking)  // the blocking pool is where blocking belongs
-      report(trace::ErrorKind::LongPoll,
-             "long poll: " + std::to_string(took / 1000) + " us without yielding (blocking in async?)",
-             t->id);
+      report(
+          trace::ErrorKind::LongPoll,
+          "long poll: " + std::to_string(took / 1000) + " us without yielding (blocking in async?)",
+          t->id);
     if (why == Reason::Panic) {
       JoinError e = JoinError::panic(t->panic);
       report(trace::ErrorKind::Panic, e.message(), t->id);
@@ -156,12 +160,15 @@ void Scheduler::run_task(RawTask* t, int worker) {
   if (rec_ && t->live_wakers.load(std::memory_order_acquire) == 0 &&
       !(t->state.load(std::memory_order_acquire) & RawTask::kNotified))
     report(trace::ErrorKind::LostWaker,
-           "lost wakeup: task returned Pending but holds no live Waker; nothing can wake it", t->id);
+           "lost wakeup: task returned Pending but holds no live Waker; nothing can wake it",
+           t->id);
 
   cur = t->state.load(std::memory_order_acquire);
   for (;;) {
     uint32_t next = cur & ~RawTask::kRunning;
-    if (t->state.compare_exchange_weak(cur, next, std::memory_order_acq_rel, std::memory_order_acquire)) break;
+    if (t->state.compare_exchange_weak(cur, next, std::memory_order_acq_rel,
+                                       std::memory_order_acquire))
+      break;
   }
   if (cur & RawTask::kNotified) {
     // Woken while it was running (yield_now, budget, a wake from elsewhere): run it again later.
@@ -230,7 +237,8 @@ void Scheduler::cancel_all_owned() {
       t->add_ref();
     }
     uint32_t cur = t->state.load(std::memory_order_acquire);
-    while (!t->state.compare_exchange_weak(cur, (cur | RawTask::kRunning | RawTask::kCancelled) & ~RawTask::kNotified)) {
+    while (!t->state.compare_exchange_weak(
+        cur, (cur | RawTask::kRunning | RawTask::kCancelled) & ~RawTask::kNotified)) {
     }
     complete(t, t->panic ? Reason::Panic : Reason::Cancelled, -1);
     t->release();
@@ -252,8 +260,9 @@ void Scheduler::push_blocking(RawTask* t) {
     }
   }
   if (trace::Recorder* rec = rec_)
-    rec->emit(EventKind::QueueLength, tl_current.worker, 0, static_cast<uint64_t>(trace::QueueKind::Blocking),
-              trace::kNoWorker, blocking_queue_.size());
+    rec->emit(EventKind::QueueLength, tl_current.worker, 0,
+              static_cast<uint64_t>(trace::QueueKind::Blocking), trace::kNoWorker,
+              blocking_queue_.size());
   if (wake >= 0) platform_.unpark(wake);
   if (spawn_thread) {
     PlatformCallScope keep;
@@ -285,7 +294,8 @@ void Scheduler::blocking_thread_main(int pw) {
     emit(EventKind::WorkerIdle, pw, 0);
     platform_.park(platform::kNever);
     std::lock_guard<std::mutex> lk(blocking_mu_);
-    blocking_idle_.erase(std::remove(blocking_idle_.begin(), blocking_idle_.end(), pw), blocking_idle_.end());
+    blocking_idle_.erase(std::remove(blocking_idle_.begin(), blocking_idle_.end(), pw),
+                         blocking_idle_.end());
   }
   blocking_live_.fetch_sub(1, std::memory_order_relaxed);
   emit(EventKind::WorkerStop, pw, 0);
@@ -325,7 +335,8 @@ bool Scheduler::poll_drivers(int worker, int64_t deadline) {
   tl_current.task = 0;
   if (!events.empty()) {
     reactor_.dispatch(events, wakers, ready_fds);
-    for (auto& [fd, r] : ready_fds) emit(EventKind::IoReady, worker, 0, static_cast<uint64_t>(fd), r);
+    for (auto& [fd, r] : ready_fds)
+      emit(EventKind::IoReady, worker, 0, static_cast<uint64_t>(fd), r);
     ready_fds.clear();
     WakeReasonScope reason(Reason::Io);
     for (auto& w : wakers) w.wake();
@@ -383,8 +394,9 @@ void Scheduler::run(RawTask* root) {
     notify_shutdown();
   });
   if (rec_) {
-    rec_->emit(EventKind::RuntimeStart, trace::kNoWorker, 0, static_cast<uint64_t>(trace::ModelKind::Future),
-               static_cast<uint64_t>(workers()), platform_.seed());
+    rec_->emit(EventKind::RuntimeStart, trace::kNoWorker, 0,
+               static_cast<uint64_t>(trace::ModelKind::Future), static_cast<uint64_t>(workers()),
+               platform_.seed());
   }
   platform_.run(workers(), [this](int w) {
     emit(EventKind::WorkerStart, w, 0, rec_ ? rec_->intern("worker-" + std::to_string(w)) : 0);
@@ -404,7 +416,8 @@ void Scheduler::run(RawTask* root) {
   cancel_all_owned();
   drain_queues();  // wakes issued while cancelling (join wakers) queued tasks nobody will run
   if (rec_)
-    rec_->emit(EventKind::RuntimeStop, trace::kNoWorker, 0, static_cast<uint64_t>(deadlocked() ? 2 : 0));
+    rec_->emit(EventKind::RuntimeStop, trace::kNoWorker, 0,
+               static_cast<uint64_t>(deadlocked() ? 2 : 0));
   tl_current = CurrentTask{};
 }
 

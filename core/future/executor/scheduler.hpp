@@ -19,9 +19,9 @@
 // atomic flag), and parks *in the Poller* with the next timer as deadline; the others park on the
 // platform. Any worker that is busy checks the driver without blocking every event_interval ticks.
 //
-// Threading: schedule() may be called from any thread (wakers travel); everything else from workers.
-// Sim: workers are fibers on one OS thread, so thread-locals (tl_current) are re-established
-// before every poll and saved/restored around any platform call made inside a poll.
+// Threading: schedule() may be called from any thread (wakers travel); everything else from
+// workers. Sim: workers are fibers on one OS thread, so thread-locals (tl_current) are
+// re-established before every poll and saved/restored around any platform call made inside a poll.
 #pragma once
 
 #include <atomic>
@@ -129,7 +129,9 @@ class Scheduler {
   // emit traces an event on worker w (no-op with tracing off).
   void emit(trace::EventKind k, int worker, trace::TaskId task, uint64_t a0 = 0, uint64_t a1 = 0,
             uint64_t a2 = 0) {
-    if (rec_) rec_->emit(k, static_cast<trace::WorkerId>(worker < 0 ? trace::kNoWorker : worker), task, a0, a1, a2);
+    if (rec_)
+      rec_->emit(k, static_cast<trace::WorkerId>(worker < 0 ? trace::kNoWorker : worker), task, a0,
+                 a1, a2);
   }
   void report(trace::ErrorKind kind, const std::string& message, trace::TaskId task);
   // model_cost charges ns of virtual time on the sim platform (nothing on os).
@@ -193,7 +195,9 @@ class Scheduler {
 };
 
 // current_scheduler is the runtime of the task being polled on this thread (nullptr outside).
-inline Scheduler* current_scheduler() { return tl_current.scheduler; }
+inline Scheduler* current_scheduler() {
+  return tl_current.scheduler;
+}
 
 // PlatformCallScope saves the per-thread poll state around a platform call made inside a poll
 // (in the simulation another worker fiber may run on this OS thread meanwhile).

@@ -26,13 +26,14 @@ class AsyncFd {
     if (!s) throw std::logic_error("AsyncFd::adopt outside a runtime");
     io::ScheduledIo* sio = s->reactor().add(fd);
     if (!sio) throw std::runtime_error("AsyncFd: cannot register fd " + std::to_string(fd));
-    s->emit(trace::EventKind::IoRegister, tl_current.worker, tl_current.task, static_cast<uint64_t>(fd),
-            platform::kReadable | platform::kWritable);
+    s->emit(trace::EventKind::IoRegister, tl_current.worker, tl_current.task,
+            static_cast<uint64_t>(fd), platform::kReadable | platform::kWritable);
     s->unpark_driver();  // a parked driver must start watching this fd
     return AsyncFd(s, fd, sio);
   }
   AsyncFd(AsyncFd&& o) noexcept
-      : sched_(std::exchange(o.sched_, nullptr)), fd_(std::exchange(o.fd_, platform::kNoFd)),
+      : sched_(std::exchange(o.sched_, nullptr)),
+        fd_(std::exchange(o.fd_, platform::kNoFd)),
         sio_(std::exchange(o.sio_, nullptr)) {}
   AsyncFd& operator=(AsyncFd&& o) noexcept {
     if (this != &o) {
@@ -49,7 +50,8 @@ class AsyncFd {
   bool valid() const { return sio_ != nullptr; }
   void close() {
     if (!sio_) return;
-    sched_->emit(trace::EventKind::IoDeregister, tl_current.worker, tl_current.task, static_cast<uint64_t>(fd_));
+    sched_->emit(trace::EventKind::IoDeregister, tl_current.worker, tl_current.task,
+                 static_cast<uint64_t>(fd_));
     sched_->reactor().remove(sio_);
     sched_->reactor().io().close(fd_);
     sio_ = nullptr;

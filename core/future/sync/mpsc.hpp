@@ -41,7 +41,8 @@ template <class T>
 struct Chan {
   explicit Chan(size_t cap)
       : capacity(cap),
-        id(current_scheduler() ? current_scheduler()->next_object_id() : next_channel_id.fetch_add(1)) {}
+        id(current_scheduler() ? current_scheduler()->next_object_id()
+                               : next_channel_id.fetch_add(1)) {}
   sync::SpinLock mu;
   std::deque<T> queue;
   size_t capacity;  // 0 = unbounded
@@ -179,7 +180,8 @@ class Sender {
   std::shared_ptr<detail::Chan<T>> chan_;
 };
 
-// RecvFuture — Ready(value), Ready(nullopt) when closed and empty, else Pending with the waker kept.
+// RecvFuture — Ready(value), Ready(nullopt) when closed and empty, else Pending with the waker
+// kept.
 template <class T>
 class RecvFuture {
  public:
@@ -243,7 +245,8 @@ class Receiver {
     {
       std::lock_guard<sync::SpinLock> lk(chan_->mu);
       chan_->rx_alive = false;
-      while (sync::WaitNode* n = chan_->send_waiters.pop_front()) wake.push_back(std::move(n->waker));
+      while (sync::WaitNode* n = chan_->send_waiters.pop_front())
+        wake.push_back(std::move(n->waker));
       chan_->rx_waker.reset();
     }
     for (auto& w : wake) w.wake();

@@ -1,4 +1,5 @@
-// core/future/sync/notify.hpp — Notify (tokio::sync::Notify) and Semaphore (tokio::sync::Semaphore).
+// core/future/sync/notify.hpp — Notify (tokio::sync::Notify) and Semaphore
+// (tokio::sync::Semaphore).
 //
 // Notify:
 //   notify_one()      wakes the oldest waiter, or stores ONE permit if nobody waits (so a

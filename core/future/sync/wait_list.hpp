@@ -15,7 +15,7 @@ struct WaitNode {
   bool queued = false;
   bool notified = false;  // set by the notifier when it picked this node (still to be observed)
   Waker waker;
-  uint64_t want = 0;      // primitive-specific (semaphore: permits wanted)
+  uint64_t want = 0;  // primitive-specific (semaphore: permits wanted)
 };
 
 class WaitList {

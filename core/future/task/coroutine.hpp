@@ -5,8 +5,9 @@
 // trampoline that keeps deep await chains off the machine stack.
 //
 // How a Task is polled. A chain of coroutines awaiting each other (root → child → grandchild...)
-// is driven by the *root* Task's poll, which owns a CoroChain: the innermost suspended coroutine and,
-// when that coroutine waits on a hand-written leaf future, a type-erased pointer to poll the leaf.
+// is driven by the *root* Task's poll, which owns a CoroChain: the innermost suspended coroutine
+// and, when that coroutine waits on a hand-written leaf future, a type-erased pointer to poll the
+// leaf.
 //   poll(cx):  if a leaf is pending: poll it with cx; Pending → return Pending;
 //              loop { resume the innermost coroutine; root finished → Ready;
 //                     a leaf said Pending → Pending; else (trampoline bounce) → loop }
@@ -16,7 +17,8 @@
 // Invariants:
 //   - lazy: creating a Task runs nothing (initial_suspend is suspend_always);
 //   - a Task must not be moved after its first poll (Rust's Pin), nor polled after Ready;
-//   - destroying a Task destroys every frame of its chain exactly once, innermost first (iteratively,
+//   - destroying a Task destroys every frame of its chain exactly once, innermost first
+//   (iteratively,
 //     so a cancelled 1,000,000-deep chain does not recurse); a leaf future pending in the innermost
 //     frame is destroyed with it — that is cancellation at an await point;
 //   - at most kMaxSymmetricHops control transfers between coroutines happen inside one resume():
@@ -52,12 +54,12 @@ struct PromiseBase;
 
 // CoroChain is the root's view of a running chain of coroutines (see the file comment).
 struct CoroChain {
-  PromiseBase* innermost = nullptr;              // the coroutine to resume next
+  PromiseBase* innermost = nullptr;                      // the coroutine to resume next
   bool (*poll_leaf)(void* awaiter, Context&) = nullptr;  // non-null: a leaf future is pending
-  void* leaf = nullptr;                          // its awaiter
-  Context* cx = nullptr;                         // Context of the poll in progress
-  int hops = 0;                                  // transfers since the loop last resumed
-  bool done = false;                             // the root coroutine finished (or returned via ?)
+  void* leaf = nullptr;                                  // its awaiter
+  Context* cx = nullptr;                                 // Context of the poll in progress
+  int hops = 0;                                          // transfers since the loop last resumed
+  bool done = false;  // the root coroutine finished (or returned via ?)
 };
 
 inline constexpr int kMaxSymmetricHops = 64;
@@ -128,10 +130,8 @@ template <class T>
 struct PromiseValue : PromiseBase {
   std::optional<T> value;
   template <class U>
-    requires std::is_convertible_v<U&&, T>
-  void return_value(U&& v) {
-    value.emplace(std::forward<U>(v));
-  }
+  requires std::is_convertible_v<U&&, T>
+  void return_value(U&& v) { value.emplace(std::forward<U>(v)); }
   OutputOf<T> take() { return std::move(*value); }
 };
 template <>
@@ -255,13 +255,16 @@ class [[nodiscard]] Task {
  public:
   struct promise_type : detail::PromiseValue<T> {
     promise_type() { this->self = std::coroutine_handle<promise_type>::from_promise(*this); }
-    Task get_return_object() { return Task(std::coroutine_handle<promise_type>::from_promise(*this).address()); }
+    Task get_return_object() {
+      return Task(std::coroutine_handle<promise_type>::from_promise(*this).address());
+    }
 
     template <class U>
     auto await_transform(Task<U>&& t) {
       if constexpr (IsResult<OutputOf<T>>::value && IsResult<U>::value) {
         using R = U;
-        return detail::PropagatingTaskAwaiter<typename R::Value, typename R::Error, promise_type>(t.release());
+        return detail::PropagatingTaskAwaiter<typename R::Value, typename R::Error, promise_type>(
+            t.release());
       } else {
         return detail::TaskAwaiter<U>(t.release());
       }
@@ -277,15 +280,14 @@ class [[nodiscard]] Task {
       return await_transform(std::move(r.result));
     }
     template <class F>
-      requires Future<std::remove_reference_t<F>>
-    auto await_transform(F&& f) {
-      return detail::LeafAwaiter<F>{std::forward<F>(f), {}, {}};
-    }
+    requires Future<std::remove_reference_t<F>>
+    auto await_transform(F&& f) { return detail::LeafAwaiter<F>{std::forward<F>(f), {}, {}}; }
   };
   using Output = OutputOf<T>;
 
   Task() = default;
-  Task(Task&& o) noexcept : frame_(std::exchange(o.frame_, nullptr)), chain_(o.chain_), started_(o.started_) {}
+  Task(Task&& o) noexcept
+      : frame_(std::exchange(o.frame_, nullptr)), chain_(o.chain_), started_(o.started_) {}
   Task& operator=(Task&& o) noexcept {
     if (this != &o) {
       destroy();

@@ -1,8 +1,8 @@
 // core/future/task/current.hpp — what the executor tells the code it is polling, per OS thread.
 //
 // Owns: the thread-local "current task" record set by the executor around each poll: the recorder,
-// the task id and worker (for tracing waker calls, frame allocations and leaf-future block reasons),
-// the cooperative budget (coop.hpp) and the reason/object the last Pending leaf reported.
+// the task id and worker (for tracing waker calls, frame allocations and leaf-future block
+// reasons), the cooperative budget (coop.hpp) and the reason/object the last Pending leaf reported.
 //
 // Invariant: valid only between the executor's PollBegin and PollEnd on this thread; outside a poll
 // task == 0 and the budget is unconstrained. Why thread-local: Tokio keeps the same things in its
@@ -20,11 +20,11 @@ namespace as::future {
 class Scheduler;
 
 struct CurrentTask {
-  trace::Recorder* recorder = nullptr;     // null = tracing off
-  trace::TaskId task = 0;                  // task being polled, 0 = none
+  trace::Recorder* recorder = nullptr;  // null = tracing off
+  trace::TaskId task = 0;               // task being polled, 0 = none
   trace::WorkerId worker = trace::kNoWorker;
-  Scheduler* scheduler = nullptr;          // executor of the running task (spawn goes there)
-  int budget = -1;                         // remaining coop budget, -1 = unconstrained
+  Scheduler* scheduler = nullptr;  // executor of the running task (spawn goes there)
+  int budget = -1;                 // remaining coop budget, -1 = unconstrained
   // Set by a leaf future that returns Pending: why the task is about to block, on what object.
   trace::Reason block_reason = trace::Reason::Waker;
   uint64_t block_object = 0;

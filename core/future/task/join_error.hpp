@@ -1,4 +1,5 @@
-// core/future/task/join_error.hpp — JoinError: why a spawned task produced no value (tokio::task::JoinError).
+// core/future/task/join_error.hpp — JoinError: why a spawned task produced no value
+// (tokio::task::JoinError).
 //
 // Kinds: Panic (the task's future threw; the exception is kept and can be rethrown with
 // resume_panic(), like std::panic::resume_unwind) and Cancelled (aborted via JoinHandle::abort,

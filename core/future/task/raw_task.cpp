@@ -9,7 +9,9 @@ namespace {
 
 using trace::EventKind;
 
-RawTask* task_of(const void* data) { return static_cast<RawTask*>(const_cast<void*>(data)); }
+RawTask* task_of(const void* data) {
+  return static_cast<RawTask*>(const_cast<void*>(data));
+}
 
 void trace_waker(RawTask* t, EventKind kind, uint64_t a0, uint64_t a1 = 0, uint64_t a2 = 0) {
   if (trace::Recorder* rec = t->scheduler->recorder())
@@ -31,7 +33,9 @@ void waker_drop(const void* data) {
   t->release();
 }
 
-void waker_wake_by_ref(const void* data) { task_of(data)->wake_by_ref(true); }
+void waker_wake_by_ref(const void* data) {
+  task_of(data)->wake_by_ref(true);
+}
 
 void waker_wake(const void* data) {
   RawTask* t = task_of(data);
@@ -44,7 +48,9 @@ void waker_wake(const void* data) {
 
 const WakerVTable kTaskWakerVTable{&waker_clone, &waker_wake, &waker_wake_by_ref, &waker_drop};
 
-Waker RawTask::waker() { return Waker(waker_clone(this), &kTaskWakerVTable); }
+Waker RawTask::waker() {
+  return Waker(waker_clone(this), &kTaskWakerVTable);
+}
 
 void RawTask::wake_by_ref(bool by_ref) {
   Scheduler* s = scheduler;
@@ -53,14 +59,17 @@ void RawTask::wake_by_ref(bool by_ref) {
   if (trace::Recorder* rec = s->recorder()) {
     // Event::worker = the worker whose queue will hold the task (kNoWorker = inject queue).
     const int cw = s->platform().current_worker();
-    const auto queue_worker = static_cast<trace::WorkerId>(cw >= 0 && cw < s->workers() ? cw : trace::kNoWorker);
+    const auto queue_worker =
+        static_cast<trace::WorkerId>(cw >= 0 && cw < s->workers() ? cw : trace::kNoWorker);
     rec->emit(EventKind::WakerWake, queue_worker, id, by_task, by_worker, by_ref ? 1 : 0);
   }
   uint32_t cur = state.load(std::memory_order_acquire);
   for (;;) {
     if (cur & (kComplete | kNotified)) return;  // merged with a pending poll, or finished
     uint32_t want = cur | kNotified;
-    if (state.compare_exchange_weak(cur, want, std::memory_order_acq_rel, std::memory_order_acquire)) break;
+    if (state.compare_exchange_weak(cur, want, std::memory_order_acq_rel,
+                                    std::memory_order_acquire))
+      break;
   }
   if (cur & kRunning) {
     // Woken during its own poll: the harness re-queues it when the poll returns.
@@ -81,7 +90,9 @@ void RawTask::abort() {
   for (;;) {
     if (cur & (kComplete | kCancelled)) return;
     uint32_t want = cur | kCancelled | kNotified;
-    if (state.compare_exchange_weak(cur, want, std::memory_order_acq_rel, std::memory_order_acquire)) break;
+    if (state.compare_exchange_weak(cur, want, std::memory_order_acq_rel,
+                                    std::memory_order_acquire))
+      break;
   }
   if (cur & (kRunning | kNotified)) return;  // the harness will see CANCELLED
   if (trace::Recorder* rec = scheduler->recorder())

@@ -7,8 +7,8 @@
 //   RUNNING   a worker is polling it right now (exactly one worker: the one that cleared NOTIFIED)
 //   NOTIFIED  it is in a run queue, or will be re-queued by the worker polling it; a wake while
 //             NOTIFIED does nothing: that is how "wakes before the poll merge"
-//   COMPLETE  the future is gone (finished, panicked or cancelled); output/error waits for the handle
-//   CANCELLED abort() was requested; the next run drops the future instead of polling it
+//   COMPLETE  the future is gone (finished, panicked or cancelled); output/error waits for the
+//   handle CANCELLED abort() was requested; the next run drops the future instead of polling it
 //   JOIN_INTEREST a JoinHandle still exists (cleared when it is dropped: detach)
 // wake(): idle → NOTIFIED + push to the scheduler (taking a reference for the queue);
 //         RUNNING → NOTIFIED only (the runner re-queues it after poll returns Pending);
@@ -17,8 +17,8 @@
 // References: one per JoinHandle, one per live Waker clone, one per queue slot, one for the
 // scheduler's list of owned tasks (kept until the task completes, so shutdown can find and cancel
 // every live task). The last release frees the cell. Invariants checked by the lifecycle tests:
-// the future is destroyed exactly once (by the worker that completes or cancels it, or by shutdown),
-// the output or error is delivered to the JoinHandle at most once and dropped otherwise.
+// the future is destroyed exactly once (by the worker that completes or cancels it, or by
+// shutdown), the output or error is delivered to the JoinHandle at most once and dropped otherwise.
 //
 // The join side (output slot, join waker, COMPLETE as seen by the handle) is guarded by a one-byte
 // spin lock: it is held for a few stores, never across a poll or a platform call, so it is also
@@ -41,10 +41,10 @@ class Scheduler;
 struct RawTask;
 
 struct TaskVTable {
-  bool (*poll)(RawTask*, Context&);    // polls the future; true = Ready (output stored)
-  void (*drop_future)(RawTask*);       // destroys the future (exactly once)
-  void (*drop_output)(RawTask*);       // destroys a stored output / panic
-  void (*dealloc)(RawTask*);           // frees the cell (refs reached 0)
+  bool (*poll)(RawTask*, Context&);  // polls the future; true = Ready (output stored)
+  void (*drop_future)(RawTask*);     // destroys the future (exactly once)
+  void (*drop_output)(RawTask*);     // destroys a stored output / panic
+  void (*dealloc)(RawTask*);         // frees the cell (refs reached 0)
 };
 
 struct RawTask {
@@ -69,9 +69,9 @@ struct RawTask {
   RawTask* owned_prev = nullptr;  // intrusive links of the scheduler's owned-task list
   RawTask* owned_next = nullptr;
   trace::TaskId id;
-  bool blocking = false;           // runs on the blocking pool (spawn_blocking)
-  std::exception_ptr panic;       // the future threw (guarded by join_lock once COMPLETE)
-  Waker join_waker;               // guarded by join_lock: the awaiting JoinHandle's waker
+  bool blocking = false;     // runs on the blocking pool (spawn_blocking)
+  std::exception_ptr panic;  // the future threw (guarded by join_lock once COMPLETE)
+  Waker join_waker;          // guarded by join_lock: the awaiting JoinHandle's waker
 
   void lock_join() {
     while (join_lock.exchange(true, std::memory_order_acquire)) {

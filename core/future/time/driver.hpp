@@ -1,4 +1,5 @@
-// core/future/time/driver.hpp — the time driver: the wheel, its lock, the clock (tokio runtime/time/).
+// core/future/time/driver.hpp — the time driver: the wheel, its lock, the clock (tokio
+// runtime/time/).
 //
 // Owns: the Wheel of one runtime, the translation platform-ns ↔ 1 ms ticks (deadlines round UP,
 // so a sleep never ends early), and firing: expired entries are unlinked under the lock, their

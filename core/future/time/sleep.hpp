@@ -77,7 +77,9 @@ inline Sleep sleep(std::chrono::nanoseconds d) {
   if (!current_scheduler()) return Sleep::after(d.count());
   return Sleep(now_ns() + d.count());
 }
-inline Sleep sleep_until(int64_t deadline_ns) { return Sleep(deadline_ns); }
+inline Sleep sleep_until(int64_t deadline_ns) {
+  return Sleep(deadline_ns);
+}
 
 // Interval ticks every period (tokio::time::interval, MissedTickBehavior::Burst): the first tick
 // completes at once; tick() returns a Sleep for the next deadline.

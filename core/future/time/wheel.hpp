@@ -30,11 +30,11 @@ struct TimerEntry {
   uint64_t deadline_tick = 0;  // ms tick at which it fires
   TimerEntry* prev = nullptr;
   TimerEntry* next = nullptr;
-  int level = -1;              // -1 = not in the wheel
+  int level = -1;  // -1 = not in the wheel
   int slot = 0;
-  bool fired = false;          // set by the driver when it fired (under the driver lock)
-  Waker waker;                 // who to wake when it fires
-  uint64_t id = 0;             // trace id of this timer
+  bool fired = false;  // set by the driver when it fired (under the driver lock)
+  Waker waker;         // who to wake when it fires
+  uint64_t id = 0;     // trace id of this timer
 };
 
 class Wheel {
