@@ -20,6 +20,7 @@
 namespace as::cli {
 namespace {
 
+#ifdef ASYNCSCOPE_HAVE_GUI
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() &&
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -40,6 +41,7 @@ bool parse_size(const std::string& text, int& w, int& h) {
   }
   return w >= 64 && h >= 64 && w <= 8192 && h <= 8192;
 }
+#endif
 
 // headless_default: what `asyncscope` does without a display — run the ping-pong scenario in the
 // simulation and save its trace, so the user has something to open later.

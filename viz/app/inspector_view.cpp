@@ -19,7 +19,7 @@ std::string rel(const TraceModel& m, Time t) {
 
 void draw_wake_chain(AppState& state, const TraceModel& model, TaskId t) {
   const Time at = state.selection.in_compare ? model.end_time() : state.playhead_time();
-  const auto chain = model.wake_chain(t, at, 16);
+  const auto chain = model.wake_chain(t, at, 6);
   if (chain.empty()) {
     ImGui::TextDisabled("not woken before the playhead (never blocked, or a root task)");
     return;

@@ -62,7 +62,10 @@ void draw_stacks_view(AppState& state) {
   // Memory over time from the StackBytes counter (goroutines) when the runtime emits it.
   for (const CounterKey& key : model.counters()) {
     if (key.kind != trace::EventKind::StackBytes) continue;
-    const auto samples = model.counter_samples(key);
+    // Level-of-detail samples over the whole run (~2 per pixel), cheap even at millions.
+    std::vector<CounterSample> samples;
+    model.query_counter(key, ViewWindow::for_width(model.begin_time(), model.end_time(), 600, 1.0),
+                        samples);
     std::vector<float> v;
     v.reserve(samples.size());
     for (const auto& s : samples) v.push_back(static_cast<float>(s.value));
@@ -92,7 +95,7 @@ void draw_stacks_view(AppState& state) {
       ImGui::TableSetupColumn("used");
       ImGui::TableSetupColumn("committed");
       ImGui::TableSetupColumn("reserved");
-      ImGui::TableSetupColumn("samples");
+      ImGui::TableSetupColumn("sampled at");
     }
     ImGui::TableHeadersRow();
     const Time now = state.playhead_time();
@@ -110,22 +113,19 @@ void draw_stacks_view(AppState& state) {
           ImGui::TableNextColumn();
           ImGui::TextUnformatted(bytes(t.frame_bytes).c_str());
           ImGui::TableNextColumn();
-          uint64_t cur = t.frame_bytes;
-          for (const auto& f : model.frame_samples(t.id))
-            if (f.t <= now) cur = f.bytes;
+          const uint64_t cur = model.frame_bytes_at(t.id, now);
           ImGui::TextUnformatted(bytes(cur).c_str());
         } else {
-          const auto samples = model.stack_samples(t.id);
-          const StackSample* last = nullptr;
-          for (const auto& smp : samples)
-            if (smp.t <= now) last = &smp;
+          const std::optional<StackSample> last = model.stack_at(t.id, now);
           for (uint64_t v :
                {last ? last->used : 0, last ? last->committed : 0, last ? last->reserved : 0}) {
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(last ? bytes(v).c_str() : "-");
           }
           ImGui::TableNextColumn();
-          ImGui::Text("%zu", samples.size());
+          ImGui::TextUnformatted(
+              last ? format_duration(static_cast<double>(last->t - model.begin_time())).c_str()
+                   : "-");
         }
       }
     }

@@ -162,13 +162,25 @@ void draw_state_panels(AppState& state) {
     }
   }
   if (futures && ImGui::CollapsingHeader("Wakers", ImGuiTreeNodeFlags_DefaultOpen)) {
+    if (!s.lost_wakeups.empty()) {
+      ImGui::PushStyleColor(
+          ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(state.palette.marker(MarkerColour::Error)));
+      ImGui::TextUnformatted(
+          "LOST WAKEUP: pending with no live waker (nothing can ever wake them):");
+      ImGui::PopStyleColor();
+      ImGui::PushID("lost");
+      task_list(state, s.lost_wakeups, 10);
+      ImGui::PopID();
+    }
     if (s.wakers.empty()) ImGui::TextDisabled("no wakers held");
     for (const WakerAt& w : s.wakers) {
-      ImGui::PushID(static_cast<int>(w.waker));
-      ImGui::Text("waker %llu (cloned at %s) wakes", static_cast<unsigned long long>(w.waker),
-                  format_duration(static_cast<double>(w.cloned_at - model.begin_time())).c_str());
-      ImGui::SameLine();
+      ImGui::PushID(static_cast<int>(w.task));
       task_chip(state, w.task);
+      ImGui::SameLine();
+      ImGui::Text("has %llu live waker%s since %s%s", static_cast<unsigned long long>(w.live),
+                  w.live == 1 ? "" : "s",
+                  format_duration(static_cast<double>(w.since - model.begin_time())).c_str(),
+                  w.pending ? "  (pending: one of them must wake it)" : "");
       ImGui::PopID();
     }
   }
