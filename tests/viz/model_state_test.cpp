@@ -353,3 +353,20 @@ TEST_CASE("a full local queue overflows half to the global queue", "[viz][model]
   CHECK(worker(s, 0).local.size() == 129);
   CHECK(worker(s, 0).local.back() == 3000);
 }
+
+TEST_CASE("a future woken from another worker during its poll", "[viz][model][state]") {
+  HandTrace h(ModelKind::Future);
+  h.ev(0, EventKind::TaskCreate, kNoWorker, 1)
+      .ev(0, EventKind::WorkerStart, 1, 0)
+      .ev(10, EventKind::PollBegin, 0, 1)
+      .ev(12, EventKind::WakerWake, 1, 1, 0, 1, 0)  // 3: worker 1 wakes it while worker 0 polls
+      .ev(15, EventKind::PollEnd, 0, 1, uint64_t(as::trace::PollResult::Pending));  // 4
+  TraceModel m(h.data);
+  const ModelState s = m.state_at(4);
+  CHECK(worker(s, 0).running == 0);                     // the poll ended on worker 0
+  CHECK(worker(s, 0).local == std::vector<TaskId>{1});  // and worker 0 re-queues it
+  CHECK(worker(s, 1).local.empty());
+  const auto c = m.state_changes(*m.task_lane(1));
+  CHECK(c.back().state == TaskState::Runnable);
+  CHECK(c.back().worker == 0);
+}

@@ -268,8 +268,7 @@ void ReplayState::apply(const EventStore& events, EventIndex i, uint32_t task_la
         t->notified = false;
         t->state = TaskState::Runnable;
         t->reason = Reason::Waker;
-        enqueue(task_lane, static_cast<int32_t>(t->worker == trace::kNoWorker ? -1 : t->worker),
-                ts);
+        enqueue(task_lane, wl, ts);  // the worker that polled it re-queues it (Tokio)
       } else {
         t->state = TaskState::Pending;
         t->reason = Reason::Waker;
@@ -312,7 +311,6 @@ void ReplayState::apply(const EventStore& events, EventIndex i, uint32_t task_la
       if (!t || !t->alive) break;
       if (t->state == TaskState::Running) {
         t->notified = true;  // woken during its own poll: re-queued when the poll returns Pending
-        t->worker = static_cast<WorkerId>(wl < 0 ? trace::kNoWorker : wl);
         break;
       }
       if (t->state == TaskState::Runnable || t->state == TaskState::Done) break;  // merged wake

@@ -9,7 +9,8 @@
 //   - A task made runnable (TaskCreate, TaskUnblock, WakerWake) is queued on Event::worker's local
 //     queue, or on the global/inject queue when Event::worker == kNoWorker. TaskStop(Yield or
 //     Preempted) queues it on the global queue for goroutines (Go's gosched/preempt) and on the
-//     worker's local queue for futures (Tokio's yield_now / budget).
+//     worker's local queue for futures (Tokio's yield_now / budget). A future woken during its own
+//     poll is re-queued by the worker that polled it when the poll returns Pending.
 //   - QueueLength(Runnext | Lifo, W, 1) after an enqueue on W (at the same or a later time) moves
 //     that task into W's runnext / LIFO slot (the previous occupant is kicked to the local queue
 //     tail, as Go does). Between a TaskCreate and the runtime's actual put (Go charges the spawn

@@ -393,7 +393,7 @@ void TraceModel::build_lanes(EventIndex i, uint32_t tl) {
             !wakes.empty() && wakes_[wakes.back()].run_event == kNoEvent &&
             wakes_[wakes.back()].wake_event > task_lanes_[tl].changes.back().event;
         if (notified) {
-          const WorkerId q = events_.worker(wakes_[wakes.back()].wake_event);
+          const WorkerId q = worker;  // the worker that polled it re-queues it (Tokio)
           close_run(tl, ts);
           push_change(tl, StateChange{ts, i, TaskState::Runnable, Reason::Waker, q});
         } else {
