@@ -70,6 +70,10 @@ Sched::Sched(platform::Platform& platform, trace::Recorder* recorder, SchedConfi
   if (config_.procs < 1) config_.procs = 1;
   fiber::StackConfig sc;
   sc.reserve_bytes = config_.stack_size;
+  // Keep every released stack warm for reuse while the runtime lives (a spawn storm releases
+  // 100k stacks at once; shrinking each one costs an madvise + mincore). The pool is unmapped
+  // when the runtime ends, and a parked goroutine's own stack is still shrunk at park points.
+  sc.max_pooled = size_t{1} << 20;
   stacks_ = std::make_unique<fiber::StackPool>(sc);
   timers_ = std::make_unique<TimerHeap>();
   netpoll_ = std::make_unique<NetPoller>(*this);
@@ -157,7 +161,6 @@ void Sched::run(std::function<void()> main_fn, std::source_location loc) {
   }
   for (auto& p : allp_) tracer_.emit(EventKind::WorkerStop, static_cast<uint16_t>(p->id), 0);
   tracer_.emit(EventKind::RuntimeStop, trace::kNoWorker, 0, static_cast<uint64_t>(exit_code_));
-  stacks_->shrink_idle();
 }
 
 void Sched::exit_program_locked() {
@@ -555,6 +558,10 @@ G* Sched::globrunqget(P* p, uint32_t max) {
     if (kicked) runq_.push_front(kicked);
   }
   runq_size_.store(runq_.size(), std::memory_order_release);
+  // A batch moved from the global queue to p's ring: traced as a steal from "no worker".
+  if (n > 1)
+    tracer_.emit(EventKind::Steal, static_cast<uint16_t>(p->id), 0, trace::kNoWorker,
+                 static_cast<uint64_t>(p->id), n - 1);
   return g;
 }
 

@@ -143,9 +143,12 @@ std::pair<int, std::string> run_child(const std::function<void()>& fn) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), err};
 }
 
+volatile int g_recursion_limit = 1 << 30;  // never reached: the stack overflows first
+
 int recurse(int depth) {
   volatile char frame[512];
   frame[0] = static_cast<char>(depth);
+  if (depth > g_recursion_limit) return frame[0];
   return recurse(depth + 1) + frame[0];
 }
 }  // namespace
