@@ -19,6 +19,13 @@
 // A fiber whose entry returned resumes its successor through Boost's exit path (the record and
 // stack are freed on the successor's stack); the successor's resume() then returns an empty
 // continuation, which resumed() recognises.
+//
+// TSan keeps a shadow call stack per fiber, fed by the function entry/exit hooks the compiler
+// inserts. Any instrumented frame that is entered before __tsan_switch_to_fiber and left after it
+// (Boost's inline resume(), this file's helpers, the exit path's frames) would pop the wrong
+// fiber's shadow stack and corrupt it. So in TSan builds this one file is compiled WITHOUT TSan
+// instrumentation (core/fiber/CMakeLists.txt): it only calls the TSan fiber API. Code it calls —
+// the fiber's entry function, after-switch callbacks, the stack pool — is instrumented as usual.
 #include "core/fiber/fiber.hpp"
 
 #include <boost/context/fiber.hpp>
@@ -39,6 +46,10 @@
 #if defined(ASYNCSCOPE_TSAN) || defined(__SANITIZE_THREAD__)
 #define AS_FIBER_TSAN 1
 #include <sanitizer/tsan_interface.h>
+// A macro, not a function: a function's own exit would run after the switch (see do_switch).
+#define AS_TSAN_SWITCH_TO(fiber) __tsan_switch_to_fiber((fiber).tsan_fiber_, 0)
+#else
+#define AS_TSAN_SWITCH_TO(fiber) ((void)0)
 #endif
 
 namespace as::fiber {
@@ -59,6 +70,7 @@ struct SwitchRecord {
   Fiber* from = nullptr;
   Fiber::AfterSwitch after = nullptr;
   void* arg = nullptr;
+  bool from_finished = false;  // `from` returned from its entry (Boost's exit path)
 };
 thread_local SwitchRecord t_switch;
 
@@ -109,15 +121,12 @@ struct FiberAccess {
     return *std::launder(reinterpret_cast<bctx::fiber*>(f.context_));
   }
 
-  // start_switch announces the switch to the sanitizers. `from` is null when the current fiber
-  // is finishing for good (ASan then frees its fake stack).
+  // start_switch announces the switch to ASan. `from` is null when the current fiber is finishing
+  // for good (ASan then frees its fake stack). TSan is told separately, by AS_TSAN_SWITCH_TO.
   static void start_switch([[maybe_unused]] Fiber* from, [[maybe_unused]] Fiber& to) {
 #ifdef AS_FIBER_ASAN
     __sanitizer_start_switch_fiber(from ? &from->asan_fake_stack_ : nullptr, to.asan_stack_bottom_,
                                    to.asan_stack_size_);
-#endif
-#ifdef AS_FIBER_TSAN
-    __tsan_switch_to_fiber(to.tsan_fiber_, 0);
 #endif
   }
 
@@ -137,10 +146,9 @@ struct FiberAccess {
 
   // resumed runs first thing on the fiber `self` that was just switched to. `caller` is the
   // switcher's continuation (empty when the switcher was a finishing fiber).
-  static void resumed(Fiber& self, bctx::fiber&& caller) {
-    const SwitchRecord rec = take_switch_record();
-    finish_switch(self, caller ? rec.from : nullptr);
-    if (caller) context(*rec.from) = std::move(caller);
+  static void resumed(Fiber& self, bctx::fiber&& caller, const SwitchRecord& rec) {
+    finish_switch(self, rec.from_finished ? nullptr : rec.from);
+    if (!rec.from_finished) context(*rec.from) = std::move(caller);
     if (rec.after) rec.after(rec.arg);
   }
 
@@ -156,17 +164,18 @@ struct FiberAccess {
     target.resumed_by_ = from;
     target.state_ = Fiber::State::Running;
     store_current(&target);
-    store_switch_record({from, after, arg});
+    store_switch_record({from, after, arg, false});
     start_switch(from, target);
+    AS_TSAN_SWITCH_TO(target);  // last thing before the jump (see "TSan" at the top)
     bctx::fiber caller = std::move(context(target)).resume();
     // Resumed, maybe on another OS thread. `from` is this fiber again.
-    resumed(*from, std::move(caller));
+    resumed(*from, std::move(caller), take_switch_record());
     if (from->unwind_requested_) throw FiberUnwind{};
   }
 
   // entry runs on the fiber's own stack; `caller` is the continuation of the first switcher.
   static bctx::fiber entry(Fiber& self, bctx::fiber&& caller) {
-    resumed(self, std::move(caller));
+    resumed(self, std::move(caller), take_switch_record());
     prepare_thread_for_fibers();
     if (!self.unwind_requested_) {
       try {
@@ -193,8 +202,9 @@ struct FiberAccess {
     // next->resumed_by_ is left alone: a finished fiber can never be returned to.
     next->state_ = Fiber::State::Running;
     store_current(next);
-    store_switch_record({&self, nullptr, nullptr});
+    store_switch_record({&self, nullptr, nullptr, true});
     start_switch(nullptr, *next);
+    AS_TSAN_SWITCH_TO(*next);
     return std::move(context(*next));
   }
 };

@@ -173,3 +173,23 @@ TEST_CASE("os: loopback tcp listen/connect/accept and EPIPE", "[os][io]") {
   }
   REQUIRE(io.open_fds() == 0);
 }
+
+TEST_CASE("os: many short-lived spawned workers are reaped", "[os]") {
+  // A runtime retiring threads (Go Ms after syscalls, blocking pools) must not pile up unjoined
+  // threads: spawn_worker joins the exited ones. 1500 sequential spawns stay cheap.
+  auto p = make_os_platform({});
+  std::atomic<int> ran{0};
+  p->run(1, [&](int) {
+    for (int i = 0; i < 1500; ++i) {
+      std::atomic<bool> done{false};
+      p->spawn_worker([&](int) {
+        ran.fetch_add(1);
+        done.store(true);
+        p->unpark(0);
+      });
+      while (!done.load()) p->park();
+    }
+  });
+  REQUIRE(ran.load() == 1500);
+  REQUIRE(p->worker_count() == 1501);
+}

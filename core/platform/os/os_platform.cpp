@@ -86,9 +86,8 @@ OsPlatform::~OsPlatform() {
       done_cv_.wait(lock, [&] { return live_ == 0; });
     }
   }
-  for (auto& t : threads_) {
-    if (t.joinable()) t.join();
-  }
+  for (Worker* w : unjoined_) w->thread.join();
+  unjoined_.clear();
   for (auto& chunk : chunks_) delete[] chunk.load();
 }
 
@@ -131,8 +130,8 @@ void OsPlatform::run(int workers, std::function<void(int)> body) {
     std::lock_guard lock(stall_mu_);
     if (live_ != 0) throw std::logic_error("OsPlatform::run: a run is already in progress");
   }
-  for (auto& t : threads_) t.join();
-  threads_.clear();
+  for (Worker* w : unjoined_) w->thread.join();
+  unjoined_.clear();
   owned_.clear();
   for (auto& chunk : chunks_) delete[] chunk.exchange(nullptr);
   count_.store(0);
@@ -146,7 +145,7 @@ void OsPlatform::run(int workers, std::function<void(int)> body) {
     std::vector<Worker*> initial;
     for (int i = 0; i < std::max(workers, 0); ++i)
       initial.push_back(register_worker_locked(body, {}));
-    for (Worker* w : initial) threads_.emplace_back([this, w] { thread_main(*w); });
+    for (Worker* w : initial) start_thread_locked(w);
   }
   std::exception_ptr error;
   {
@@ -154,17 +153,31 @@ void OsPlatform::run(int workers, std::function<void(int)> body) {
     done_cv_.wait(lock, [&] { return live_ == 0; });
     error = first_error_;
   }
-  for (auto& t : threads_) t.join();
-  threads_.clear();
+  for (Worker* w : unjoined_) w->thread.join();
+  unjoined_.clear();
   if (error) std::rethrow_exception(error);
   if (cancelled_.load()) throw RunCancelled();
 }
 
 int OsPlatform::spawn_worker(std::function<void(int)> body, std::string name) {
   std::lock_guard lock(stall_mu_);
+  reap_exited_locked();
   Worker* w = register_worker_locked(std::move(body), std::move(name));
-  threads_.emplace_back([this, w] { thread_main(*w); });
+  start_thread_locked(w);
   return w->index;
+}
+
+void OsPlatform::start_thread_locked(Worker* w) {
+  w->thread = std::thread([this, w] { thread_main(*w); });
+  unjoined_.push_back(w);
+}
+
+void OsPlatform::reap_exited_locked() {
+  std::erase_if(unjoined_, [](Worker* w) {
+    if (!w->exited.load(std::memory_order_acquire)) return false;
+    w->thread.join();  // it is past its last use of the platform: this returns promptly
+    return true;
+  });
 }
 
 OsPlatform::Worker* OsPlatform::register_worker_locked(std::function<void(int)> body,
@@ -218,6 +231,7 @@ void OsPlatform::thread_main(Worker& w) {
   if (on_stall) on_stall();
   t_platform = nullptr;
   t_worker = kNoWorker;
+  w.exited.store(true, std::memory_order_release);  // last touch of the platform
 }
 
 std::function<void()> OsPlatform::stall_check_locked() const {

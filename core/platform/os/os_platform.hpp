@@ -78,6 +78,8 @@ class OsPlatform final : public Platform {
     std::function<void(int)> body;
     std::atomic<int> state{kEmpty};
     std::atomic<OsPoller*> poller{nullptr};
+    std::thread thread;
+    std::atomic<bool> exited{false};  // thread_main has returned from everything but its epilogue
   };
   static constexpr int kChunk = 256;
   static constexpr int kChunks = 64;  // up to 16384 workers per run
@@ -98,7 +100,12 @@ class OsPlatform final : public Platform {
   // Worker table: chunks of atomic pointers so unpark(i) never takes a lock.
   std::atomic<std::atomic<Worker*>*> chunks_[kChunks] = {};
   std::vector<std::unique_ptr<Worker>> owned_;  // guarded by stall_mu_
-  std::vector<std::thread> threads_;            // guarded by stall_mu_
+  // Workers whose thread is not joined yet (guarded by stall_mu_). spawn_worker() joins the ones
+  // that exited, so a runtime that starts and retires many threads (Go Ms, blocking pools) does
+  // not pile up finished-but-unjoined threads (each keeps its stack mapped until joined).
+  std::vector<Worker*> unjoined_;
+  void start_thread_locked(Worker* w);
+  void reap_exited_locked();
   std::atomic<int> count_{0};
 
   mutable std::mutex stall_mu_;
