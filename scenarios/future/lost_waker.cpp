@@ -10,7 +10,10 @@
 namespace as::scenario::future_scn {
 
 // FlagFuture: Ready once *flag is set. BUG: it forgets to keep cx.waker() when Pending.
+// (A constructor, not aggregate init: g++ 12 destroys an aggregate-initialised co_await operand
+// twice when the coroutine is destroyed while suspended on it — see task/coroutine.hpp.)
 struct FlagFuture {
+  explicit FlagFuture(std::shared_ptr<bool> f) : flag(std::move(f)) {}
   std::shared_ptr<bool> flag;
   fut::Poll<fut::Unit> poll(fut::Context&) {
     if (*flag) return fut::Unit{};
@@ -19,7 +22,7 @@ struct FlagFuture {
 };
 
 static fut::Task<int> waiter(std::shared_ptr<bool> flag) {
-  co_await FlagFuture{flag};
+  co_await FlagFuture(flag);
   co_return 0;
 }
 

@@ -369,3 +369,30 @@ TEST_CASE("awaiting a Task<Result> inside a Result coroutine applies ?", "[futur
   }
   CHECK(Tracked::live == 1);
 }
+
+namespace {
+// A leaf future owning a resource, built with a constructor (see the g++ 12 note in coroutine.hpp).
+struct Holding {
+  explicit Holding(std::shared_ptr<int> p) : res(std::move(p)) {}
+  std::shared_ptr<int> res;
+  Poll<Unit> poll(Context&) { return pending; }
+};
+Task<int> hold_then_return(std::shared_ptr<int> p) {
+  co_await Holding(p);
+  co_return 1;
+}
+}  // namespace
+
+TEST_CASE("destroying a task suspended on a resource-owning leaf releases it exactly once",
+          "[future][task][cancel]") {
+  WakeCounts c;
+  test::BorrowedWaker bw(c);
+  Context cx(bw.waker);
+  auto sp = std::make_shared<int>(1);
+  {
+    auto t = hold_then_return(sp);
+    CHECK(t.poll(cx).is_pending());
+    CHECK(sp.use_count() == 3);  // sp, the parameter, the leaf
+  }
+  CHECK(sp.use_count() == 1);
+}

@@ -26,6 +26,11 @@
 //     then bounces back to the root loop (the trampoline), which resumes the innermost coroutine
 //     from a fresh, shallow stack. g++ turns symmetric transfer into a tail call only when
 //     optimising; the bound makes 1,000,000 chained awaits safe at -O0 too.
+// Compiler bug to know (g++ 12.2): when a coroutine is destroyed while suspended in
+// `co_await Agg{...}` — an aggregate-initialised temporary as the operand — g++ runs that
+// temporary's destructor twice (once on a stale copy). Futures returned by functions or built with
+// a constructor are not affected; every API here returns them that way. Hand-written leaf futures
+// that own resources should have a constructor (see scenarios/future/lost_waker.cpp).
 // Why: cppcoro/folly use symmetric transfer alone; that is only stack-safe when the compiler
 // guarantees the tail call. Tokio has no such problem because rustc compiles async fns into one
 // flat state machine; the trampoline gives the same property to C++ coroutines.
