@@ -37,7 +37,11 @@ class TraceContext {
       started_ = true;
       start_ts_ = e.ts;
     }
-    if (e.kind == trace::EventKind::RuntimeStart) start_ts_ = e.ts;
+    // The first RuntimeStart is the run's origin (a scenario may start a second runtime later).
+    if (e.kind == trace::EventKind::RuntimeStart && !runtime_started_) {
+      runtime_started_ = true;
+      start_ts_ = e.ts;
+    }
     if (e.kind == trace::EventKind::TaskCreate)
       task_names_[e.task] = string(static_cast<trace::StringId>(e.args[1]));
     if (e.kind == trace::EventKind::WorkerStart && e.worker != trace::kNoWorker)
@@ -68,7 +72,8 @@ class TraceContext {
   }
 
   bool started() const { return started_; }
-  // start_ts is the time of RuntimeStart (or of the first event): "time >= 5ms" counts from it.
+  // start_ts is the time of the first RuntimeStart (or of the first event): "time >= 5ms" counts
+  // from it.
   int64_t start_ts() const { return start_ts_; }
 
  private:
@@ -77,6 +82,7 @@ class TraceContext {
   std::unordered_map<trace::TaskId, std::string> task_names_;
   std::unordered_map<trace::WorkerId, std::string> worker_names_;
   bool started_ = false;
+  bool runtime_started_ = false;
   int64_t start_ts_ = 0;
 };
 

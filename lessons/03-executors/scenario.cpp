@@ -24,6 +24,22 @@ future::Task<int> future_main() {
   co_return sum;
 }
 
+// run_both runs future_main on a current-thread executor and then, unchanged, on a work-stealing
+// one with opt.procs workers — one trace, two runtimes, the same code.
+scenario::RunResult run_both(const scenario::RunOptions& opt, trace::Recorder& rec) {
+  auto plat = platform::make_platform(opt.real, opt.seed, opt.step);
+  try {
+    for (const auto& cfg : {future::RuntimeConfig::current_thread(),  // [[current]]
+                            future::RuntimeConfig::multi_thread(opt.procs)}) {  // [[multi]]
+      future::Runtime rt(*plat, cfg, &rec);
+      rt.block_on(future_main());
+    }
+    return {};
+  } catch (const std::exception& e) {
+    return scenario::RunResult{1, e.what()};
+  }
+}
+
 }  // namespace
 
 void register_lesson03_scenarios(std::vector<scenario::Scenario>& out) {
@@ -33,6 +49,9 @@ void register_lesson03_scenarios(std::vector<scenario::Scenario>& out) {
                               [](const scenario::RunOptions& o, trace::Recorder& r) {
                                 return run_future(o, r, future_main);
                               }));
+  out.push_back(make_scenario("lesson03-both-executors", scenario::Model::Future,
+                              "the same futures on current-thread, then on work-stealing",
+                              "lessons/03-executors/scenario.cpp", run_both));
 }
 
 }  // namespace as::lessons
