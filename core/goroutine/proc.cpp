@@ -390,7 +390,7 @@ void Sched::stopm(M* m) {
     dead = check_dead_locked();
   }
   if (dead) {
-    tracer_.emit(EventKind::RuntimeError, trace::kNoWorker, main_g_ ? main_g_->id : 0,
+    tracer_.emit(EventKind::RuntimeError, trace::kNoWorker, 1 /* main */,
                  static_cast<uint64_t>(trace::ErrorKind::Deadlock), tracer_.intern(report_), 0);
     wake_all_ms();
   }
@@ -568,14 +568,12 @@ G* Sched::globrunqget(P* p, uint32_t max) {
 void Sched::trace_queues(P* p, bool force_runnext) {
   if (!tracer_.on()) return;
   const uint32_t local = p->runq.size();
-  if (local != p->traced_local) {
-    p->traced_local = local;
+  if (p->traced_local.exchange(local, std::memory_order_relaxed) != local) {
     tracer_.emit(EventKind::QueueLength, static_cast<uint16_t>(p->id), 0,
                  static_cast<uint64_t>(trace::QueueKind::Local), static_cast<uint64_t>(p->id), local);
   }
   const bool next = p->runq.has_runnext();
-  if (next != p->traced_runnext || force_runnext) {
-    p->traced_runnext = next;
+  if (p->traced_runnext.exchange(next, std::memory_order_relaxed) != next || force_runnext) {
     tracer_.emit(EventKind::QueueLength, static_cast<uint16_t>(p->id), 0,
                  static_cast<uint64_t>(trace::QueueKind::Runnext), static_cast<uint64_t>(p->id),
                  next ? 1 : 0);

@@ -12,7 +12,12 @@
 //
 // Owns: the runtime's lifetime (its platform, unless one is passed in, and its scheduler) and the
 // program result. run() returns when main returns — other goroutines still parked or runnable at
-// that moment are unwound (their destructors run), exactly as a Go program exits from main.
+// that moment are abandoned as in Go, then unwound at their park points so their destructors run.
+//
+// One rule Go does not have (C++ has no garbage collector): a goroutine that borrows main's locals
+// through [&] must be done with them before main returns — wait for it (WaitGroup, a done
+// channel), as every scenario does. After a panic or a deadlock main is still parked, and the
+// goroutines are unwound newest first, main last, so borrowing is safe there.
 #pragma once
 
 #include <chrono>

@@ -51,8 +51,9 @@ struct P {
   uint32_t schedtick = 0;  // incremented on every fresh schedule (not when inheriting a slice)
   M* m = nullptr;
   P* link = nullptr;  // idle list
-  uint32_t traced_local = 0;  // last QueueLength emitted for the local ring
-  bool traced_runnext = false;
+  // Last QueueLength values emitted (a thief also traces its victim's queue, hence atomics).
+  std::atomic<uint32_t> traced_local{0};
+  std::atomic<bool> traced_runnext{false};
 };
 
 // What a goroutine asked its M to do once it is back on g0 (the mcall(fn) of proc.go).
