@@ -61,8 +61,8 @@ class Fiber {
   // current returns the fiber running on the calling thread (its main fiber if no other).
   static Fiber& current();
   // switch_to suspends the current fiber and runs target until someone switches back. target must
-  // not be Running (that includes the current fiber) or Finished: std::logic_error otherwise. Throws FiberUnwind if the current fiber is being destroyed while
-  // suspended here.
+  // not be Running (that includes the current fiber) or Finished: std::logic_error otherwise.
+  // Throws FiberUnwind if the current fiber is being destroyed while suspended here.
   static void switch_to(Fiber& target);
   // switch_to(target, after, arg) additionally calls after(arg) once the current fiber is fully
   // suspended (its context saved), running on target's stack before target continues. This is
