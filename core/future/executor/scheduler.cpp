@@ -115,8 +115,12 @@ void Scheduler::run_task(RawTask* t, int worker) {
   }
 
   PollScope scope(this, t, worker);
-  // A poll is the future's unit of running: PollBegin/PollEnd is the running span (TaskStart and
-  // TaskStop are left out per poll to halve the trace volume; TaskStop marks the end of the task).
+  // A poll is the future's unit of running: PollBegin/PollEnd is the running span. TaskStart marks
+  // the first poll and TaskStop the end (or a yield), not every poll: that halves the trace volume.
+  if (!t->polled) {
+    t->polled = true;
+    emit(EventKind::TaskStart, worker, t->id);  // the task's first poll: it has started
+  }
   emit(EventKind::PollBegin, worker, t->id);
   const int64_t t0 = rec_ ? rec_->now() : 0;
   BorrowedWaker bw(t);

@@ -70,6 +70,7 @@ struct RawTask {
   RawTask* owned_next = nullptr;
   trace::TaskId id;
   bool blocking = false;     // runs on the blocking pool (spawn_blocking)
+  bool polled = false;       // polled at least once (written by the running worker only)
   std::exception_ptr panic;  // the future threw (guarded by join_lock once COMPLETE)
   Waker join_waker;          // guarded by join_lock: the awaiting JoinHandle's waker
 
