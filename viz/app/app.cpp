@@ -13,6 +13,7 @@
 
 #include "viz/app/app_ui.hpp"
 #include "viz/app/app_window.hpp"
+#include "viz/app/lesson_panel.hpp"
 #include "viz/app/screenshot.hpp"
 #include "viz/app/settings.hpp"
 
@@ -27,7 +28,12 @@ int fail(const std::string& message) {
 // prepare_content loads what the options ask for into the UI. Returns "" or an error.
 std::string prepare_content(AppUi& ui, const AppOptions& o, bool headless) {
   AppState& state = ui.state();
-  if (!o.open_file.empty()) {
+  if (!o.lesson_id.empty()) {
+    std::string error;
+    if (!ui.open_lesson(o.lessons_dir, o.lesson_id, o.lesson_step, error)) return error;
+    if (headless && !state.run_to_end(60.0)) return "the lesson's runs did not finish within 60 s";
+    ui.update();
+  } else if (!o.open_file.empty()) {
     if (!state.open_file(o.open_file)) return state.error;
   } else if (!o.scenario.empty()) {
     RunChoice c = state.choice;
@@ -47,6 +53,33 @@ std::string prepare_content(AppUi& ui, const AppOptions& o, bool headless) {
     return "bad --at '" + o.at + "': use an event index (42) or a time (1.5ms, 200us, 3000ns)";
   if (o.select_task != 0) state.select_task(o.select_task);
   return "";
+}
+
+// export_lesson_steps writes DIR/<lesson id>-<step, 2 digits>.png for every step whose window
+// the trace reached (steps that were not reached are reported and skipped; exit code 1 then).
+int export_lesson_steps(AppWindow& window, AppUi& ui, const AppOptions& o) {
+  LessonPanel* lesson = ui.lesson();
+  if (lesson == nullptr) return fail("--export needs a lesson (lesson_id)");
+  AppState& state = ui.state();
+  ui.update();
+  const int width = o.width > 0 ? o.width : 1600, height = o.height > 0 ? o.height : 1000;
+  int failures = 0;
+  for (size_t i = 0; i < lesson->player().step_count(); ++i) {
+    char name[64];
+    std::snprintf(name, sizeof name, "-%02zu.png", i);
+    const std::string path = o.lesson_export_dir + "/" + lesson->lesson().id + name;
+    if (!lesson->show_step(state, i)) {
+      std::fprintf(stderr, "asyncscope: step %zu of lesson %s was not reached; no %s\n", i,
+                   lesson->lesson().id.c_str(), path.c_str());
+      ++failures;
+      continue;
+    }
+    const Image image = window.render_offscreen(
+        width, height, 3, [&] { ui.draw(); }, state.palette.background);
+    if (const std::string e = write_png(path, image); !e.empty()) return fail(e);
+    std::printf("wrote %s\n", path.c_str());
+  }
+  return failures == 0 ? 0 : 1;
 }
 
 }  // namespace
@@ -94,6 +127,7 @@ int run_app(const AppOptions& o) {
     ui.state().report_error(problem);
   }
 
+  if (headless && !o.lesson_export_dir.empty()) return export_lesson_steps(*window, ui, o);
   if (headless) {
     AppState& state = ui.state();
     if (!state.error.empty()) return fail(state.error);
@@ -116,6 +150,7 @@ int run_app(const AppOptions& o) {
       window->wait_events(0.25);
     const double now = glfwGetTime();
     state.update(now - last);
+    ui.update();
     last = now;
     window->set_presenter(ui.presenter());
     // A PNG export renders the timeline alone at the chosen size, between two normal frames.

@@ -29,6 +29,7 @@ struct AppOptions {
   bool real = false;               // real OS threads instead of the deterministic simulation
   std::string lesson_id;           // open the lesson panel at this lesson (lessons/player.hpp)
   int lesson_step = 0;             // ...at this step (0-based)
+  std::string lessons_dir;         // lesson folders ("" = lessons::find_lessons_dir default search)
 
   // Look.
   std::string theme;          // "dark" | "light" | "" = the saved setting

@@ -130,7 +130,19 @@ bool AppState::run_scenario(const RunChoice& c) {
                  std::string(scenario::model_name(c.model)));
     return false;
   }
-  main.live.start(*s, c.options, /*stepped=*/true, main.model);
+  run_scenario_with(*s, c.options, false);
+  return true;
+}
+
+void AppState::run_scenario_with(const scenario::Scenario& s, const scenario::RunOptions& options,
+                                 bool as_compare) {
+  if (as_compare) {
+    compare.live.start(s, options, /*stepped=*/false, compare.model);
+    compare.title = compare.live.title();
+    compare.source_path.clear();
+    return;
+  }
+  main.live.start(s, options, /*stepped=*/true, main.model);
   main.title = main.live.title();
   main.source_path.clear();
   ++generation;
@@ -141,9 +153,8 @@ bool AppState::run_scenario(const RunChoice& c) {
   pending_step_ = false;
   auto_fit = true;
   fit_pending = true;
-  set_playing(!c.options.real);
+  set_playing(!options.real);
   report_status("running " + main.title);
-  return true;
 }
 
 bool AppState::run_compare(const RunChoice& c) {
@@ -153,9 +164,7 @@ bool AppState::run_compare(const RunChoice& c) {
                  std::string(scenario::model_name(c.model)));
     return false;
   }
-  compare.live.start(*s, c.options, /*stepped=*/false, compare.model);
-  compare.title = compare.live.title();
-  compare.source_path.clear();
+  run_scenario_with(*s, c.options, true);
   return true;
 }
 

@@ -63,6 +63,10 @@ class AppState {
   // ---- runs and files ----
   // run_scenario starts a scenario live (stepped + playing in sim). false + message if unknown.
   bool run_scenario(const RunChoice& choice);
+  // run_scenario_with starts a given scenario object (e.g. a lesson's own scenario) on `main`
+  // (stepped, playing) or, with as_compare, on `compare` (free running).
+  void run_scenario_with(const scenario::Scenario& s, const scenario::RunOptions& options,
+                         bool as_compare);
   // run_compare runs a second scenario to completion in the background for the compare view.
   bool run_compare(const RunChoice& choice);
   void clear_compare();
@@ -127,6 +131,8 @@ class AppState {
   bool fit_pending = true;        // fit the axis once the timeline knows its width
   bool auto_fit = true;           // keep fitting while a live run grows (cleared by zoom/pan)
   uint64_t generation = 0;        // bumped whenever main.model is replaced
+  std::vector<std::string> highlight_tasks;  // task names a lesson step emphasises
+  std::string focus_panel;  // a lesson step's panel to bring forward ("stacks", ...)
 
  private:
   void set_playhead(EventIndex i, bool follow);

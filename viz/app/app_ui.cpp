@@ -8,14 +8,27 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "viz/app/key_actions.hpp"
+#include "viz/app/lesson_panel.hpp"
 #include "viz/app/theme.hpp"
 
 namespace as::viz {
 
 AppUi::AppUi(Settings settings) : state_(std::move(settings)) {}
 AppUi::~AppUi() = default;
+
+bool AppUi::open_lesson(const std::string& lessons_dir, const std::string& id, int step,
+                        std::string& error) {
+  lesson_ = LessonPanel::open(state_, lessons_dir, id, step, error);
+  lesson_tab_pending_ = lesson_ != nullptr;
+  return lesson_ != nullptr;
+}
+
+void AppUi::update() {
+  if (lesson_) lesson_->update(state_);
+}
 
 void AppUi::handle_keys() {
   const ImGuiIO& io = ImGui::GetIO();
@@ -163,7 +176,10 @@ void AppUi::draw(bool slide_mode) {
 
   const float font = ImGui::GetFontSize();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  if (left_w_ <= 0) left_w_ = std::clamp(avail.x * 0.18f, font * 14, font * 22);
+  // The lesson tab needs room for text and source; the scenario browser does not.
+  const float left_target = lesson_ ? std::clamp(avail.x * 0.26f, font * 18, font * 34)
+                                    : std::clamp(avail.x * 0.18f, font * 14, font * 22);
+  left_w_ = left_target;
   if (right_w_ <= 0) right_w_ = std::clamp(avail.x * 0.22f, font * 16, font * 28);
   const float centre_w =
       std::max(200.0f, avail.x - left_w_ - right_w_ - 2 * ImGui::GetStyle().ItemSpacing.x);
@@ -171,6 +187,14 @@ void AppUi::draw(bool slide_mode) {
   // Left: scenario browser.
   ImGui::BeginChild("##left", ImVec2(left_w_, avail.y), true);
   if (ImGui::BeginTabBar("##lefttabs")) {
+    if (lesson_) {
+      if (ImGui::BeginTabItem("Lesson", nullptr,
+                              lesson_tab_pending_ ? ImGuiTabItemFlags_SetSelected : 0)) {
+        lesson_->draw(state_, ImGui::GetIO().Fonts->Fonts.Size > 1);
+        ImGui::EndTabItem();
+      }
+      lesson_tab_pending_ = false;
+    }
     if (ImGui::BeginTabItem("Scenarios")) {
       draw_scenario_browser(state_);
       ImGui::EndTabItem();
@@ -197,11 +221,18 @@ void AppUi::draw(bool slide_mode) {
   }
   ImGui::BeginChild("##bottom", ImVec2(0, 0), true);
   if (ImGui::BeginTabBar("##bottomtabs")) {
-    if (ImGui::BeginTabItem("State at playhead")) {
+    // A lesson step may bring a panel forward (once per step).
+    const std::string focus = std::exchange(state_.focus_panel, "");
+    const bool want_stacks = focus == "stacks";
+    const bool want_state = !focus.empty() && !want_stacks && focus != "timeline" &&
+                            focus != "inspector" && focus != "source";
+    if (ImGui::BeginTabItem("State at playhead", nullptr,
+                            want_state ? ImGuiTabItemFlags_SetSelected : 0)) {
       draw_state_panels(state_);
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Stacks & memory")) {
+    if (ImGui::BeginTabItem("Stacks & memory", nullptr,
+                            want_stacks ? ImGuiTabItemFlags_SetSelected : 0)) {
       draw_stacks_view(state_);
       ImGui::EndTabItem();
     }

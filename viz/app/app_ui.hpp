@@ -21,6 +21,8 @@
 
 namespace as::viz {
 
+class LessonPanel;
+
 class AppUi {
  public:
   explicit AppUi(Settings settings);
@@ -29,6 +31,12 @@ class AppUi {
   AppState& state() { return state_; }
   FilesUi& files() { return files_; }
   TimelineView& timeline() { return timeline_a_; }
+  LessonPanel* lesson() { return lesson_.get(); }
+  // open_lesson shows a lesson in the sidebar and starts its run(s); false + error if unknown.
+  bool open_lesson(const std::string& lessons_dir, const std::string& id, int step,
+                   std::string& error);
+  // update: per-frame work after AppState::update (the lesson player follows the runs).
+  void update();
 
   // draw lays out the full UI (or only the timeline when slide_mode) over the whole display.
   void draw(bool slide_mode = false);
@@ -48,6 +56,8 @@ class AppUi {
   FilesUi files_;
   TimelineView timeline_a_, timeline_b_;
   float left_w_ = 0, right_w_ = 0, bottom_h_ = 0;
+  std::unique_ptr<LessonPanel> lesson_;
+  bool lesson_tab_pending_ = false;
   bool want_quit_ = false;
 };
 

@@ -59,7 +59,12 @@ void FontAtlasBuilder::rebuild(float pixel_size, float content_scale) {
   config.OversampleH = 2;
   config.OversampleV = 1;
   ImFont* ui = nullptr;
-  if (!ui_font_.empty()) ui = io.Fonts->AddFontFromFileTTF(ui_font_.c_str(), pixel_size, &config);
+  // Latin-1 + Latin Extended-A, general punctuation (— … ’ “”), arrows and maths operators:
+  // what lesson texts and task names use. (ProggyClean, the fallback, has Latin-1 only.)
+  static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x0100, 0x017F, 0x2000, 0x206F, 0x2190,
+                                    0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
+  if (!ui_font_.empty())
+    ui = io.Fonts->AddFontFromFileTTF(ui_font_.c_str(), pixel_size, &config, kRanges);
   if (ui == nullptr) {
     ImFontConfig fallback;
     fallback.SizePixels = std::max(13.0f, std::round(13.0f * pixel_size / 15.0f));

@@ -22,6 +22,7 @@ void LiveRun::start(const scenario::Scenario& scenario, scenario::RunOptions opt
   recorder_ = std::make_unique<trace::Recorder>();
   cursor_ = {};
   strings_.clear();
+  delivered_.clear();
   events_seen_ = 0;
   finished_.store(false);
   result_ = {};
@@ -78,6 +79,7 @@ size_t LiveRun::drain(TraceModel& model) {
   // after polling covers every id in `fresh_`.
   if (recorder_->string_count() > strings_.size()) strings_ = recorder_->strings();
   model.append(fresh_, strings_);
+  if (keep_delivered) delivered_.insert(delivered_.end(), fresh_.begin(), fresh_.end());
   events_seen_ += fresh_.size();
   return fresh_.size();
 }

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "core/platform/step_control.hpp"
@@ -50,6 +51,15 @@ class LiveRun {
   // events_seen counts events drained so far.
   size_t events_seen() const { return events_seen_; }
 
+  // string resolves an interned string of this run's Recorder ("" when idle or unknown).
+  std::string string(trace::StringId id) const {
+    return recorder_ ? recorder_->string(id) : std::string();
+  }
+  // keep_delivered: when true, drain() also appends each batch (in model order) to `delivered`
+  // for a second consumer (the lesson player), which takes them with take_delivered().
+  bool keep_delivered = false;
+  std::vector<trace::Event> take_delivered() { return std::exchange(delivered_, {}); }
+
   // stop cancels the run (sim) or waits for it (real) and joins the thread.
   void stop();
 
@@ -62,6 +72,7 @@ class LiveRun {
   scenario::RunResult result_;
   trace::Recorder::Cursor cursor_;
   std::vector<trace::Event> fresh_;
+  std::vector<trace::Event> delivered_;
   std::vector<std::string> strings_;
   std::string title_;
   size_t events_seen_ = 0;

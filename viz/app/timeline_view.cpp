@@ -184,8 +184,17 @@ void TimelineView::draw_lanes(AppState& state, Shown& shown, bool is_compare, Im
     // label column
     const std::string label =
         is_task ? model.task_label(lane_task) : model.worker_label(model.workers()[lane.index].id);
+    const bool lane_highlighted =
+        is_task && !state.highlight_tasks.empty() &&
+        std::find(state.highlight_tasks.begin(), state.highlight_tasks.end(),
+                  model.str(model.tasks()[lane.index].name)) != state.highlight_tasks.end();
     dl->AddRectFilled(v2(x0 - label_w_, y), v2(x0, y + h),
                       lane_selected ? p.range_select : p.lane_label);
+    if (lane_highlighted) {
+      dl->AddRectFilled(v2(x0 - label_w_, y), v2(x0 - label_w_ + 4, y + h),
+                        p.marker(MarkerColour::Preempt));
+      dl->AddRect(v2(x0, y), v2(x1, y + h), p.marker(MarkerColour::Preempt), 0, 0, 1.5f);
+    }
     dl->PushClipRect(v2(x0 - label_w_, y), v2(x0 - 2, y + h), true);
     dl->AddText(v2(x0 - label_w_ + 6, y + (h - font) / 2), is_task ? p.text_dim : p.text,
                 label.c_str());
