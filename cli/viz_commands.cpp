@@ -97,7 +97,8 @@ void add_viz_commands(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember({"current", "multi"}))
       ->capture_default_str();
   shot->add_option("--seed,-s", args->seed, "Simulation seed")->capture_default_str();
-  shot->add_option("--at", args->at, "Playhead: event index (42) or time (1.5ms, 200us)");
+  shot->add_option("--at", args->at,
+                   "Playhead: event index (42), time (1.5ms, 200us) or fraction (60%)");
   shot->add_option("--theme", args->theme, "dark | light")
       ->check(CLI::IsMember({"dark", "light"}))
       ->capture_default_str();

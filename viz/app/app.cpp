@@ -50,7 +50,8 @@ std::string prepare_content(AppUi& ui, const AppOptions& o, bool headless) {
     if (headless && !state.run_to_end(60.0)) return "the scenario did not finish within 60 s";
   }
   if (!o.at.empty() && !state.set_at(o.at))
-    return "bad --at '" + o.at + "': use an event index (42) or a time (1.5ms, 200us, 3000ns)";
+    return "bad --at '" + o.at +
+           "': use an event index (42), a time (1.5ms, 200us, 3000ns) or a fraction (60%)";
   if (o.select_task != 0) state.select_task(o.select_task);
   return "";
 }

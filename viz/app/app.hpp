@@ -37,7 +37,8 @@ struct AppOptions {
   int width = 0, height = 0;  // window (or screenshot) size in pixels; 0 = saved/default
 
   // Playhead at start: "" = end of trace, "N" = after event N (0-based index),
-  // "1.5ms" / "200us" / "3000ns" / "2s" = at that trace time.
+  // "1.5ms" / "200us" / "3000ns" / "2s" = at that trace time,
+  // "60%" = at that fraction of the trace.
   std::string at;
   uint32_t select_task = 0;  // task id to select (inspector) at start; 0 = none
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <exception>
 #include <thread>
 
@@ -426,6 +427,16 @@ bool AppState::set_at(const std::string& at) {
   const auto [p, ec] = std::from_chars(at.data(), at.data() + at.size(), index);
   if (ec == std::errc() && p == at.data() + at.size()) {
     scrub_to_event(static_cast<EventIndex>(std::min(index, size_t{0xfffffffe})));
+    return true;
+  }
+  if (at.back() == '%') {  // "60%": a fraction of the trace's duration
+    double pct = 0;
+    int used = 0;
+    if (std::sscanf(at.c_str(), "%lf%%%n", &pct, &used) != 1 ||
+        static_cast<size_t>(used) != at.size() || !(pct >= 0 && pct <= 100))
+      return false;
+    const Time b = main.model.begin_time(), e = main.model.end_time();
+    scrub_to_time(b + static_cast<Time>(static_cast<double>(e - b) * pct / 100.0));
     return true;
   }
   if (auto ns = parse_duration(at)) {

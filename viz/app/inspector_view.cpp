@@ -111,7 +111,10 @@ void draw_inspector(AppState& state) {
     ImGui::Separator();
   }
   const TaskInfo* info = sel.task ? model.task(sel.task) : nullptr;
-  if (info == nullptr) return;
+  if (info == nullptr) {
+    if (sel.task != 0) ImGui::TextDisabled("task #%u is not in this trace", sel.task);
+    return;
+  }
   ImGui::Text("%s", model.task_label(info->id).c_str());
   ImGui::SameLine();
   ImGui::TextDisabled("parent %s", task_or_none(model, info->parent).c_str());
