@@ -3,7 +3,8 @@
 //   asyncscope lesson 4                 open the app at lesson 4 (needs a display)
 //   asyncscope lesson 4 --check         run every step headless; exit 1 unless every condition is
 //                                       reached and every question's answer is what happened
-//   asyncscope lesson 4 --export DIR    DIR/<lesson>-<side>.astrace and .json (steps as annotations)
+//   asyncscope lesson 4 --export DIR    DIR/<lesson>-<side>.astrace and .json (steps as
+//   annotations)
 //                                       and, with an X display, one PNG per step from the app
 //
 // ID is a number ("4", "04"), the folder name ("04-channels") or its slug ("channels").
@@ -48,9 +49,8 @@ int check(const lessons::Lesson& lesson) {
   std::cout << "lesson " << lesson.id << ": " << lesson.title << "\n";
   for (const auto& side : run.sides) {
     std::cout << "  " << lessons::side_name(side.side) << " run '" << side.scenario
-              << "': " << side.trace.events.size() << " events, exit code "
-              << side.result.exit_code << (side.result.error.empty() ? "" : " — ")
-              << side.result.error << "\n";
+              << "': " << side.trace.events.size() << " events, exit code " << side.result.exit_code
+              << (side.result.error.empty() ? "" : " — ") << side.result.error << "\n";
   }
   lessons::CheckResult r = lessons::check_lesson(run);
   for (const auto& line : r.lines) std::cout << "  " << line << "\n";
@@ -95,9 +95,9 @@ int export_lesson(const lessons::Lesson& lesson, const LessonArgs& args) {
   lessons::LessonRun run = lessons::run_lesson(lesson);
   for (const auto& side : run.sides) {
     trace::TraceData data = lessons::annotated_trace(run, side.side);
-    std::string base = (fs::path(args.export_dir) /
-                        (lesson.id + "-" + std::string(lessons::side_name(side.side))))
-                           .string();
+    std::string base =
+        (fs::path(args.export_dir) / (lesson.id + "-" + std::string(lessons::side_name(side.side))))
+            .string();
     trace::write_astrace(base + ".astrace", data);
     trace::write_perfetto_json_file(base + ".json", data);
     std::cout << "wrote " << base << ".astrace and " << base << ".json (" << data.events.size()
@@ -114,8 +114,7 @@ int export_lesson(const lessons::Lesson& lesson, const LessonArgs& args) {
   opts.lesson_id = lesson.id;
   opts.lesson_export_dir = args.export_dir;
   opts.theme = args.theme;
-  if (!args.size.empty() &&
-      std::sscanf(args.size.c_str(), "%dx%d", &opts.width, &opts.height) != 2)
+  if (!args.size.empty() && std::sscanf(args.size.c_str(), "%dx%d", &opts.width, &opts.height) != 2)
     throw UsageError("--size expects WIDTHxHEIGHT, got '" + args.size + "'");
   return viz::run_app(opts);
 #else

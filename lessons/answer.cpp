@@ -6,8 +6,9 @@ namespace as::lessons {
 Answer Answer::parse(std::string_view text) {
   std::vector<std::string> tokens = tokenize(text);
   if (tokens.size() < 3 || tokens[1] != "of")
-    throw SyntaxError("an answer reads 'PROPERTY of EVENT', e.g. 'task of next task.start' or "
-                      "'count of worker.steal'");
+    throw SyntaxError(
+        "an answer reads 'PROPERTY of EVENT', e.g. 'task of next task.start' or "
+        "'count of worker.steal'");
   Answer a;
   a.pattern = EventPattern::parse(tokens, 2);
   if (tokens[0] == "count") {

@@ -23,10 +23,10 @@
 namespace as::lessons {
 
 struct Answer {
-  bool count = false;    // "count of PATTERN": how many events of the window match
-  Field property;        // otherwise: this field of the nth matching event
+  bool count = false;  // "count of PATTERN": how many events of the window match
+  Field property;      // otherwise: this field of the nth matching event
   EventPattern pattern;
-  std::string text;      // as written
+  std::string text;  // as written
 
   // parse reads `PROPERTY of PATTERN` or `count of PATTERN`. Throws SyntaxError.
   static Answer parse(std::string_view text);

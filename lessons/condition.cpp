@@ -35,9 +35,12 @@ Condition Condition::parse(std::string_view text) {
 
 bool ConditionTracker::on_event(const trace::Event& e, const TraceContext& ctx) {
   switch (condition_->kind) {
-    case Condition::Kind::Now: return true;
-    case Condition::Kind::End: return e.kind == trace::EventKind::RuntimeStop;
-    case Condition::Kind::Time: return e.ts - ctx.start_ts() >= condition_->time_ns;
+    case Condition::Kind::Now:
+      return true;
+    case Condition::Kind::End:
+      return e.kind == trace::EventKind::RuntimeStop;
+    case Condition::Kind::Time:
+      return e.ts - ctx.start_ts() >= condition_->time_ns;
     case Condition::Kind::Event:
       if (condition_->pattern.filter.matches(e, ctx)) ++matched_;
       return matched_ >= condition_->pattern.nth;

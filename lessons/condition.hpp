@@ -23,8 +23,8 @@ namespace as::lessons {
 struct Condition {
   enum class Kind : uint8_t { Now, Event, Time, End };
   Kind kind = Kind::Now;
-  EventPattern pattern;   // Kind::Event
-  int64_t time_ns = 0;    // Kind::Time: virtual ns since the run started
+  EventPattern pattern;      // Kind::Event
+  int64_t time_ns = 0;       // Kind::Time: virtual ns since the run started
   std::string text = "now";  // as written
 
   // parse reads a condition (see the examples above). Throws SyntaxError.

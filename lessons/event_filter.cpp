@@ -54,6 +54,24 @@ std::string normalize_value(std::string_view v) {
   return out;
 }
 
+namespace {
+// edit_distance is the Levenshtein distance (for "did you mean" hints on short names).
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+}  // namespace
+
 EventKind find_kind(std::string_view name) {
   std::vector<EventKind> candidates;
   for (const auto& k : trace::kEventKinds) {
@@ -64,14 +82,18 @@ EventKind find_kind(std::string_view name) {
   }
   if (candidates.size() == 1) return candidates[0];
   if (candidates.empty()) {
-    // Suggest names sharing the last component, else list a few.
+    // Suggest names that contain the word, or are within two typos of it (or of its suffix).
     std::string hint;
-    for (const auto& k : trace::kEventKinds)
-      if (k.name.find(name) != std::string_view::npos)
+    for (const auto& k : trace::kEventKinds) {
+      std::string_view tail = k.name.substr(k.name.rfind('.') + 1);
+      if (k.name.find(name) != std::string_view::npos || edit_distance(k.name, name) <= 2 ||
+          edit_distance(tail, name) <= 1)
         hint += (hint.empty() ? "" : ", ") + std::string(k.name);
+    }
     throw SyntaxError("unknown event '" + std::string(name) + "'" +
-                      (hint.empty() ? std::string(" (event names are in core/trace/event_kinds.hpp)")
-                                    : " (did you mean: " + hint + "?)"));
+                      (hint.empty()
+                           ? std::string(" (event names are in core/trace/event_kinds.hpp)")
+                           : " (did you mean: " + hint + "?)"));
   }
   std::string names;
   for (auto k : candidates) names += (names.empty() ? "" : ", ") + std::string(trace::info(k).name);
@@ -83,8 +105,8 @@ namespace {
 constexpr std::string_view kPollResults[] = {"ready", "pending"};
 constexpr std::string_view kModels[] = {"goroutine", "future"};
 constexpr std::string_view kQueues[] = {"local", "global", "runnext", "inject", "lifo", "blocking"};
-constexpr std::string_view kErrors[] = {"deadlock",   "panic",     "stack overflow", "lost waker",
-                                        "long poll",  "self wake", "large future",   "other"};
+constexpr std::string_view kErrors[] = {"deadlock",  "panic",     "stack overflow", "lost waker",
+                                        "long poll", "self wake", "large future",   "other"};
 
 template <size_t N>
 std::string pick(const std::string_view (&names)[N], uint64_t v) {
@@ -102,11 +124,16 @@ bool parse_int(std::string_view s, int64_t* out) {
 std::string enum_value_name(EventKind kind, int slot, uint64_t value) {
   if (slot != 0) return std::to_string(value);
   switch (kind) {
-    case EventKind::PollEnd: return pick(kPollResults, value);
-    case EventKind::RuntimeStart: return pick(kModels, value);
-    case EventKind::QueueLength: return pick(kQueues, value);
-    case EventKind::RuntimeError: return pick(kErrors, value);
-    default: return std::to_string(value);
+    case EventKind::PollEnd:
+      return pick(kPollResults, value);
+    case EventKind::RuntimeStart:
+      return pick(kModels, value);
+    case EventKind::QueueLength:
+      return pick(kQueues, value);
+    case EventKind::RuntimeError:
+      return pick(kErrors, value);
+    default:
+      return std::to_string(value);
   }
 }
 
@@ -117,10 +144,14 @@ int64_t parse_duration(std::string_view text) {
   std::string number(text.substr(0, i));
   std::string_view unit = text.substr(i);
   double scale = 0;
-  if (unit.empty() || unit == "ns") scale = 1;
-  else if (unit == "us" || unit == "µs") scale = 1e3;
-  else if (unit == "ms") scale = 1e6;
-  else if (unit == "s") scale = 1e9;
+  if (unit.empty() || unit == "ns")
+    scale = 1;
+  else if (unit == "us" || unit == "µs")
+    scale = 1e3;
+  else if (unit == "ms")
+    scale = 1e6;
+  else if (unit == "s")
+    scale = 1e9;
   if (number.empty() || scale == 0 || std::count(number.begin(), number.end(), '.') > 1)
     throw SyntaxError("'" + std::string(text) + "' is not a duration (like 250ns, 3us, 1.5ms, 2s)");
   return static_cast<int64_t>(std::llround(std::stod(number) * scale));
@@ -183,11 +214,16 @@ Field Field::parse(EventKind kind, std::string_view name) {
 
 std::string Field::name(EventKind kind) const {
   switch (source) {
-    case Source::Task: return "task";
-    case Source::Worker: return "worker";
-    case Source::Loc: return "loc";
-    case Source::Line: return "line";
-    case Source::Arg: return std::string(trace::info(kind).args[slot].name);
+    case Source::Task:
+      return "task";
+    case Source::Worker:
+      return "worker";
+    case Source::Loc:
+      return "loc";
+    case Source::Line:
+      return "line";
+    case Source::Arg:
+      return std::string(trace::info(kind).args[slot].name);
   }
   return "?";
 }
@@ -195,9 +231,11 @@ std::string Field::name(EventKind kind) const {
 bool Field::numeric(EventKind kind) const {
   switch (source) {
     case Source::Worker:
-    case Source::Line: return true;
+    case Source::Line:
+      return true;
     case Source::Task:
-    case Source::Loc: return false;
+    case Source::Loc:
+      return false;
     case Source::Arg: {
       auto t = trace::info(kind).args[slot].type;
       return t == ArgType::U64 || t == ArgType::I64 || t == ArgType::Nanos || t == ArgType::Worker;
@@ -223,36 +261,53 @@ int line_of(const trace::Event& e, const TraceContext& ctx) {
 
 int64_t Field::number(const trace::Event& e, const TraceContext& ctx) const {
   switch (source) {
-    case Source::Worker: return e.worker;
-    case Source::Line: return line_of(e, ctx);
-    case Source::Task: return e.task;
-    case Source::Loc: return e.loc;
-    case Source::Arg: return static_cast<int64_t>(e.args[slot]);
+    case Source::Worker:
+      return e.worker;
+    case Source::Line:
+      return line_of(e, ctx);
+    case Source::Task:
+      return e.task;
+    case Source::Loc:
+      return e.loc;
+    case Source::Arg:
+      return static_cast<int64_t>(e.args[slot]);
   }
   return 0;
 }
 
 std::string Field::text(const trace::Event& e, const TraceContext& ctx) const {
   switch (source) {
-    case Source::Task: return ctx.task_name(e.task);
+    case Source::Task:
+      return ctx.task_name(e.task);
     case Source::Worker:
       return e.worker == trace::kNoWorker ? std::string("none") : std::to_string(e.worker);
-    case Source::Loc: return ctx.string(e.loc);
-    case Source::Line: return std::to_string(line_of(e, ctx));
-    case Source::Arg: break;
+    case Source::Loc:
+      return ctx.string(e.loc);
+    case Source::Line:
+      return std::to_string(line_of(e, ctx));
+    case Source::Arg:
+      break;
   }
   const auto& arg = trace::info(e.kind).args[slot];
   uint64_t v = e.args[slot];
   switch (arg.type) {
-    case ArgType::Task: return ctx.task_name(static_cast<trace::TaskId>(v));
-    case ArgType::Worker: return v == trace::kNoWorker ? std::string("none") : std::to_string(v);
-    case ArgType::Reason: return std::string(trace::reason_name(v));
-    case ArgType::Enum: return enum_value_name(e.kind, slot, v);
-    case ArgType::String: return ctx.string(static_cast<trace::StringId>(v));
-    case ArgType::I64: return std::to_string(static_cast<int64_t>(v));
-    case ArgType::Nanos: return format_duration(static_cast<int64_t>(v));
+    case ArgType::Task:
+      return ctx.task_name(static_cast<trace::TaskId>(v));
+    case ArgType::Worker:
+      return v == trace::kNoWorker ? std::string("none") : std::to_string(v);
+    case ArgType::Reason:
+      return std::string(trace::reason_name(v));
+    case ArgType::Enum:
+      return enum_value_name(e.kind, slot, v);
+    case ArgType::String:
+      return ctx.string(static_cast<trace::StringId>(v));
+    case ArgType::I64:
+      return std::to_string(static_cast<int64_t>(v));
+    case ArgType::Nanos:
+      return format_duration(static_cast<int64_t>(v));
     case ArgType::U64:
-    case ArgType::None: return std::to_string(v);
+    case ArgType::None:
+      return std::to_string(v);
   }
   return std::to_string(v);
 }
@@ -266,13 +321,27 @@ bool EventFilter::matches(const trace::Event& e, const TraceContext& ctx) const 
       int64_t v = t.field.number(e, ctx);
       bool ok = false;
       switch (t.op) {
-        case FieldTest::Op::Eq: ok = v == t.number; break;
-        case FieldTest::Op::Ne: ok = v != t.number; break;
-        case FieldTest::Op::Lt: ok = v < t.number; break;
-        case FieldTest::Op::Le: ok = v <= t.number; break;
-        case FieldTest::Op::Gt: ok = v > t.number; break;
-        case FieldTest::Op::Ge: ok = v >= t.number; break;
-        case FieldTest::Op::Contains: ok = false; break;
+        case FieldTest::Op::Eq:
+          ok = v == t.number;
+          break;
+        case FieldTest::Op::Ne:
+          ok = v != t.number;
+          break;
+        case FieldTest::Op::Lt:
+          ok = v < t.number;
+          break;
+        case FieldTest::Op::Le:
+          ok = v <= t.number;
+          break;
+        case FieldTest::Op::Gt:
+          ok = v > t.number;
+          break;
+        case FieldTest::Op::Ge:
+          ok = v >= t.number;
+          break;
+        case FieldTest::Op::Contains:
+          ok = false;
+          break;
       }
       if (!ok) return false;
       continue;
@@ -285,9 +354,15 @@ bool EventFilter::matches(const trace::Event& e, const TraceContext& ctx) const 
                  ? v.starts_with(std::string_view(t.value).substr(0, t.value.size() - 1))
                  : v == t.value;
         break;
-      case FieldTest::Op::Ne: ok = v != t.value; break;
-      case FieldTest::Op::Contains: ok = v.find(t.value) != std::string::npos; break;
-      default: ok = false; break;
+      case FieldTest::Op::Ne:
+        ok = v != t.value;
+        break;
+      case FieldTest::Op::Contains:
+        ok = v.find(t.value) != std::string::npos;
+        break;
+      default:
+        ok = false;
+        break;
     }
     if (!ok) return false;
   }
@@ -299,7 +374,7 @@ namespace {
 // parse_ordinal reads "next", "first", "3rd", "10th"...; returns 0 if the token is not one.
 int parse_ordinal(std::string_view w) {
   static constexpr std::pair<std::string_view, int> kWords[] = {
-      {"next", 1},  {"first", 1}, {"the", -1},  {"second", 2}, {"third", 3},
+      {"next", 1},   {"first", 1}, {"the", -1},  {"second", 2},  {"third", 3},
       {"fourth", 4}, {"fifth", 5}, {"sixth", 6}, {"seventh", 7}, {"eighth", 8}};
   for (auto [word, n] : kWords)
     if (w == word) return n;
@@ -316,8 +391,8 @@ int parse_ordinal(std::string_view w) {
 
 FieldTest parse_test(EventKind kind, const std::string& token) {
   static constexpr std::pair<std::string_view, FieldTest::Op> kOps[] = {
-      {"!=", FieldTest::Op::Ne}, {">=", FieldTest::Op::Ge}, {"<=", FieldTest::Op::Le},
-      {"~", FieldTest::Op::Contains}, {"=", FieldTest::Op::Eq}, {">", FieldTest::Op::Gt},
+      {"!=", FieldTest::Op::Ne},      {">=", FieldTest::Op::Ge}, {"<=", FieldTest::Op::Le},
+      {"~", FieldTest::Op::Contains}, {"=", FieldTest::Op::Eq},  {">", FieldTest::Op::Gt},
       {"<", FieldTest::Op::Lt}};
   size_t pos = std::string::npos, len = 0;
   FieldTest t;

@@ -66,8 +66,8 @@ struct FieldTest {
   enum class Op : uint8_t { Eq, Ne, Lt, Le, Gt, Ge, Contains };
   Field field;
   Op op = Op::Eq;
-  std::string value;  // normalized text (Eq, Ne, Contains); a trailing '*' on Eq is a prefix match
-  int64_t number = 0; // numeric operand (Lt..Ge; also Eq/Ne when the field is numeric)
+  std::string value;   // normalized text (Eq, Ne, Contains); a trailing '*' on Eq is a prefix match
+  int64_t number = 0;  // numeric operand (Lt..Ge; also Eq/Ne when the field is numeric)
   bool numeric = false;
 };
 
@@ -90,7 +90,8 @@ struct EventPattern {
   static EventPattern parse(const std::vector<std::string>& tokens, size_t from = 0);
 };
 
-// parse_duration reads "250ns", "3us", "3µs", "1.5ms", "2s" (a bare number is ns). Throws SyntaxError.
+// parse_duration reads "250ns", "3us", "3µs", "1.5ms", "2s" (a bare number is ns). Throws
+// SyntaxError.
 int64_t parse_duration(std::string_view text);
 // format_duration writes ns as the shortest exact unit ("1.5ms", "250ns").
 std::string format_duration(int64_t ns);

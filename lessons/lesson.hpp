@@ -26,11 +26,15 @@ namespace as::lessons {
 // Side names one of the two runs of a lesson: the goroutine program or the future program.
 enum class Side : uint8_t { Go = 0, Future = 1 };
 inline constexpr size_t kSideCount = 2;
-inline constexpr std::string_view side_name(Side s) { return s == Side::Go ? "go" : "future"; }
+inline constexpr std::string_view side_name(Side s) {
+  return s == Side::Go ? "go" : "future";
+}
 inline constexpr scenario::Model side_model(Side s) {
   return s == Side::Go ? scenario::Model::Goroutine : scenario::Model::Future;
 }
-inline constexpr size_t side_index(Side s) { return static_cast<size_t>(s); }
+inline constexpr size_t side_index(Side s) {
+  return static_cast<size_t>(s);
+}
 
 // Panel names the app's panels a step may point at. The app maps each to its own window.
 enum class Panel : uint8_t {
@@ -47,7 +51,9 @@ enum class Panel : uint8_t {
 };
 inline constexpr std::array<std::string_view, static_cast<size_t>(Panel::kCount)> kPanelNames = {
     "timeline", "runqueues", "channels", "timers", "io", "wakers", "stacks", "inspector", "source"};
-inline constexpr std::string_view panel_name(Panel p) { return kPanelNames[static_cast<size_t>(p)]; }
+inline constexpr std::string_view panel_name(Panel p) {
+  return kPanelNames[static_cast<size_t>(p)];
+}
 
 // LineRange is an inclusive range of 1-based source lines.
 struct LineRange {
@@ -72,9 +78,9 @@ struct Highlights {
 // Lessons run on the deterministic simulation unless the reader asks for real threads.
 struct RunSetup {
   Side side = Side::Go;
-  std::string scenario;           // scenario id, looked up for side_model(side)
-  scenario::RunOptions options;   // procs, seed, executor, params; options.real stays false
-  bool offers_real = false;       // the lesson makes sense on real threads too ("real: offered")
+  std::string scenario;          // scenario id, looked up for side_model(side)
+  scenario::RunOptions options;  // procs, seed, executor, params; options.real stays false
+  bool offers_real = false;      // the lesson makes sense on real threads too ("real: offered")
 };
 
 // Question is a predict-then-reveal question: the reader predicts, the trace answers.
@@ -88,26 +94,26 @@ struct Question {
 
 // Step is one stop of the lesson: text shown while the run advances to `until`.
 struct Step {
-  std::string title;                  // from the "## " heading
-  std::string text;                   // Markdown body
-  Side side = Side::Go;               // whose run this step advances and watches
-  Condition until;                    // ends the step (Condition::Kind::Now when omitted)
+  std::string title;     // from the "## " heading
+  std::string text;      // Markdown body
+  Side side = Side::Go;  // whose run this step advances and watches
+  Condition until;       // ends the step (Condition::Kind::Now when omitted)
   Highlights highlight;
   std::optional<Question> question;
-  int line = 0;                       // line of the "## " heading in the lesson file
+  int line = 0;  // line of the "## " heading in the lesson file
 };
 
 // Lesson is one parsed lesson file.
 struct Lesson {
-  int number = 0;             // from the folder name "04-channels" → 4
-  std::string id;             // folder name, e.g. "04-channels"
-  std::string slug;           // "channels"
-  std::string title;          // header "title:"
-  std::string summary;        // header "summary:" (one line for lists)
-  std::string intro;          // Markdown before the first step
-  std::vector<RunSetup> runs; // one or two (side by side)
+  int number = 0;              // from the folder name "04-channels" → 4
+  std::string id;              // folder name, e.g. "04-channels"
+  std::string slug;            // "channels"
+  std::string title;           // header "title:"
+  std::string summary;         // header "summary:" (one line for lists)
+  std::string intro;           // Markdown before the first step
+  std::vector<RunSetup> runs;  // one or two (side by side)
   std::vector<Step> steps;
-  std::string path;           // the lesson.md file it was read from
+  std::string path;  // the lesson.md file it was read from
 
   // run returns the setup of a side, or nullptr if the lesson has no run on that side.
   const RunSetup* run(Side s) const {

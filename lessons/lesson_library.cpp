@@ -31,7 +31,8 @@ fs::path executable_dir() {
 }
 
 // matches_id: "4", "04", "04-channels", "channels".
-bool matches_id(std::string_view id, const std::string& folder, int number, const std::string& slug) {
+bool matches_id(std::string_view id, const std::string& folder, int number,
+                const std::string& slug) {
   if (id == folder || id == slug) return true;
   if (id.empty() || !std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return false;
@@ -45,7 +46,8 @@ void split_folder(const std::string& folder, int* number, std::string* slug) {
   *slug = folder;
   if (dash == std::string::npos || dash == 0 || dash > 6) return;
   std::string digits = folder.substr(0, dash);
-  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) return;
+  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return;
   *number = std::stoi(digits);
   *slug = folder.substr(dash + 1);
 }
@@ -59,7 +61,8 @@ std::string find_lessons_dir(std::string_view explicit_dir, std::string* why) {
     return {};
   }
   std::vector<fs::path> candidates;
-  if (const char* env = std::getenv("ASYNCSCOPE_LESSONS"); env && *env) candidates.emplace_back(env);
+  if (const char* env = std::getenv("ASYNCSCOPE_LESSONS"); env && *env)
+    candidates.emplace_back(env);
   fs::path exe = executable_dir();
   if (!exe.empty()) {
     candidates.push_back(exe / ".." / "share" / "asyncscope" / "lessons");
@@ -125,7 +128,8 @@ std::vector<LessonListing> list_lessons() {
     LessonListing item;
     item.id = l.id;
     item.title = l.title;
-    for (const auto& r : l.runs) item.models += (item.models.empty() ? "" : "+") + std::string(side_name(r.side));
+    for (const auto& r : l.runs)
+      item.models += (item.models.empty() ? "" : "+") + std::string(side_name(r.side));
     out.push_back(std::move(item));
   }
   for (const auto& e : lib.errors()) {

@@ -1,9 +1,9 @@
 // lessons/lesson_library.hpp — finding and loading every lesson file at run time.
 //
 // Owns: where lessons live on disk and loading them all. Lesson texts are read when the program
-// runs (never compiled in), so a teacher edits lessons/<nn>-<slug>/lesson.md and reopens the lesson.
-// Invariant: one malformed lesson never hides the others — its error is kept in `errors` (file,
-// line, what) and every other lesson still loads.
+// runs (never compiled in), so a teacher edits lessons/<nn>-<slug>/lesson.md and reopens the
+// lesson. Invariant: one malformed lesson never hides the others — its error is kept in `errors`
+// (file, line, what) and every other lesson still loads.
 #pragma once
 
 #include <string>
@@ -45,9 +45,9 @@ class LessonLibrary {
 
 // LessonListing is one line of `asyncscope list`: "lesson 04-channels  Channels and wakeups".
 struct LessonListing {
-  std::string id;     // folder name
-  std::string title;  // or the error when the file does not load
-  std::string models; // "go", "future" or "go+future"
+  std::string id;      // folder name
+  std::string title;   // or the error when the file does not load
+  std::string models;  // "go", "future" or "go+future"
   bool ok = true;
 };
 // list_lessons loads the default lessons dir (find_lessons_dir()) and lists them, malformed ones

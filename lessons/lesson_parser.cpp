@@ -38,8 +38,8 @@ bool split_setting(std::string_view line, std::string* key, std::string* value) 
   if (colon == std::string_view::npos || colon == 0) return false;
   std::string_view k = line.substr(0, colon);
   for (char c : k)
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-          c == '.' || c == '_'))
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '_'))
       return false;
   if (colon + 1 < line.size() && line[colon + 1] != ' ' && line[colon + 1] != '\t') return false;
   *key = std::string(k);
@@ -52,7 +52,8 @@ std::vector<std::string> split_list(std::string_view s, char sep) {
   size_t start = 0;
   while (start <= s.size()) {
     size_t p = s.find(sep, start);
-    std::string_view part = s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start);
+    std::string_view part =
+        s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start);
     part = trim(part);
     if (!part.empty()) out.emplace_back(part);
     if (p == std::string_view::npos) break;
@@ -77,10 +78,13 @@ void parse_highlight(std::string_view value, Highlights& h, int line) {
   for (const auto& item : split_list(value, ',')) {
     size_t eq = item.find('=');
     if (eq == std::string::npos)
-      throw ParseFailure{line, "highlight items read key=value (task=, worker=, panel=, lines=, mark=), got '" + item + "'"};
+      throw ParseFailure{
+          line, "highlight items read key=value (task=, worker=, panel=, lines=, mark=), got '" +
+                    item + "'"};
     std::string key(trim(std::string_view(item).substr(0, eq)));
     std::string val(trim(std::string_view(item).substr(eq + 1)));
-    if (val.size() >= 2 && val.front() == '"' && val.back() == '"') val = val.substr(1, val.size() - 2);
+    if (val.size() >= 2 && val.front() == '"' && val.back() == '"')
+      val = val.substr(1, val.size() - 2);
     if (val.empty()) throw ParseFailure{line, "empty value in highlight '" + item + "'"};
     if (key == "task") {
       h.tasks.push_back(val);
@@ -89,7 +93,8 @@ void parse_highlight(std::string_view value, Highlights& h, int line) {
       std::string_view digits = val;
       if (!digits.empty() && (digits[0] == 'P' || digits[0] == 'p')) digits.remove_prefix(1);
       if (!parse_number(digits, &n) || n < 0 || n >= trace::kNoWorker)
-        throw ParseFailure{line, "worker highlight needs a worker id like 0 or P0, got '" + val + "'"};
+        throw ParseFailure{line,
+                           "worker highlight needs a worker id like 0 or P0, got '" + val + "'"};
       h.workers.push_back(static_cast<int>(n));
     } else if (key == "panel") {
       auto it = std::find(kPanelNames.begin(), kPanelNames.end(), val);
@@ -112,7 +117,8 @@ void parse_highlight(std::string_view value, Highlights& h, int line) {
     } else if (key == "mark") {
       h.marks.push_back(val);
     } else {
-      throw ParseFailure{line, "unknown highlight '" + key + "' (one of: task, worker, panel, lines, mark)"};
+      throw ParseFailure{
+          line, "unknown highlight '" + key + "' (one of: task, worker, panel, lines, mark)"};
     }
   }
 }
@@ -137,7 +143,8 @@ void apply_run_option(scenario::RunOptions& o, const std::string& key, const std
     for (const auto& kv : split_list(value, ' ')) {
       size_t eq = kv.find('=');
       if (eq == std::string::npos || eq == 0)
-        throw ParseFailure{line, "params reads name=value pairs separated by spaces, got '" + kv + "'"};
+        throw ParseFailure{line,
+                           "params reads name=value pairs separated by spaces, got '" + kv + "'"};
       o.params[kv.substr(0, eq)] = kv.substr(eq + 1);
     }
   }
@@ -213,17 +220,19 @@ class Parser {
       } else if (key.starts_with("go.") || key.starts_with("future.")) {
         std::string sub = key.substr(key.find('.') + 1);
         if (sub != "procs" && sub != "seed" && sub != "executor" && sub != "params")
-          throw ParseFailure{line, "unknown key '" + key + "' (per-side keys: procs, seed, executor, params)"};
+          throw ParseFailure{
+              line, "unknown key '" + key + "' (per-side keys: procs, seed, executor, params)"};
         side_settings.push_back({key, value, line});
       } else if (key == "real") {
         if (value != "offered" && value != "no")
           throw ParseFailure{line, "real must be 'offered' or 'no', got '" + value + "'"};
         real_offered = value == "offered";
       } else {
-        throw ParseFailure{line, "unknown header key '" + key + "' (known: " +
-                                     join_known({"title", "summary", "go", "future", "procs", "seed",
-                                                 "executor", "params", "real",
-                                                 "go.<key>", "future.<key>"}) + ")"};
+        throw ParseFailure{
+            line, "unknown header key '" + key + "' (known: " +
+                      join_known({"title", "summary", "go", "future", "procs", "seed", "executor",
+                                  "params", "real", "go.<key>", "future.<key>"}) +
+                      ")"};
       }
     }
     if (i >= lines_.size()) throw ParseFailure{1, "the '---' header is never closed"};
@@ -243,8 +252,9 @@ class Parser {
       lesson_.runs.push_back(std::move(run));
     }
     if (lesson_.runs.empty())
-      throw ParseFailure{1, "the header names no scenario: add 'go: <scenario id>' and/or "
-                            "'future: <scenario id>'"};
+      throw ParseFailure{1,
+                         "the header names no scenario: add 'go: <scenario id>' and/or "
+                         "'future: <scenario id>'"};
     for (const auto& ss : side_settings)
       if (!lesson_.run(ss.key.starts_with("go.") ? Side::Go : Side::Future))
         throw ParseFailure{ss.line, "'" + ss.key + "' set but the lesson has no run on that side"};
@@ -267,7 +277,8 @@ class Parser {
         lesson_.steps.emplace_back();
         step = &lesson_.steps.back();
         step->title = std::string(trim(raw.substr(3)));
-        if (step->title.starts_with("Step:")) step->title = std::string(trim(step->title.substr(5)));
+        if (step->title.starts_with("Step:"))
+          step->title = std::string(trim(step->title.substr(5)));
         step->line = line;
         step->side = last_side;
         settings_in_step_ = 0;
@@ -293,11 +304,13 @@ class Parser {
       }
       step->text += std::string(raw) + "\n";
     }
-    if (in_fence) throw ParseFailure{static_cast<int>(lines_.size()), "a ``` code block is never closed"};
+    if (in_fence)
+      throw ParseFailure{static_cast<int>(lines_.size()), "a ``` code block is never closed"};
     if (step) finish_step(*step);
     lesson_.intro = std::string(trim(intro));
     if (lesson_.steps.empty())
-      throw ParseFailure{static_cast<int>(lines_.size()), "the lesson has no steps ('## Title' sections)"};
+      throw ParseFailure{static_cast<int>(lines_.size()),
+                         "the lesson has no steps ('## Title' sections)"};
   }
 
   void step_setting(Step& s, const std::string& key, const std::string& value, int line) {
@@ -341,18 +354,19 @@ class Parser {
 
   void finish_step(Step& s) {
     settings_in_step_ = 0;
-    while (!s.text.empty() && std::isspace(static_cast<unsigned char>(s.text.back()))) s.text.pop_back();
+    while (!s.text.empty() && std::isspace(static_cast<unsigned char>(s.text.back())))
+      s.text.pop_back();
     if (!s.question) return;
     const Question& q = *s.question;
     if (q.answer.text.empty())
       throw ParseFailure{q.line, "the question has no 'answer:' (how the trace answers it)"};
     if (q.expect.empty())
-      throw ParseFailure{q.line, "the question has no 'expect:' (the answer on the deterministic run)"};
+      throw ParseFailure{q.line,
+                         "the question has no 'expect:' (the answer on the deterministic run)"};
     if (!q.choices.empty()) {
       bool found = std::any_of(q.choices.begin(), q.choices.end(),
                                [&](const std::string& c) { return same_answer(c, q.expect); });
-      if (!found)
-        throw ParseFailure{q.line, "expect '" + q.expect + "' is not one of the choices"};
+      if (!found) throw ParseFailure{q.line, "expect '" + q.expect + "' is not one of the choices"};
     }
   }
 
@@ -386,7 +400,8 @@ std::variant<Lesson, LoadError> parse_lesson(std::string_view text, const std::s
   }
 }
 
-std::variant<Lesson, LoadError> load_lesson_file(const std::string& path, const std::string& folder) {
+std::variant<Lesson, LoadError> load_lesson_file(const std::string& path,
+                                                 const std::string& folder) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return LoadError{path, 0, "cannot open the file"};
   std::ostringstream ss;
@@ -394,7 +409,8 @@ std::variant<Lesson, LoadError> load_lesson_file(const std::string& path, const 
   if (in.bad()) return LoadError{path, 0, "cannot read the file"};
   std::string text = ss.str();
   if (text.size() > 1'000'000) return LoadError{path, 0, "file is larger than 1 MB"};
-  if (text.find('\0') != std::string::npos) return LoadError{path, 0, "file is not text (has a NUL byte)"};
+  if (text.find('\0') != std::string::npos)
+    return LoadError{path, 0, "file is not text (has a NUL byte)"};
   return parse_lesson(text, path, folder);
 }
 

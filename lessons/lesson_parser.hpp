@@ -3,7 +3,8 @@
 // lines are `key: value` settings (until:, highlight:, question: ...) followed by the step's text.
 //
 // Owns: turning text into a Lesson, and every message about a malformed one. Each error names the
-// file, the line and what is wrong, in the form compilers use ("lesson.md:12: unknown key 'untill'").
+// file, the line and what is wrong, in the form compilers use ("lesson.md:12: unknown key
+// 'untill'").
 #pragma once
 
 #include <string>
@@ -17,7 +18,7 @@ namespace as::lessons {
 // LoadError says why a lesson file did not load.
 struct LoadError {
   std::string file;
-  int line = 0;       // 0 = the file as a whole
+  int line = 0;  // 0 = the file as a whole
   std::string what;
   // message formats "file:line: what".
   std::string message() const {
@@ -31,6 +32,7 @@ std::variant<Lesson, LoadError> parse_lesson(std::string_view text, const std::s
                                              const std::string& folder);
 
 // load_lesson_file reads and parses one lesson.md.
-std::variant<Lesson, LoadError> load_lesson_file(const std::string& path, const std::string& folder);
+std::variant<Lesson, LoadError> load_lesson_file(const std::string& path,
+                                                 const std::string& folder);
 
 }  // namespace as::lessons

@@ -56,10 +56,9 @@ scenario::RunResult run_future(const scenario::RunOptions& opt, trace::Recorder&
 }
 
 // make_scenario fills the fields every lesson scenario shares.
-inline scenario::Scenario make_scenario(std::string id, scenario::Model model, std::string title,
-                                        std::string source_file,
-                                        std::function<scenario::RunResult(
-                                            const scenario::RunOptions&, trace::Recorder&)> run) {
+inline scenario::Scenario make_scenario(
+    std::string id, scenario::Model model, std::string title, std::string source_file,
+    std::function<scenario::RunResult(const scenario::RunOptions&, trace::Recorder&)> run) {
   scenario::Scenario s;
   s.id = std::move(id);
   s.model = model;

@@ -50,8 +50,8 @@ CheckResult check_lesson(const LessonRun& run) {
                         " (" + lesson.path + ":" + std::to_string(st.line) + ")");
       continue;
     }
-    std::string where = "reached 'until: " + st.until.text + "' at event " +
-                        std::to_string(o.end) + ", t=" + format_duration(o.end_ts);
+    std::string where = "reached 'until: " + st.until.text + "' at event " + std::to_string(o.end) +
+                        ", t=" + format_duration(o.end_ts);
     if (st.question) {
       const Question& q = *st.question;
       if (!o.answer) {
@@ -86,8 +86,8 @@ trace::TraceData annotated_trace(const LessonRun& run, Side side) {
     const StepOutcome& o = p.outcome(i);
     if (o.side != side || o.state != StepOutcome::State::Reached) continue;
     const Step& st = p.lesson().steps[i];
-    std::string text = "step " + std::to_string(i + 1) + "/" + std::to_string(p.step_count()) +
-                       ": " + st.title;
+    std::string text =
+        "step " + std::to_string(i + 1) + "/" + std::to_string(p.step_count()) + ": " + st.title;
     data.strings.push_back(text);
     trace::Event e;
     e.kind = trace::EventKind::Annotation;

@@ -36,7 +36,8 @@ LessonRun run_lesson(const Lesson& lesson, bool real = false);
 // CheckResult is the verdict of --check: every step reached, every answer as expected.
 struct CheckResult {
   bool ok = true;
-  std::vector<std::string> lines;  // one human line per step ("step 3 ok: ...", "step 4 FAILED: ...")
+  std::vector<std::string>
+      lines;  // one human line per step ("step 3 ok: ...", "step 4 FAILED: ...")
 };
 CheckResult check_lesson(const LessonRun& run);
 

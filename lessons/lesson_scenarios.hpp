@@ -1,6 +1,7 @@
-// lessons/lesson_scenarios.hpp — the scenarios written for lessons (lessons/<nn>-<slug>/scenario.cpp)
-// and the lookup a lesson run uses: lesson scenarios first, then the built-in ones
-// (scenarios/scenario.hpp), so a lesson can reuse `pingpong` or bring its own program.
+// lessons/lesson_scenarios.hpp — the scenarios written for lessons
+// (lessons/<nn>-<slug>/scenario.cpp) and the lookup a lesson run uses: lesson scenarios first, then
+// the built-in ones (scenarios/scenario.hpp), so a lesson can reuse `pingpong` or bring its own
+// program.
 #pragma once
 
 #include <string>

@@ -195,17 +195,19 @@ SourceView Player::source(Side side, size_t playhead_end) const {
       size_t start = 0;
       while (start <= v.text.size()) {
         size_t nl = v.text.find('\n', start);
-        std::string_view text_line =
-            v.text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
+        std::string_view text_line = v.text.substr(
+            start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
         for (const auto& m : st.highlight.marks)
-          if (text_line.find("[[" + m + "]]") != std::string_view::npos) v.highlighted.push_back(line);
+          if (text_line.find("[[" + m + "]]") != std::string_view::npos)
+            v.highlighted.push_back(line);
         if (nl == std::string_view::npos) break;
         start = nl + 1;
         ++line;
       }
     }
     std::sort(v.highlighted.begin(), v.highlighted.end());
-    v.highlighted.erase(std::unique(v.highlighted.begin(), v.highlighted.end()), v.highlighted.end());
+    v.highlighted.erase(std::unique(v.highlighted.begin(), v.highlighted.end()),
+                        v.highlighted.end());
   }
   // The current line: the latest event up to the playhead that happened in this file. Lessons are
   // short, but bound the look-back so a long real-threads run cannot make a frame slow.

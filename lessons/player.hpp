@@ -13,8 +13,8 @@
 //      When the run returns, player.finish(side).
 //   4. Show step player.current(): its title/text/highlights (lesson().steps[i]), its question.
 //      outcome(i) says whether the step's condition has been reached yet and where: move the
-//      playhead of side outcome(i).side to outcome(i).end_ts (or event index end-1) and pause there.
-//      Before it is reached, let the run advance (play / step the simulation).
+//      playhead of side outcome(i).side to outcome(i).end_ts (or event index end-1) and pause
+//      there. Before it is reached, let the run advance (play / step the simulation).
 //   5. Buttons: next() / previous() / go_to(i); predict(choice) then reveal(). The verdict is
 //      prediction_correct(): the prediction compared with the answer read from the trace.
 //   6. Source panel: source(side, playhead_event_index) gives the scenario's embedded source text,
@@ -53,19 +53,19 @@ struct StepOutcome {
   };
   State state = State::Pending;
   Side side = Side::Go;
-  size_t begin = 0;      // index of the window's first event on `side`
-  size_t end = 0;        // one past the event that met the condition (Reached only)
-  int64_t end_ts = 0;    // ts of that event — where the playhead stops (Reached only)
+  size_t begin = 0;    // index of the window's first event on `side`
+  size_t end = 0;      // one past the event that met the condition (Reached only)
+  int64_t end_ts = 0;  // ts of that event — where the playhead stops (Reached only)
   std::optional<std::string> answer;  // the question's answer read from the window (Reached)
-  std::string problem;   // why NotReached, or why the answer could not be read
+  std::string problem;                // why NotReached, or why the answer could not be read
 };
 
 // SourceView is what the source panel shows for one side at one playhead position.
 struct SourceView {
-  std::string path;                 // repo-relative path of the scenario file ("" if unknown)
-  std::string_view text;            // the file as compiled (embedded at build time); may be empty
-  std::vector<int> highlighted;     // 1-based lines the current step highlights (sorted, unique)
-  int current_line = 0;             // line of the latest event up to the playhead in this file; 0 = none
+  std::string path;              // repo-relative path of the scenario file ("" if unknown)
+  std::string_view text;         // the file as compiled (embedded at build time); may be empty
+  std::vector<int> highlighted;  // 1-based lines the current step highlights (sorted, unique)
+  int current_line = 0;  // line of the latest event up to the playhead in this file; 0 = none
 };
 
 class Player {
@@ -90,7 +90,8 @@ class Player {
   }
   const TraceContext& context(Side side) const { return sides_[side_index(side)].ctx; }
 
-  // --- step resolution (independent of what is shown) ---------------------------------------------
+  // --- step resolution (independent of what is shown)
+  // ---------------------------------------------
   const StepOutcome& outcome(size_t step) const { return outcomes_.at(step); }
   // all_resolved is true when every step is Reached or NotReached.
   bool all_resolved() const { return resolved_ == outcomes_.size(); }
@@ -118,10 +119,11 @@ class Player {
   // prediction_correct: after reveal() with a prediction, whether it matched what happened.
   std::optional<bool> prediction_correct() const;
 
-  // --- source panel -------------------------------------------------------------------------------
-  // source returns the scenario source of a side with the current step's highlighted lines (when
-  // the step is on that side) and the line of the latest event with a location in that file among
-  // events [0, playhead_end). Pass events(side).size() for "now".
+  // --- source panel
+  // ------------------------------------------------------------------------------- source returns
+  // the scenario source of a side with the current step's highlighted lines (when the step is on
+  // that side) and the line of the latest event with a location in that file among events [0,
+  // playhead_end). Pass events(side).size() for "now".
   SourceView source(Side side, size_t playhead_end) const;
   // event_line returns the source line of an event if its location is in the side's scenario
   // file, else 0.
@@ -154,8 +156,8 @@ class Player {
   SideState sides_[kSideCount];
   std::vector<StepOutcome> outcomes_;
   std::vector<Presentation> presentations_;
-  size_t resolved_ = 0;       // steps [0, resolved_) are Reached or NotReached
-  size_t scan_ = 0;           // for the step being resolved: next event index to test
+  size_t resolved_ = 0;  // steps [0, resolved_) are Reached or NotReached
+  size_t scan_ = 0;      // for the step being resolved: next event index to test
   std::optional<ConditionTracker> tracker_;  // for the step being resolved
   size_t current_ = 0;
 };

@@ -7,7 +7,9 @@ namespace as::lessons {
 // Defined in the generated file (build dir): every embedded scenario source.
 const std::vector<EmbeddedSource>& generated_embedded_sources();
 
-const std::vector<EmbeddedSource>& embedded_sources() { return generated_embedded_sources(); }
+const std::vector<EmbeddedSource>& embedded_sources() {
+  return generated_embedded_sources();
+}
 
 std::string_view find_source_path(std::string_view path) {
   if (path.empty()) return {};

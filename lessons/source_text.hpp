@@ -1,4 +1,5 @@
-// lessons/source_text.hpp — scenario source files as they were compiled, for the lesson source panel.
+// lessons/source_text.hpp — scenario source files as they were compiled, for the lesson source
+// panel.
 //
 // Owns: lookup of the source texts that lessons/CMakeLists.txt embeds at build time (it generates a
 // .cpp in the build dir holding each file's bytes — nothing generated is committed). Because the

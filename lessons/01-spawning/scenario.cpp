@@ -40,11 +40,9 @@ future::Task<int> future_main() {
 
 void register_lesson01_scenarios(std::vector<scenario::Scenario>& out) {
   const char* file = "lessons/01-spawning/scenario.cpp";
-  out.push_back(make_scenario("lesson01-spawn", scenario::Model::Goroutine,
-                              "go f() runs at once", file,
-                              [](const scenario::RunOptions& o, trace::Recorder& r) {
-                                return run_go(o, r, go_main);
-                              }));
+  out.push_back(make_scenario(
+      "lesson01-spawn", scenario::Model::Goroutine, "go f() runs at once", file,
+      [](const scenario::RunOptions& o, trace::Recorder& r) { return run_go(o, r, go_main); }));
   out.push_back(make_scenario("lesson01-spawn", scenario::Model::Future,
                               "a future is lazy until spawned or awaited", file,
                               [](const scenario::RunOptions& o, trace::Recorder& r) {

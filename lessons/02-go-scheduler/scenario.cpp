@@ -15,7 +15,7 @@ void go_main() {
     wg.add(1);
     go::spawn("g" + std::to_string(i), [&wg] {  // [[spawn]]
       go::work(20us);                           // [[work]]
-      go::yield();  // [[yield]] Gosched: to the global run queue
+      go::yield();                              // [[yield]] Gosched: to the global run queue
       go::work(20us);
       wg.done();
     });
@@ -26,12 +26,10 @@ void go_main() {
 }  // namespace
 
 void register_lesson02_scenarios(std::vector<scenario::Scenario>& out) {
-  out.push_back(make_scenario("lesson02-gmp", scenario::Model::Goroutine,
-                              "runnext, local and global queues, stealing",
-                              "lessons/02-go-scheduler/scenario.cpp",
-                              [](const scenario::RunOptions& o, trace::Recorder& r) {
-                                return run_go(o, r, go_main);
-                              }));
+  out.push_back(make_scenario(
+      "lesson02-gmp", scenario::Model::Goroutine, "runnext, local and global queues, stealing",
+      "lessons/02-go-scheduler/scenario.cpp",
+      [](const scenario::RunOptions& o, trace::Recorder& r) { return run_go(o, r, go_main); }));
 }
 
 }  // namespace as::lessons

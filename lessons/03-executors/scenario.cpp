@@ -9,8 +9,8 @@ namespace {
 using namespace std::chrono_literals;
 
 future::Task<int> job(int n) {
-  future::busy_work(30us);          // [[compute]]
-  co_await future::sleep(100us);    // [[sleep]] Pending: the worker is free for others
+  future::busy_work(30us);        // [[compute]]
+  co_await future::sleep(100us);  // [[sleep]] Pending: the worker is free for others
   future::busy_work(30us);
   co_return n;
 }
@@ -29,7 +29,7 @@ future::Task<int> future_main() {
 scenario::RunResult run_both(const scenario::RunOptions& opt, trace::Recorder& rec) {
   auto plat = platform::make_platform(opt.real, opt.seed, opt.step);
   try {
-    for (const auto& cfg : {future::RuntimeConfig::current_thread(),  // [[current]]
+    for (const auto& cfg : {future::RuntimeConfig::current_thread(),            // [[current]]
                             future::RuntimeConfig::multi_thread(opt.procs)}) {  // [[multi]]
       future::Runtime rt(*plat, cfg, &rec);
       rt.block_on(future_main());

@@ -19,7 +19,7 @@ void go_main() {
     }
   });
   go::spawn("producer", [&] {
-    go::work(10us);  // the consumer gets to recv first
+    go::work(10us);   // the consumer gets to recv first
     handoff.send(1);  // [[send]] readies the parked consumer
     handoff.send(2);
   });
@@ -67,11 +67,9 @@ future::Task<int> future_main() {
 
 void register_lesson04_scenarios(std::vector<scenario::Scenario>& out) {
   const char* file = "lessons/04-channels/scenario.cpp";
-  out.push_back(make_scenario("lesson04-channels", scenario::Model::Goroutine,
-                              "unbuffered, buffered, select", file,
-                              [](const scenario::RunOptions& o, trace::Recorder& r) {
-                                return run_go(o, r, go_main);
-                              }));
+  out.push_back(make_scenario(
+      "lesson04-channels", scenario::Model::Goroutine, "unbuffered, buffered, select", file,
+      [](const scenario::RunOptions& o, trace::Recorder& r) { return run_go(o, r, go_main); }));
   out.push_back(make_scenario("lesson04-channels", scenario::Model::Future,
                               "mpsc channel: Pending, stored waker, wake", file,
                               [](const scenario::RunOptions& o, trace::Recorder& r) {

@@ -20,9 +20,9 @@ struct Flag {
 struct WaitFlag {
   Flag* flag;
   future::Poll<int> poll(future::Context& cx) {
-    if (flag->set) return 1;                      // [[ready]] Ready
-    flag->waker.clone_if_changed(cx.waker());     // [[store-waker]] the contract: store it
-    return future::pending;                       // [[pending]]
+    if (flag->set) return 1;                   // [[ready]] Ready
+    flag->waker.clone_if_changed(cx.waker());  // [[store-waker]] the contract: store it
+    return future::pending;                    // [[pending]]
   }
 };
 
@@ -35,8 +35,12 @@ struct ForgetfulWait {
   }
 };
 
-future::Task<int> waiter(std::shared_ptr<Flag> f) { co_return co_await WaitFlag{f.get()}; }
-future::Task<int> forgetful(std::shared_ptr<Flag> f) { co_return co_await ForgetfulWait{f.get()}; }
+future::Task<int> waiter(std::shared_ptr<Flag> f) {
+  co_return co_await WaitFlag{f.get()};
+}
+future::Task<int> forgetful(std::shared_ptr<Flag> f) {
+  co_return co_await ForgetfulWait{f.get()};
+}
 
 future::Task<int> future_main() {
   auto good = std::make_shared<Flag>();

@@ -65,7 +65,7 @@ future::Task<int> idler(std::shared_ptr<future::Notify> never) {
 }
 
 future::Task<int> future_main() {
-  int a = co_await leaf(1);                                   // [[small]]
+  int a = co_await leaf(1);                                      // [[small]]
   int b = (co_await future::spawn(big_state(), "big")).value();  // [[big]]
   auto never = std::make_shared<future::Notify>();
   std::vector<future::JoinHandle<int>> idlers;
@@ -78,11 +78,10 @@ future::Task<int> future_main() {
 
 void register_lesson06_scenarios(std::vector<scenario::Scenario>& out) {
   const char* file = "lessons/06-stacks/scenario.cpp";
-  out.push_back(make_scenario("lesson06-stacks", scenario::Model::Goroutine,
-                              "a stack grows and shrinks; idle goroutines keep stacks", file,
-                              [](const scenario::RunOptions& o, trace::Recorder& r) {
-                                return run_go(o, r, go_main);
-                              }));
+  out.push_back(make_scenario(
+      "lesson06-stacks", scenario::Model::Goroutine,
+      "a stack grows and shrinks; idle goroutines keep stacks", file,
+      [](const scenario::RunOptions& o, trace::Recorder& r) { return run_go(o, r, go_main); }));
   out.push_back(make_scenario("lesson06-stacks", scenario::Model::Future,
                               "coroutine frames hold only what lives across an await", file,
                               [](const scenario::RunOptions& o, trace::Recorder& r) {

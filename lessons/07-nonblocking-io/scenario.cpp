@@ -22,8 +22,8 @@ void go_main() {
     done.done();
   });
   go::spawn("writer", [&, client = client] {
-    go::sleep(100us);                      // [[later]]
-    go::net::write(client, "hello");       // [[write]] data arrives: the poller readies reader
+    go::sleep(100us);                 // [[later]]
+    go::net::write(client, "hello");  // [[write]] data arrives: the poller readies reader
   });
   done.wait();
   go::net::close(client);
@@ -32,7 +32,8 @@ void go_main() {
 
 future::Task<int> reader(future::AsyncFd fd) {
   std::array<std::byte, 64> buf{};
-  auto r = co_await fd.read(std::span<std::byte>(buf));  // [[fread]] Pending: waker stored in the reactor
+  auto r = co_await fd.read(
+      std::span<std::byte>(buf));  // [[fread]] Pending: waker stored in the reactor
   co_return r.ok() ? static_cast<int>(r.value) : -1;
 }
 
@@ -56,11 +57,9 @@ future::Task<int> future_main() {
 
 void register_lesson07_scenarios(std::vector<scenario::Scenario>& out) {
   const char* file = "lessons/07-nonblocking-io/scenario.cpp";
-  out.push_back(make_scenario("lesson07-io", scenario::Model::Goroutine,
-                              "the netpoller hides non-blocking I/O", file,
-                              [](const scenario::RunOptions& o, trace::Recorder& r) {
-                                return run_go(o, r, go_main);
-                              }));
+  out.push_back(make_scenario(
+      "lesson07-io", scenario::Model::Goroutine, "the netpoller hides non-blocking I/O", file,
+      [](const scenario::RunOptions& o, trace::Recorder& r) { return run_go(o, r, go_main); }));
   out.push_back(make_scenario("lesson07-io", scenario::Model::Future,
                               "reactor + wakers make non-blocking I/O explicit", file,
                               [](const scenario::RunOptions& o, trace::Recorder& r) {

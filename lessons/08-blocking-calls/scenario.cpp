@@ -12,7 +12,8 @@ void go_main() {
   go::WaitGroup wg("done");
   wg.add(2);
   go::spawn("reader", [&] {
-    go::syscall("read_file", [] {}, 2ms);  // [[syscall]] off the P for 2 ms
+    go::syscall(
+        "read_file", [] {}, 2ms);  // [[syscall]] off the P for 2 ms
     wg.done();
   });
   go::spawn("ticker", [&] {
@@ -54,11 +55,9 @@ future::Task<int> future_main() {
 
 void register_lesson08_scenarios(std::vector<scenario::Scenario>& out) {
   const char* file = "lessons/08-blocking-calls/scenario.cpp";
-  out.push_back(make_scenario("lesson08-blocking", scenario::Model::Goroutine,
-                              "a syscall hands the P off", file,
-                              [](const scenario::RunOptions& o, trace::Recorder& r) {
-                                return run_go(o, r, go_main);
-                              }));
+  out.push_back(make_scenario(
+      "lesson08-blocking", scenario::Model::Goroutine, "a syscall hands the P off", file,
+      [](const scenario::RunOptions& o, trace::Recorder& r) { return run_go(o, r, go_main); }));
   out.push_back(make_scenario("lesson08-blocking", scenario::Model::Future,
                               "blocking in async stalls a worker; spawn_blocking cures it", file,
                               [](const scenario::RunOptions& o, trace::Recorder& r) {

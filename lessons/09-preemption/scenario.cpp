@@ -16,7 +16,7 @@ void go_main() {
     wg.done();
   });
   go::spawn("ticker", [&] {
-    go::sleep(1ms);   // [[tick]] wakes after 1 ms and wants the (only) P
+    go::sleep(1ms);  // [[tick]] wakes after 1 ms and wants the (only) P
     go::work(100us);
     wg.done();
   });
@@ -60,11 +60,9 @@ future::Task<int> future_main() {
 
 void register_lesson09_scenarios(std::vector<scenario::Scenario>& out) {
   const char* file = "lessons/09-preemption/scenario.cpp";
-  out.push_back(make_scenario("lesson09-preemption", scenario::Model::Goroutine,
-                              "a tight loop is preempted", file,
-                              [](const scenario::RunOptions& o, trace::Recorder& r) {
-                                return run_go(o, r, go_main);
-                              }));
+  out.push_back(make_scenario(
+      "lesson09-preemption", scenario::Model::Goroutine, "a tight loop is preempted", file,
+      [](const scenario::RunOptions& o, trace::Recorder& r) { return run_go(o, r, go_main); }));
   out.push_back(make_scenario("lesson09-preemption", scenario::Model::Future,
                               "a never-yielding future starves its worker; the budget", file,
                               [](const scenario::RunOptions& o, trace::Recorder& r) {

@@ -73,11 +73,10 @@ future::Task<int> future_main() {
 
 void register_lesson10_scenarios(std::vector<scenario::Scenario>& out) {
   const char* file = "lessons/10-errors/scenario.cpp";
-  out.push_back(make_scenario("lesson10-errors", scenario::Model::Goroutine,
-                              "errors as values; a panic ends the program", file,
-                              [](const scenario::RunOptions& o, trace::Recorder& r) {
-                                return run_go(o, r, go_main);
-                              }));
+  out.push_back(make_scenario(
+      "lesson10-errors", scenario::Model::Goroutine, "errors as values; a panic ends the program",
+      file,
+      [](const scenario::RunOptions& o, trace::Recorder& r) { return run_go(o, r, go_main); }));
   out.push_back(make_scenario("lesson10-errors", scenario::Model::Future,
                               "Result and `?`; a panic becomes a JoinError", file,
                               [](const scenario::RunOptions& o, trace::Recorder& r) {

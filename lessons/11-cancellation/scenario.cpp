@@ -43,11 +43,10 @@ future::Task<int> future_main() {
 
 void register_lesson11_scenarios(std::vector<scenario::Scenario>& out) {
   const char* file = "lessons/11-cancellation/scenario.cpp";
-  out.push_back(make_scenario("lesson11-cancel", scenario::Model::Goroutine,
-                              "a closed done channel asks the worker to stop", file,
-                              [](const scenario::RunOptions& o, trace::Recorder& r) {
-                                return run_go(o, r, go_main);
-                              }));
+  out.push_back(make_scenario(
+      "lesson11-cancel", scenario::Model::Goroutine,
+      "a closed done channel asks the worker to stop", file,
+      [](const scenario::RunOptions& o, trace::Recorder& r) { return run_go(o, r, go_main); }));
   out.push_back(make_scenario("lesson11-cancel", scenario::Model::Future,
                               "a dropped future is cancelled at its await point", file,
                               [](const scenario::RunOptions& o, trace::Recorder& r) {

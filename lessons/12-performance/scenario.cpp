@@ -27,7 +27,9 @@ void go_main() {
   ping.close();
 }
 
-future::Task<int> tiny() { co_return 1; }
+future::Task<int> tiny() {
+  co_return 1;
+}
 
 future::Task<int> ponger(future::mpsc::Receiver<int> rx, future::mpsc::Sender<int> tx) {
   while (auto v = co_await rx.recv()) (void)co_await tx.send(*v);  // [[fswitch]]
@@ -54,11 +56,9 @@ future::Task<int> future_main() {
 
 void register_lesson12_scenarios(std::vector<scenario::Scenario>& out) {
   const char* file = "lessons/12-performance/scenario.cpp";
-  out.push_back(make_scenario("lesson12-perf", scenario::Model::Goroutine,
-                              "spawn, switch, memory: goroutines", file,
-                              [](const scenario::RunOptions& o, trace::Recorder& r) {
-                                return run_go(o, r, go_main);
-                              }));
+  out.push_back(make_scenario(
+      "lesson12-perf", scenario::Model::Goroutine, "spawn, switch, memory: goroutines", file,
+      [](const scenario::RunOptions& o, trace::Recorder& r) { return run_go(o, r, go_main); }));
   out.push_back(make_scenario("lesson12-perf", scenario::Model::Future,
                               "spawn, switch, memory: futures", file,
                               [](const scenario::RunOptions& o, trace::Recorder& r) {

@@ -26,15 +26,19 @@ void go_main() {
   int sum = 0;
   go::Chan<int64_t> deadline = go::after(10ms);
   for (int got = 0; got < 6;) {
-    go::select(go::recv(results, [&](int v, bool) { sum += v; ++got; }),  // [[collect]]
+    go::select(go::recv(results,
+                        [&](int v, bool) {
+                          sum += v;
+                          ++got;
+                        }),  // [[collect]]
                go::recv(deadline, [&](int64_t, bool) { got = 6; }));
   }
 }
 
 future::Task<int> worker(int n) {
-  future::busy_work(30us);     // [[fcompute]] CPU work inside a poll: keep it short
+  future::busy_work(30us);  // [[fcompute]] CPU work inside a poll: keep it short
   co_await future::yield_now();
-  co_return n * n;
+  co_return n* n;
 }
 
 future::Task<int> collect() {
@@ -54,11 +58,10 @@ future::Task<int> future_main() {
 
 void register_lesson13_scenarios(std::vector<scenario::Scenario>& out) {
   const char* file = "lessons/13-choosing/scenario.cpp";
-  out.push_back(make_scenario("lesson13-service", scenario::Model::Goroutine,
-                              "a small service: goroutines and channels", file,
-                              [](const scenario::RunOptions& o, trace::Recorder& r) {
-                                return run_go(o, r, go_main);
-                              }));
+  out.push_back(make_scenario(
+      "lesson13-service", scenario::Model::Goroutine, "a small service: goroutines and channels",
+      file,
+      [](const scenario::RunOptions& o, trace::Recorder& r) { return run_go(o, r, go_main); }));
   out.push_back(make_scenario("lesson13-service", scenario::Model::Future,
                               "a small service: tasks, join handles, timeout", file,
                               [](const scenario::RunOptions& o, trace::Recorder& r) {

@@ -28,8 +28,10 @@ TEST_CASE("event names resolve by full name or unique suffix", "[lessons][condit
   CHECK(find_kind("block") == EventKind::TaskBlock);
   CHECK(find_kind("steal") == EventKind::Steal);
   CHECK(find_kind("poll.end") == EventKind::PollEnd);
-  CHECK_THROWS_WITH(find_kind("start"), Catch::Contains("ambiguous") && Catch::Contains("task.start"));
+  CHECK_THROWS_WITH(find_kind("start"),
+                    Catch::Contains("ambiguous") && Catch::Contains("task.start"));
   CHECK_THROWS_WITH(find_kind("blok"), Catch::Contains("unknown event 'blok'"));
+  CHECK_THROWS_WITH(find_kind("task.blok"), Catch::Contains("did you mean: task.block"));
 }
 
 TEST_CASE("values normalize like a reader says them", "[lessons][condition]") {
@@ -62,9 +64,9 @@ TEST_CASE("next Block of a named task", "[lessons][condition]") {
   test::HandTrace t;
   t.create(1, "producer");
   t.create(2, "consumer");
-  t.block(1, Reason::ChanSend);   // 2
-  t.block(2, Reason::ChanRecv);   // 3
-  t.block(2, Reason::Sleep);      // 4
+  t.block(1, Reason::ChanSend);  // 2
+  t.block(2, Reason::ChanRecv);  // 3
+  t.block(2, Reason::Sleep);     // 4
   CHECK(fire_index(Condition::parse("task.block task=consumer"), t) == 3);
   CHECK(fire_index(Condition::parse("2nd block task=consumer"), t) == 4);
   CHECK(fire_index(Condition::parse("block task=consumer reason=sleep"), t) == 4);
@@ -117,7 +119,8 @@ TEST_CASE("virtual time and the end of the run", "[lessons][condition]") {
 TEST_CASE("malformed conditions name what is wrong", "[lessons][condition]") {
   CHECK_THROWS_WITH(Condition::parse("task.block reason=chan_rcv"),
                     Catch::Contains("not a value of reason") && Catch::Contains("chan recv"));
-  CHECK_THROWS_WITH(Condition::parse("worker.steal reason=io"), Catch::Contains("has no field 'reason'"));
+  CHECK_THROWS_WITH(Condition::parse("worker.steal reason=io"),
+                    Catch::Contains("has no field 'reason'"));
   CHECK_THROWS_WITH(Condition::parse("poll.end result=maybe"), Catch::Contains("pending"));
   CHECK_THROWS_WITH(Condition::parse("block task>3"), Catch::Contains("not a number"));
   CHECK_THROWS_WITH(Condition::parse("steal count=lots"), Catch::Contains("needs a number"));
@@ -136,12 +139,18 @@ TEST_CASE("answers read the property of the nth match, or a count", "[lessons][a
   t.steal(1, 0, 1);
   TraceContext ctx(t.lookup());
   for (const auto& e : t.events) ctx.observe(e);
-  CHECK(Answer::parse("task of next task.start").read(t.events, ctx) == std::optional<std::string>("worker"));
-  CHECK(Answer::parse("worker of task.start").read(t.events, ctx) == std::optional<std::string>("1"));
-  CHECK(Answer::parse("reason of task.block").read(t.events, ctx) == std::optional<std::string>("chan recv"));
-  CHECK(Answer::parse("count of worker.steal").read(t.events, ctx) == std::optional<std::string>("2"));
-  CHECK(Answer::parse("count of steal from=1").read(t.events, ctx) == std::optional<std::string>("1"));
-  CHECK(Answer::parse("count of 2nd steal from=1").read(t.events, ctx) == std::optional<std::string>("1"));
+  CHECK(Answer::parse("task of next task.start").read(t.events, ctx) ==
+        std::optional<std::string>("worker"));
+  CHECK(Answer::parse("worker of task.start").read(t.events, ctx) ==
+        std::optional<std::string>("1"));
+  CHECK(Answer::parse("reason of task.block").read(t.events, ctx) ==
+        std::optional<std::string>("chan recv"));
+  CHECK(Answer::parse("count of worker.steal").read(t.events, ctx) ==
+        std::optional<std::string>("2"));
+  CHECK(Answer::parse("count of steal from=1").read(t.events, ctx) ==
+        std::optional<std::string>("1"));
+  CHECK(Answer::parse("count of 2nd steal from=1").read(t.events, ctx) ==
+        std::optional<std::string>("1"));
   CHECK(Answer::parse("from of 2nd steal").read(t.events, ctx) == std::optional<std::string>("1"));
   CHECK_FALSE(Answer::parse("task of task.destroy").read(t.events, ctx).has_value());
   CHECK_THROWS_WITH(Answer::parse("task task.start"), Catch::Contains("PROPERTY of EVENT"));

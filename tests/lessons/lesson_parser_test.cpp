@@ -119,8 +119,12 @@ TEST_CASE("malformed lessons report file, line and what", "[lessons][parser]") {
     CHECK(e.line == 1);
     CHECK_THAT(e.message(), Catch::StartsWith("lesson.md:1: ") && Catch::Contains("'---'"));
   }
-  SECTION("unclosed header") { CHECK_THAT(error_of("---\ntitle: x\n").what, Catch::Contains("never closed")); }
-  SECTION("no title") { CHECK_THAT(error_of("---\ngo: x\n---\n## S\n").what, Catch::Contains("title")); }
+  SECTION("unclosed header") {
+    CHECK_THAT(error_of("---\ntitle: x\n").what, Catch::Contains("never closed"));
+  }
+  SECTION("no title") {
+    CHECK_THAT(error_of("---\ngo: x\n---\n## S\n").what, Catch::Contains("title"));
+  }
   SECTION("no scenario") {
     CHECK_THAT(error_of("---\ntitle: x\n---\n## S\n").what, Catch::Contains("names no scenario"));
   }
@@ -129,12 +133,16 @@ TEST_CASE("malformed lessons report file, line and what", "[lessons][parser]") {
     CHECK(e.line == 3);
     CHECK_THAT(e.what, Catch::Contains("unknown header key 'procz'"));
   }
-  SECTION("bad procs") { CHECK(error_of("---\ntitle: x\ngo: p\nprocs: many\n---\n").line == 4); }
+  SECTION("bad procs") {
+    CHECK(error_of("---\ntitle: x\ngo: p\nprocs: many\n---\n").line == 4);
+  }
   SECTION("per-side key without that side") {
     CHECK_THAT(error_of("---\ntitle: x\ngo: p\nfuture.procs: 2\n---\n## S\n").what,
                Catch::Contains("no run on that side"));
   }
-  SECTION("no steps") { CHECK_THAT(error_of(with_header("just text\n")).what, Catch::Contains("no steps")); }
+  SECTION("no steps") {
+    CHECK_THAT(error_of(with_header("just text\n")).what, Catch::Contains("no steps"));
+  }
   SECTION("unknown step key") {
     auto e = error_of(with_header("## S\nuntill: end\n"));
     CHECK(e.line == 6);
@@ -164,21 +172,28 @@ TEST_CASE("malformed lessons report file, line and what", "[lessons][parser]") {
                Catch::Contains("no 'expect:'"));
   }
   SECTION("expect not among the choices") {
-    CHECK_THAT(error_of(with_header("## S\nquestion: Who?\nchoices: a | b\nanswer: task of task.start\n"
-                                    "expect: c\n")).what,
-               Catch::Contains("not one of the choices"));
+    CHECK_THAT(
+        error_of(with_header("## S\nquestion: Who?\nchoices: a | b\nanswer: task of task.start\n"
+                             "expect: c\n"))
+            .what,
+        Catch::Contains("not one of the choices"));
   }
   SECTION("choices before question") {
-    CHECK_THAT(error_of(with_header("## S\nchoices: a | b\n")).what, Catch::Contains("must follow"));
+    CHECK_THAT(error_of(with_header("## S\nchoices: a | b\n")).what,
+               Catch::Contains("must follow"));
   }
   SECTION("bad highlight") {
     CHECK_THAT(error_of(with_header("## S\nhighlight: panel=sidebar\n")).what,
                Catch::Contains("unknown panel 'sidebar'"));
-    CHECK_THAT(error_of(with_header("## S\nhighlight: lines=9-3\n")).what, Catch::Contains("lines="));
+    CHECK_THAT(error_of(with_header("## S\nhighlight: lines=9-3\n")).what,
+               Catch::Contains("lines="));
     CHECK_THAT(error_of(with_header("## S\nhighlight: colour=red\n")).what,
                Catch::Contains("unknown highlight 'colour'"));
   }
-  SECTION("bad folder name") { CHECK_THAT(error_of(with_header("## S\n"), "channels").what, Catch::Contains("<number>-<slug>")); }
+  SECTION("bad folder name") {
+    CHECK_THAT(error_of(with_header("## S\n"), "channels").what,
+               Catch::Contains("<number>-<slug>"));
+  }
   SECTION("open code block") {
     CHECK_THAT(error_of(with_header("## S\n\n```\ncode\n")).what, Catch::Contains("never closed"));
   }

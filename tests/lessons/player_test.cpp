@@ -49,10 +49,10 @@ TEST_CASE("steps resolve in order across two sides as events arrive", "[lessons]
   test::HandTrace go, fut;
   p.set_strings(Side::Go, go.lookup());
   p.set_strings(Side::Future, fut.lookup());
-  go.create(1, "producer");   // 0
-  go.create(2, "consumer");   // 1
-  go.start(1);                // 2
-  go.start(2);                // 3
+  go.create(1, "producer");       // 0
+  go.create(2, "consumer");       // 1
+  go.start(1);                    // 2
+  go.start(2);                    // 3
   go.block(2, Reason::ChanRecv);  // 4
 
   // The future side's events arrive first: nothing resolves until the go side catches up.
@@ -97,7 +97,8 @@ TEST_CASE("a condition never met fails the step and the ones after it", "[lesson
   CHECK(p.outcome(0).state == StepOutcome::State::Pending);
   p.finish(Side::Go);
   CHECK(p.outcome(0).state == StepOutcome::State::NotReached);
-  CHECK_THAT(p.outcome(0).problem, Catch::Contains("ended before") && Catch::Contains("saw 2 of 3"));
+  CHECK_THAT(p.outcome(0).problem,
+             Catch::Contains("ended before") && Catch::Contains("saw 2 of 3"));
   CHECK(p.outcome(1).state == StepOutcome::State::NotReached);
   CHECK(p.all_resolved());
 }
@@ -125,9 +126,9 @@ TEST_CASE("predict then reveal compares with what the trace did", "[lessons][pla
   CHECK_FALSE(p.reveal());  // not reached yet: nothing to reveal
   p.predict(1);             // "consumer"
   CHECK(p.prediction() == std::optional<size_t>(1));
-  p.predict(7);             // out of range: ignored
+  p.predict(7);  // out of range: ignored
   CHECK(p.prediction() == std::optional<size_t>(1));
-  CHECK_FALSE(p.next());    // step 0 not reached
+  CHECK_FALSE(p.next());  // step 0 not reached
   go.start(1);
   p.feed(Side::Go, go.events);
   CHECK_FALSE(p.prediction_correct().has_value());  // not revealed yet
@@ -160,8 +161,9 @@ TEST_CASE("a correct prediction is recognised", "[lessons][player]") {
 }
 
 TEST_CASE("an answer with no matching event is reported, not invented", "[lessons][player]") {
-  Player p(parse("---\ntitle: t\ngo: g\n---\n## A\nquestion: who blocks?\nanswer: task of block\n"
-                 "expect: x\nuntil: end\n"));
+  Player p(
+      parse("---\ntitle: t\ngo: g\n---\n## A\nquestion: who blocks?\nanswer: task of block\n"
+            "expect: x\nuntil: end\n"));
   test::HandTrace t;
   p.set_strings(Side::Go, t.lookup());
   t.create(1, "main");

@@ -42,7 +42,9 @@ struct HandTrace {
   void create(trace::TaskId id, const std::string& name) {
     add(trace::EventKind::TaskCreate, id, 0, intern(name));
   }
-  void start(trace::TaskId id, trace::WorkerId w = 0) { add(trace::EventKind::TaskStart, id, 0, 0, 0, w); }
+  void start(trace::TaskId id, trace::WorkerId w = 0) {
+    add(trace::EventKind::TaskStart, id, 0, 0, 0, w);
+  }
   void block(trace::TaskId id, trace::Reason r) {
     add(trace::EventKind::TaskBlock, id, static_cast<uint64_t>(r));
   }
