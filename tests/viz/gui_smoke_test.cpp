@@ -15,6 +15,7 @@
 #include "scenarios/scenario.hpp"
 #include "viz/app/app_ui.hpp"
 #include "viz/app/app_window.hpp"
+#include "viz/app/lesson_panel.hpp"
 #include "viz/app/screenshot.hpp"
 
 using namespace as::viz;
@@ -248,4 +249,38 @@ TEST_CASE("light theme and slide mode render too", "[gui][smoke]") {
     if (img.rgba[i] > 230 && img.rgba[i + 1] > 230 && img.rgba[i + 2] > 230) ++white;
   CHECK(white > img.rgba.size() / 4 / 4);
   CHECK(pixel_stats(img).distinct_colours >= 10);
+}
+
+TEST_CASE("a lesson opens in the sidebar and its steps move the playhead", "[gui][smoke][lesson]") {
+  if (!have_display()) {
+    WARN("skipped: DISPLAY is not set (run the GUI tests under xvfb-run -a)");
+    return;
+  }
+  Harness h;
+  AppState& s = h.state();
+  std::string error;
+  if (!h.ui->open_lesson(std::string(ASYNCSCOPE_SOURCE_DIR) + "/lessons", "4", 0, error)) {
+    WARN("lesson 4 could not be opened: " << error);
+    return;
+  }
+  REQUIRE(h.ui->lesson() != nullptr);
+  REQUIRE(s.run_to_end(60));
+  h.ui->update();
+  h.frame();
+  auto& player = h.ui->lesson()->player();
+  REQUIRE(player.step_count() > 1);
+  size_t shown = 0;
+  for (size_t i = 0; i < player.step_count(); ++i) {
+    if (!h.ui->lesson()->show_step(s, i)) continue;
+    ++shown;
+    h.frame();
+    const auto& o = player.outcome(i);
+    if (o.state == as::lessons::StepOutcome::State::Reached &&
+        o.side == player.lesson().runs.front().side && o.end > 0)
+      CHECK(s.playhead() == o.end - 1);  // the playhead sits on the event that ended the step
+  }
+  CHECK(shown == player.step_count());
+  const PixelStats stats = pixel_stats(h.window->render_offscreen(
+      kW, kH, 2, [&] { h.ui->draw(); }, s.palette.background));
+  CHECK(stats.distinct_colours >= 20);
 }
