@@ -112,6 +112,7 @@ int export_lesson(const lessons::Lesson& lesson, const LessonArgs& args) {
   }
   viz::AppOptions opts;
   opts.lesson_id = lesson.id;
+  opts.lessons_dir = args.lessons_dir;
   opts.lesson_export_dir = args.export_dir;
   opts.theme = args.theme;
   if (!args.size.empty() && std::sscanf(args.size.c_str(), "%dx%d", &opts.width, &opts.height) != 2)
@@ -130,6 +131,7 @@ int open_in_app(const lessons::Lesson& lesson, const LessonArgs& args) {
                      " (use --check or --export DIR, or run under xvfb-run)");
   viz::AppOptions opts;
   opts.lesson_id = lesson.id;
+  opts.lessons_dir = args.lessons_dir;
   opts.lesson_step = args.step - 1;
   opts.theme = args.theme;
   return viz::run_app(opts);
@@ -167,7 +169,7 @@ void add_lesson_commands(CLI::App& app, Context& ctx) {
     std::string why;
     std::string dir = lessons::find_lessons_dir(args->lessons_dir, &why);
     if (dir.empty()) throw UsageError(why);
-    if (!args->lessons_dir.empty()) ::setenv("ASYNCSCOPE_LESSONS", dir.c_str(), 1);  // for the app
+    args->lessons_dir = dir;  // the app loads the same folder
     lessons::LessonLibrary lib = lessons::LessonLibrary::load(dir);
     const lessons::Lesson& lesson = find_lesson(lib, args->id);
     if (args->check && !args->export_dir.empty())
