@@ -106,6 +106,7 @@ void TimelineView::draw(AppState& state, Shown& shown, bool is_compare, float wi
 
   draw_lanes(state, shown, is_compare, dl);
   if (state.settings.show_wake_arrows) draw_edges(state, shown, is_compare, dl);
+  draw_section_header(state, shown, dl);
   draw_ruler(state, dl, is_compare);
   handle_input(state, shown, is_compare, view);
   if (ImGui::IsItemHovered() && !ImGui::IsItemActive()) draw_tooltip(state, shown, view);
@@ -153,23 +154,6 @@ void TimelineView::draw_lanes(AppState& state, Shown& shown, bool is_compare, Im
     if (!tick.major) continue;
     const float x = x0 + state.axis.to_x(tick.t);
     dl->AddLine(v2(x, top), v2(x, bottom), with_alpha(p.grid, 0x80));
-  }
-
-  // Section header for the task lanes.
-  if (state.settings.show_task_lanes && !model.tasks().empty()) {
-    const float y = top + layout_.task_section_y() - scroll_y_;
-    dl->AddRectFilled(v2(x0 - label_w_, y), v2(x1, y + font * 1.5f), p.lane_label);
-    dl->AddText(v2(x0 - label_w_ + 6, y + font * 0.25f), p.text,
-                model.meta().model == trace::ModelKind::Future ? "tasks (futures)" : "goroutines");
-    // Legend on the header line.
-    float lx = x0 + 8;
-    for (const LegendEntry& entry : legend(model.meta().model == trace::ModelKind::Future)) {
-      const float h = font * 0.8f;
-      dl->AddRectFilled(v2(lx, y + font * 0.35f), v2(lx + h, y + font * 0.35f + h),
-                        p.state(entry.colour));
-      dl->AddText(v2(lx + h + 4, y + font * 0.25f), p.text_dim, entry.label);
-      lx += h + 14 + ImGui::CalcTextSize(entry.label).x;
-    }
   }
 
   // Lanes: labels, spans, markers.
@@ -248,6 +232,33 @@ void TimelineView::draw_lanes(AppState& state, Shown& shown, bool is_compare, Im
     const float x = x0 + state.axis.to_x(static_cast<double>(state.playhead_time()));
     if (x >= x0 && x <= x1) dl->AddLine(v2(x, top), v2(x, bottom), p.playhead, 1.5f);
   }
+  dl->PopClipRect();
+}
+
+void TimelineView::draw_section_header(AppState& state, Shown& shown, ImDrawList* dl) {
+  const TraceModel& model = shown.model;
+  const Palette& p = state.palette;
+  const float x0 = geom_.lanes_x0, x1 = geom_.lanes_x1;
+  const float top = geom_.lanes_y0;
+  const float font = ImGui::GetFontSize();
+  dl->PushClipRect(v2(x0 - label_w_, top), v2(x1, geom_.lanes_y1), true);
+  // Drawn after the arrows so the legend stays readable.
+  if (state.settings.show_task_lanes && !model.tasks().empty()) {
+    const float y = top + layout_.task_section_y() - scroll_y_;
+    dl->AddRectFilled(v2(x0 - label_w_, y), v2(x1, y + font * 1.5f), p.lane_label);
+    dl->AddText(v2(x0 - label_w_ + 6, y + font * 0.25f), p.text,
+                model.meta().model == trace::ModelKind::Future ? "tasks (futures)" : "goroutines");
+    // Legend on the header line.
+    float lx = x0 + 8;
+    for (const LegendEntry& entry : legend(model.meta().model == trace::ModelKind::Future)) {
+      const float h = font * 0.8f;
+      dl->AddRectFilled(v2(lx, y + font * 0.35f), v2(lx + h, y + font * 0.35f + h),
+                        p.state(entry.colour));
+      dl->AddText(v2(lx + h + 4, y + font * 0.25f), p.text_dim, entry.label);
+      lx += h + 14 + ImGui::CalcTextSize(entry.label).x;
+    }
+  }
+
   dl->PopClipRect();
 }
 

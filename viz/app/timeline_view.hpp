@@ -42,6 +42,7 @@ class TimelineView {
   void draw_ruler(AppState& state, ImDrawList* dl, bool is_compare);
   void draw_lanes(AppState& state, Shown& shown, bool is_compare, ImDrawList* dl);
   void draw_edges(AppState& state, Shown& shown, bool is_compare, ImDrawList* dl);
+  void draw_section_header(AppState& state, Shown& shown, ImDrawList* dl);
   void draw_tooltip(AppState& state, Shown& shown, const ViewWindow& view);
 
   LaneLayout layout_;
