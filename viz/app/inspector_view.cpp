@@ -143,6 +143,15 @@ void draw_inspector(AppState& state) {
     const auto events = model.task_events(info->id);
     ImGui::BeginChild("##history", ImVec2(0, std::max(ImGui::GetContentRegionAvail().y,
                                                       ImGui::GetFontSize() * 8)));
+    // Keep the row at the playhead in view when the playhead moves (not while the user scrolls).
+    static EventIndex followed = kNoEvent;
+    if (!sel.in_compare && state.playhead() != followed) {
+      followed = state.playhead();
+      const auto it = std::upper_bound(events.begin(), events.end(), followed);
+      const float row = static_cast<float>(it == events.begin() ? 0 : (it - events.begin()) - 1);
+      const float line = ImGui::GetTextLineHeightWithSpacing();
+      ImGui::SetScrollY(std::max(0.0f, row * line - ImGui::GetWindowHeight() * 0.4f));
+    }
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(events.size()));
     while (clipper.Step()) {
