@@ -4,6 +4,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#if defined(ASYNCSCOPE_ASAN) || defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define AS_STACK_UNPOISON(addr, len) __asan_unpoison_memory_region((addr), (len))
+#else
+#define AS_STACK_UNPOISON(addr, len) ((void)0)
+#endif
+
 #include <algorithm>
 #include <cassert>
 #include <cstdio>
@@ -95,7 +102,10 @@ StackPool::~StackPool() {
         stats_.live, stats_.reserved_bytes);
     return;
   }
-  for (auto [addr, len] : slabs_) munmap(addr, len);
+  for (auto [addr, len] : slabs_) {
+    AS_STACK_UNPOISON(addr, len);  // see release(): the memory may become heap later
+    munmap(addr, len);
+  }
 }
 
 void StackPool::map_slab() {
@@ -152,6 +162,10 @@ void StackPool::release(Stack stack) {
   assert(stats_.live > 0);
   --stats_.live;
   ++stats_.pooled;
+  // ASan: a finished fiber's last frames never return, so their redzones stay poisoned in the
+  // shadow memory. Clear it, or the next fiber on this stack (or whatever reuses the address range
+  // after ~StackPool) gets false "stack-buffer" reports.
+  AS_STACK_UNPOISON(stack.limit(), stack.usable_bytes());
   if (stats_.pooled > config_.max_pooled) stack.release_below(stack.top());
   free_.push_back(stack);
 }

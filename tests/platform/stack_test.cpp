@@ -119,3 +119,23 @@ TEST_CASE("committed bytes grow with recursion depth and shrink after madvise", 
   pool.shrink_idle();
   REQUIRE(pool.pooled_committed_bytes() == 0);
 }
+
+#if defined(ASYNCSCOPE_ASAN) || defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+
+TEST_CASE("a released stack carries no stale ASan poison", "[stack][asan]") {
+  StackPool pool;
+  {
+    Fiber f(pool, [] {
+      volatile char buffer[512];  // a frame with redzones
+      buffer[0] = 1;
+      (void)buffer[0];
+    });
+    Fiber::switch_to(f);
+  }
+  // LIFO pool: this is the stack the fiber just finished on.
+  as::fiber::Stack s = pool.acquire();
+  REQUIRE(__asan_region_is_poisoned(s.limit(), s.usable_bytes()) == nullptr);
+  pool.release(s);
+}
+#endif
