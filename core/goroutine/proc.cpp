@@ -106,7 +106,10 @@ void Sched::run(std::function<void()> main_fn, std::source_location loc) {
   allm_.push_back(std::move(m0));
   try {
     platform_.run(1, [this, m0p](int worker) {
-      m0p->id = worker;
+      {
+        std::lock_guard guard(lock_);
+        m0p->id = worker;
+      }
       m_main(m0p);
     });
   } catch (const platform::RunCancelled&) {
@@ -466,7 +469,10 @@ void Sched::startm(P* p, bool spinning, G* by, int handoff_from_m) {
   RestoreM restore(self);
   const int id = platform_.spawn_worker(
       [this, nm](int worker) {
-        nm->id = worker;
+        {
+          std::lock_guard guard(lock_);  // readers (wake_all_ms, startm) take lock_ too
+          nm->id = worker;
+        }
         m_main(nm);
       },
       "go-M");

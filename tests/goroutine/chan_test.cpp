@@ -250,7 +250,7 @@ static void nonblock_recv_race(int procs, int n) {
 TEST_CASE("select suite: non-blocking select never defaults while a case is ready (quick)",
           "[goroutine][select][gosuite]") {
   const int procs = GENERATE(1, 2, 4);
-  nonblock_recv_race(procs, 10'000);
+  nonblock_recv_race(procs, 10'000 / gotest::kSpawnScale);
 }
 
 TEST_CASE("select suite: non-blocking select, 100,000 iterations",

@@ -20,6 +20,13 @@
 namespace gotest {
 
 inline constexpr bool kReal = GO_TEST_REAL != 0;
+// TSan counts every fiber as a thread (limit 8128, slots reclaimed lazily): tests that create
+// many goroutines divide their counts by kSpawnScale under TSan.
+#if defined(ASYNCSCOPE_TSAN)
+inline constexpr int kSpawnScale = 10;
+#else
+inline constexpr int kSpawnScale = 1;
+#endif
 inline const char* platform_name() { return kReal ? "os" : "sim"; }
 
 inline as::go::Exit run_go(int procs, const std::function<void()>& body,

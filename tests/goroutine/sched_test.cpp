@@ -13,6 +13,7 @@ using gotest::run_go;
 TEST_CASE("sched: many goroutines run and join; ids and names", "[goroutine][sched]") {
   const int procs = GENERATE(1, 2, 4);
   CAPTURE(procs, gotest::platform_name());
+  const int kSpawned = 2000 / gotest::kSpawnScale;
   std::atomic<int> ran{0};
   uint64_t main_id = 0;
   int gomaxprocs = 0;
@@ -26,7 +27,7 @@ TEST_CASE("sched: many goroutines run and join; ids and names", "[goroutine][sch
     main_id = go::goroutine_id();
     gomaxprocs = go::procs();
     go::WaitGroup wg;
-    for (int i = 0; i < 2000; ++i) {
+    for (int i = 0; i < kSpawned; ++i) {
       wg.add(1);
       go::spawn("worker", [&] {
         ran.fetch_add(1);
@@ -37,11 +38,11 @@ TEST_CASE("sched: many goroutines run and join; ids and names", "[goroutine][sch
     wg.wait();
   });
   CHECK(e.code == 0);
-  CHECK(ran == 2000);
+  CHECK(ran == kSpawned);
   CHECK(main_id == 1);
   CHECK(gomaxprocs == procs);
   const auto st = rt.stats();
-  CHECK(st.goroutines == 2001);
+  CHECK(st.goroutines == kSpawned + 1);
   CHECK(st.live_goroutines == 0);
   CHECK(st.live_stacks == 0);
   // Every goroutine was created, started and destroyed in the trace.
@@ -50,8 +51,8 @@ TEST_CASE("sched: many goroutines run and join; ids and names", "[goroutine][sch
     creates += ev.kind == as::trace::EventKind::TaskCreate;
     destroys += ev.kind == as::trace::EventKind::TaskDestroy;
   }
-  CHECK(creates == 2001);
-  CHECK(destroys == 2001);
+  CHECK(creates == kSpawned + 1);
+  CHECK(destroys == kSpawned + 1);
 }
 
 TEST_CASE("sched: work stealing spreads goroutines over Ps", "[goroutine][sched]") {
