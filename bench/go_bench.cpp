@@ -4,8 +4,9 @@
 //   spawn_join   100,000 goroutines each signalling a WaitGroup          -> ns_per_op
 //   pingpong     two goroutines, two unbuffered channels, 1,000,000 round trips -> ns_per_op
 //   fanout       1 producer, 1,000,000 ints on a cap-1024 channel, 4 summing workers -> ns_per_op
-//   timers       10,000 goroutines each sleeping 1 ms ten times         -> wall_ms, cpu_ns_per_timer
-//   idle_memory  100,000 goroutines parked on a receive                  -> bytes_per_task
+//   timers       10,000 goroutines each sleeping 1 ms ten times         -> wall_ms,
+//   cpu_ns_per_timer idle_memory  100,000 goroutines parked on a receive                  ->
+//   bytes_per_task
 // The ns_per_op workloads also print cpu_ns_per_op (process CPU time / ops): on a shared,
 // overloaded machine wall time measures the other processes; CPU time measures us.
 // Each figure is the median of Options::repeat runs; every run gets a fresh runtime and (unless
@@ -72,12 +73,15 @@ int64_t run_go(int procs, bool trace, const std::function<void()>& body, int64_t
 std::vector<Figure> spawn_join(int procs, bool trace) {
   constexpr int kN = 100'000;
   int64_t cpu = 0;
-  const int64_t ns = run_go(procs, trace, [] {
-    go::WaitGroup wg;
-    wg.add(kN);
-    for (int i = 0; i < kN; ++i) go::spawn("g", [&wg] { wg.done(); });
-    wg.wait();
-  }, &cpu);
+  const int64_t ns = run_go(
+      procs, trace,
+      [] {
+        go::WaitGroup wg;
+        wg.add(kN);
+        for (int i = 0; i < kN; ++i) go::spawn("g", [&wg] { wg.done(); });
+        wg.wait();
+      },
+      &cpu);
   return {{"ns_per_op", static_cast<double>(ns) / kN},
           {"cpu_ns_per_op", static_cast<double>(cpu) / kN}};
 }
@@ -85,17 +89,20 @@ std::vector<Figure> spawn_join(int procs, bool trace) {
 std::vector<Figure> pingpong(int procs, bool trace) {
   constexpr int kRounds = 1'000'000;
   int64_t cpu = 0;
-  const int64_t ns = run_go(procs, trace, [] {
-    go::Chan<int> ping, pong;
-    go::spawn("ponger", [&] {
-      for (int i = 0; i < kRounds; ++i) pong.send(ping.recv().first + 1);
-    });
-    int v = 0;
-    for (int i = 0; i < kRounds; ++i) {
-      ping.send(v);
-      v = pong.recv().first;
-    }
-  }, &cpu);
+  const int64_t ns = run_go(
+      procs, trace,
+      [] {
+        go::Chan<int> ping, pong;
+        go::spawn("ponger", [&] {
+          for (int i = 0; i < kRounds; ++i) pong.send(ping.recv().first + 1);
+        });
+        int v = 0;
+        for (int i = 0; i < kRounds; ++i) {
+          ping.send(v);
+          v = pong.recv().first;
+        }
+      },
+      &cpu);
   return {{"ns_per_op", static_cast<double>(ns) / kRounds},
           {"cpu_ns_per_op", static_cast<double>(cpu) / kRounds}};
 }
@@ -103,23 +110,26 @@ std::vector<Figure> pingpong(int procs, bool trace) {
 std::vector<Figure> fanout(int procs, bool trace) {
   constexpr int kItems = 1'000'000;
   int64_t cpu = 0;
-  const int64_t ns = run_go(procs, trace, [] {
-    go::Chan<int> items(1024);
-    go::Chan<long> sums(4);
-    for (int w = 0; w < 4; ++w)
-      go::spawn("worker", [&] {
-        long sum = 0;
-        for (int v : items) sum += v;
-        sums.send(sum);
-      });
-    go::spawn("producer", [&] {
-      for (int i = 0; i < kItems; ++i) items.send(i);
-      items.close();
-    });
-    long total = 0;
-    for (int w = 0; w < 4; ++w) total += sums.recv().first;
-    if (total != static_cast<long>(kItems) * (kItems - 1) / 2) go::panic("fanout: wrong sum");
-  }, &cpu);
+  const int64_t ns = run_go(
+      procs, trace,
+      [] {
+        go::Chan<int> items(1024);
+        go::Chan<long> sums(4);
+        for (int w = 0; w < 4; ++w)
+          go::spawn("worker", [&] {
+            long sum = 0;
+            for (int v : items) sum += v;
+            sums.send(sum);
+          });
+        go::spawn("producer", [&] {
+          for (int i = 0; i < kItems; ++i) items.send(i);
+          items.close();
+        });
+        long total = 0;
+        for (int w = 0; w < 4; ++w) total += sums.recv().first;
+        if (total != static_cast<long>(kItems) * (kItems - 1) / 2) go::panic("fanout: wrong sum");
+      },
+      &cpu);
   return {{"ns_per_op", static_cast<double>(ns) / kItems},
           {"cpu_ns_per_op", static_cast<double>(cpu) / kItems}};
 }
@@ -164,13 +174,14 @@ std::vector<Figure> idle_memory(int procs, bool trace) {
   return {{"bytes_per_task", static_cast<double>(grown) / kN}};
 }
 
-const std::vector<std::pair<std::string, std::function<std::vector<Figure>(int, bool)>>>& workloads() {
-  static const std::vector<std::pair<std::string, std::function<std::vector<Figure>(int, bool)>>> w =
-      {{"spawn_join", spawn_join},
-       {"pingpong", pingpong},
-       {"fanout", fanout},
-       {"timers", timers},
-       {"idle_memory", idle_memory}};
+const std::vector<std::pair<std::string, std::function<std::vector<Figure>(int, bool)>>>&
+workloads() {
+  static const std::vector<std::pair<std::string, std::function<std::vector<Figure>(int, bool)>>>
+      w = {{"spawn_join", spawn_join},
+           {"pingpong", pingpong},
+           {"fanout", fanout},
+           {"timers", timers},
+           {"idle_memory", idle_memory}};
   return w;
 }
 

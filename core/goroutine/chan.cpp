@@ -38,8 +38,10 @@ bool unlock_chan(G*, void* arg) {
 void WaitQueue::enqueue(Sudog* s) {
   s->next = nullptr;
   s->prev = last;
-  if (last) last->next = s;
-  else first = s;
+  if (last)
+    last->next = s;
+  else
+    first = s;
   last = s;
 }
 
@@ -50,10 +52,14 @@ void WaitQueue::remove_if_queued(Sudog* s) {
 }
 
 void WaitQueue::remove(Sudog* s) {
-  if (s->prev) s->prev->next = s->next;
-  else first = s->next;
-  if (s->next) s->next->prev = s->prev;
-  else last = s->prev;
+  if (s->prev)
+    s->prev->next = s->next;
+  else
+    first = s->next;
+  if (s->next)
+    s->next->prev = s->prev;
+  else
+    last = s->prev;
   s->next = s->prev = nullptr;
 }
 
@@ -83,9 +89,11 @@ size_t WaitQueue::size() const {
 HChan::HChan(const ElemOps* o, size_t capacity, std::string n, const std::source_location& loc)
     : ops(o), dataqsiz(capacity), name(std::move(n)) {
   stride = (ops->size + ops->align - 1) / ops->align * ops->align;
-  if (dataqsiz > 0) buf = static_cast<char*>(::operator new(stride * dataqsiz, std::align_val_t(ops->align)));
+  if (dataqsiz > 0)
+    buf = static_cast<char*>(::operator new(stride* dataqsiz, std::align_val_t(ops->align)));
   M* m = current_m();
-  // Ids are per runtime (reproducible traces); a channel made outside any runtime gets a global one.
+  // Ids are per runtime (reproducible traces); a channel made outside any runtime gets a global
+  // one.
   id = (m && m->sched) ? m->sched->new_object_id()
                        : (uint64_t{1} << 40) + g_chan_ids.fetch_add(1, std::memory_order_relaxed);
   if (m && m->sched) {
@@ -114,7 +122,8 @@ void trace_chan_send(HChan* c) {
   if (!m) return;
   Tracer& t = m->sched->tracer();
   if (t.on())
-    t.emit(EventKind::ChanSend, m->sched->worker_of(m), m->curg ? m->curg->id : 0, c->id, c->qcount);
+    t.emit(EventKind::ChanSend, m->sched->worker_of(m), m->curg ? m->curg->id : 0, c->id,
+           c->qcount);
 }
 
 void trace_chan_recv(HChan* c, bool ok) {

@@ -51,8 +51,7 @@ const ElemOps* elem_ops() {
   static const ElemOps ops{
       sizeof(T), alignof(T),
       [](void* dst, void* src) { ::new (dst) T(std::move(*static_cast<T*>(src))); },
-      [](void* p) { static_cast<T*>(p)->~T(); },
-      [](void* dst) { ::new (dst) T{}; }};
+      [](void* p) { static_cast<T*>(p)->~T(); }, [](void* dst) { ::new (dst) T{}; }};
   return &ops;
 }
 
@@ -107,12 +106,12 @@ void trace_chan_recv(HChan* c, bool ok);
 template <class T>
 class Chan {
  public:
-  Chan(std::source_location loc = std::source_location::current())
-      : Chan(0, std::string(), loc) {}
+  Chan(std::source_location loc = std::source_location::current()) : Chan(0, std::string(), loc) {}
   static Chan nil() { return Chan(NilTag{}); }
   explicit Chan(size_t capacity, std::string name = {},
                 std::source_location loc = std::source_location::current())
-      : c_(std::make_shared<detail::HChan>(detail::elem_ops<T>(), capacity, std::move(name), loc)) {}
+      : c_(std::make_shared<detail::HChan>(detail::elem_ops<T>(), capacity, std::move(name), loc)) {
+  }
 
   // send blocks until a receiver takes v or there is room in the buffer.
   void send(T v, std::source_location loc = std::source_location::current()) {
@@ -161,8 +160,10 @@ class Chan {
    private:
     void advance() {
       auto [v, ok] = ch_->recv();
-      if (ok) value_.emplace(std::move(v));
-      else ch_ = nullptr;
+      if (ok)
+        value_.emplace(std::move(v));
+      else
+        ch_ = nullptr;
     }
     Chan* ch_ = nullptr;
     std::optional<T> value_;

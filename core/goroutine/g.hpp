@@ -1,4 +1,5 @@
-// core/goroutine/g.hpp — G, the goroutine, and Sudog, a goroutine waiting on a synchronisation object.
+// core/goroutine/g.hpp — G, the goroutine, and Sudog, a goroutine waiting on a synchronisation
+// object.
 //
 // Owns: the per-goroutine record (runtime2.go's `g`) and the wait-queue entry (runtime2.go's
 // `sudog`). A G is a fiber (its own stack) plus the bookkeeping the scheduler needs to park, ready,
@@ -13,8 +14,8 @@
 //   - status Syscall: it runs on an M that has handed its P off (entersyscall).
 //   - status Dead: its function returned; its fiber is about to be freed.
 // Sudogs live on the waiting goroutine's own stack: they exist exactly as long as the goroutine is
-// parked, which is all the lifetime they need (Go pools them per P instead; with fibers whose stacks
-// survive parking we do not need to).
+// parked, which is all the lifetime they need (Go pools them per P instead; with fibers whose
+// stacks survive parking we do not need to).
 #pragma once
 
 #include <atomic>
@@ -35,7 +36,6 @@ struct M;
 struct P;
 struct HChan;
 
-
 enum class GStatus : uint8_t { Idle, Runnable, Running, Syscall, Waiting, Dead };
 
 struct G;
@@ -43,8 +43,8 @@ struct G;
 // Sudog: one goroutine waiting on one channel (or on one case of a select).
 struct Sudog {
   G* g = nullptr;
-  void* elem = nullptr;       // the value to send / the slot to receive into (on g's stack)
-  Sudog* next = nullptr;      // wait queue links
+  void* elem = nullptr;   // the value to send / the slot to receive into (on g's stack)
+  Sudog* next = nullptr;  // wait queue links
   Sudog* prev = nullptr;
   HChan* c = nullptr;         // the channel this sudog is queued on
   Sudog* waitlink = nullptr;  // g->waiting list (select: one per case)
@@ -78,7 +78,7 @@ struct G {
   std::function<void()> fn;
   fiber::Fiber* fiber = nullptr;
   uint64_t parent = 0;
-  uint32_t create_loc = 0;  // interned spawn location (trace)
+  uint32_t create_loc = 0;          // interned spawn location (trace)
   std::source_location created_at;  // spawn location (reports)
 
   G* schedlink = nullptr;  // global run queue / free list / all-G list link
@@ -90,11 +90,11 @@ struct G {
 
   // parking
   trace::Reason wait_reason = trace::Reason::None;
-  Sudog* waiting = nullptr;             // select: the sudogs of every case
-  Sudog* param = nullptr;               // the sudog that woke it (chan.go gp.param)
+  Sudog* waiting = nullptr;              // select: the sudogs of every case
+  Sudog* param = nullptr;                // the sudog that woke it (chan.go gp.param)
   std::atomic<uint32_t> select_done{0};  // select: 1 once a case has won
-  bool forever = false;                 // parked on something that can never wake it (nil chan)
-  bool nil_send = false;                // ... a send on a nil channel (for the report)
+  bool forever = false;                  // parked on something that can never wake it (nil chan)
+  bool nil_send = false;                 // ... a send on a nil channel (for the report)
 
   // preemption (sysmon's rule: running longer than the quantum since last scheduled)
   int64_t run_start_ns = 0;
@@ -103,9 +103,9 @@ struct G {
   bool is_main = false;
   // stack accounting (sampled at park points)
   bool stack_sampled = false;
-  uint64_t stack_used = 0;       // last traced StackSample
+  uint64_t stack_used = 0;  // last traced StackSample
   uint64_t stack_committed = 0;
-  bool shrink_wanted = false;    // committed far above used at the last park: shrink on g0
+  bool shrink_wanted = false;  // committed far above used at the last park: shrink on g0
   bool panicked = false;
 };
 

@@ -6,8 +6,12 @@
 
 namespace as::go::net {
 
-std::pair<Fd, Fd> socketpair() { return detail::sched().platform().io().make_socketpair(); }
-std::pair<Fd, Fd> pipe() { return detail::sched().platform().io().make_pipe(); }
+std::pair<Fd, Fd> socketpair() {
+  return detail::sched().platform().io().make_socketpair();
+}
+std::pair<Fd, Fd> pipe() {
+  return detail::sched().platform().io().make_pipe();
+}
 
 IoResult read(Fd fd, std::span<std::byte> buf, std::source_location loc) {
   detail::Sched& s = detail::sched();

@@ -23,11 +23,13 @@ using platform::IoResult;
 std::pair<Fd, Fd> socketpair();
 std::pair<Fd, Fd> pipe();
 // read blocks the goroutine until at least one byte (or EOF: Ok(0), or an error).
-IoResult read(Fd fd, std::span<std::byte> buf, std::source_location loc = std::source_location::current());
+IoResult read(Fd fd, std::span<std::byte> buf,
+              std::source_location loc = std::source_location::current());
 // write blocks the goroutine until all of buf is written (or an error).
 IoResult write(Fd fd, std::span<const std::byte> buf,
                std::source_location loc = std::source_location::current());
-IoResult write(Fd fd, std::string_view text, std::source_location loc = std::source_location::current());
+IoResult write(Fd fd, std::string_view text,
+               std::source_location loc = std::source_location::current());
 // close deregisters fd from the netpoller (waking any goroutine parked on it) and closes it.
 bool close(Fd fd);
 

@@ -9,7 +9,9 @@ namespace as::go::detail {
 
 using trace::EventKind;
 
-NetPoller::~NetPoller() { shutdown(); }
+NetPoller::~NetPoller() {
+  shutdown();
+}
 
 bool NetPoller::unlock_after_park(G*, void* arg) {
   static_cast<NetPoller*>(arg)->lock_.unlock();
@@ -81,8 +83,10 @@ G* NetPoller::poll(int64_t deadline, int& n) {
     if (it == descs_.end()) continue;
     PollDesc& pd = it->second;
     sched_.tracer().emit(EventKind::IoReady, trace::kNoWorker, 0, ev.token, ev.readiness);
-    const bool readable = ev.readiness & (platform::kReadable | platform::kHangup | platform::kError);
-    const bool writable = ev.readiness & (platform::kWritable | platform::kHangup | platform::kError);
+    const bool readable =
+        ev.readiness & (platform::kReadable | platform::kHangup | platform::kError);
+    const bool writable =
+        ev.readiness & (platform::kWritable | platform::kHangup | platform::kError);
     G* ready_gs[2] = {nullptr, nullptr};
     if (readable) {
       if (pd.rg) {
@@ -104,8 +108,10 @@ G* NetPoller::poll(int64_t deadline, int& n) {
       if (!g) continue;
       waiters_.fetch_sub(1, std::memory_order_acq_rel);
       g->schedlink = nullptr;
-      if (tail) tail->schedlink = g;
-      else list = g;
+      if (tail)
+        tail->schedlink = g;
+      else
+        list = g;
       tail = g;
       ++n;
     }

@@ -21,6 +21,8 @@ struct Panic : std::runtime_error {
 };
 
 // panic throws go::Panic(message) — named like Go's builtin.
-[[noreturn]] inline void panic(const std::string& message) { throw Panic(message); }
+[[noreturn]] inline void panic(const std::string& message) {
+  throw Panic(message);
+}
 
 }  // namespace as::go

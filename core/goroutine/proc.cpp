@@ -52,7 +52,8 @@ G* current_g() {
 
 Sched& sched() {
   M* m = current_m();
-  if (!m || !m->sched) throw std::logic_error("asyncscope go: called outside a goroutine (use go::Runtime::run)");
+  if (!m || !m->sched)
+    throw std::logic_error("asyncscope go: called outside a goroutine (use go::Runtime::run)");
   return *m->sched;
 }
 
@@ -86,7 +87,9 @@ Sched::Sched(platform::Platform& platform, trace::Recorder* recorder, SchedConfi
   platform_.set_stall_handler([this] { on_stall(); });
 }
 
-Sched::~Sched() { platform_.set_stall_handler({}); }
+Sched::~Sched() {
+  platform_.set_stall_handler({});
+}
 
 // ---------------------------------------------------------------------------------------------
 // Program start and end
@@ -246,7 +249,8 @@ G* Sched::spawn(std::string name, std::function<void()> fn, const std::source_lo
   M* m = current_m();
   G* parent = m ? m->curg : nullptr;
   g->parent = parent ? parent->id : 0;
-  g->fiber = new fiber::Fiber(*stacks_, [this, g] { GEntry::run(this, g); }, std::string(), g->id);
+  g->fiber = new fiber::Fiber(
+      *stacks_, [this, g] { GEntry::run(this, g); }, std::string(), g->id);
   g->fiber->set_user(g);
   {
     std::lock_guard guard(glock_);
@@ -284,8 +288,10 @@ void Sched::destroy_g(G* g) {
   g->status = GStatus::Dead;
   {
     std::lock_guard guard(glock_);
-    if (g->alllink_prev) g->alllink_prev->alllink_next = g->alllink_next;
-    else allg_ = g->alllink_next;
+    if (g->alllink_prev)
+      g->alllink_prev->alllink_next = g->alllink_next;
+    else
+      allg_ = g->alllink_next;
     if (g->alllink_next) g->alllink_next->alllink_prev = g->alllink_prev;
   }
   live_gs_.fetch_sub(1, std::memory_order_acq_rel);
@@ -350,8 +356,8 @@ void Sched::m_main(M* m) {
 void Sched::acquirep(M* m, P* p) {
   m->p = p;
   p->m = m;
-  tracer_.emit(EventKind::WorkerStart, static_cast<uint16_t>(p->id), 0, p_names_[static_cast<size_t>(p->id)],
-               static_cast<uint64_t>(m->id));
+  tracer_.emit(EventKind::WorkerStart, static_cast<uint16_t>(p->id), 0,
+               p_names_[static_cast<size_t>(p->id)], static_cast<uint64_t>(m->id));
 }
 
 P* Sched::releasep(M* m) {
@@ -500,8 +506,8 @@ void Sched::reset_spinning(M* m) {
 }
 
 void Sched::handoffp(P* p, int from_m) {
-  const bool has_work = !p->runq.empty() || runq_size_.load(std::memory_order_acquire) > 0 ||
-                        timers_->size() > 0;
+  const bool has_work =
+      !p->runq.empty() || runq_size_.load(std::memory_order_acquire) > 0 || timers_->size() > 0;
   if (has_work) {
     startm(p, false, nullptr, from_m);
     return;
@@ -560,7 +566,8 @@ G* Sched::globrunqget(P* p, uint32_t max) {
   for (uint32_t i = 1; i < n; ++i) {
     G* extra = runq_.pop();
     G* kicked = nullptr;
-    p->runq.put(extra, false, kicked);  // room is guaranteed: n <= 128 and we only add when empty-ish
+    p->runq.put(extra, false,
+                kicked);  // room is guaranteed: n <= 128 and we only add when empty-ish
     if (kicked) runq_.push_front(kicked);
   }
   runq_size_.store(runq_.size(), std::memory_order_release);
@@ -576,7 +583,8 @@ void Sched::trace_queues(P* p, bool force_runnext) {
   const uint32_t local = p->runq.size();
   if (p->traced_local.exchange(local, std::memory_order_relaxed) != local) {
     tracer_.emit(EventKind::QueueLength, static_cast<uint16_t>(p->id), 0,
-                 static_cast<uint64_t>(trace::QueueKind::Local), static_cast<uint64_t>(p->id), local);
+                 static_cast<uint64_t>(trace::QueueKind::Local), static_cast<uint64_t>(p->id),
+                 local);
   }
   const bool next = p->runq.has_runnext();
   if (p->traced_runnext.exchange(next, std::memory_order_relaxed) != next || force_runnext) {
@@ -936,8 +944,10 @@ void Sched::ready_list(G* list, P* p, Reason reason) {
     list->status = GStatus::Runnable;
     tracer_.emit(EventKind::TaskUnblock, p ? static_cast<uint16_t>(p->id) : trace::kNoWorker,
                  list->id, 0, trace::kNoWorker, static_cast<uint64_t>(reason));
-    if (p) runqput(p, list, false);
-    else inject_global(list);
+    if (p)
+      runqput(p, list, false);
+    else
+      inject_global(list);
     list = next;
   }
 }

@@ -30,18 +30,30 @@ void dump_goroutine(std::string& out, const G& g, const char* state) {
 const char* wait_reason_name(const G& g) {
   using trace::Reason;
   switch (g.wait_reason) {
-    case Reason::ChanSend: return "chan send";
-    case Reason::ChanRecv: return "chan receive";
-    case Reason::NilChan: return g.nil_send ? "chan send (nil chan)" : "chan receive (nil chan)";
-    case Reason::Select: return "select";
-    case Reason::Forever: return "select (no cases)";
-    case Reason::Sleep: return "sleep";
-    case Reason::Io: return "IO wait";
-    case Reason::Mutex: return "sync.Mutex.Lock";
-    case Reason::WaitGroup: return "semacquire";
-    case Reason::Cond: return "sync.Cond.Wait";
-    case Reason::Syscall: return "syscall";
-    default: return "waiting";
+    case Reason::ChanSend:
+      return "chan send";
+    case Reason::ChanRecv:
+      return "chan receive";
+    case Reason::NilChan:
+      return g.nil_send ? "chan send (nil chan)" : "chan receive (nil chan)";
+    case Reason::Select:
+      return "select";
+    case Reason::Forever:
+      return "select (no cases)";
+    case Reason::Sleep:
+      return "sleep";
+    case Reason::Io:
+      return "IO wait";
+    case Reason::Mutex:
+      return "sync.Mutex.Lock";
+    case Reason::WaitGroup:
+      return "semacquire";
+    case Reason::Cond:
+      return "sync.Cond.Wait";
+    case Reason::Syscall:
+      return "syscall";
+    default:
+      return "waiting";
   }
 }
 
@@ -60,7 +72,7 @@ std::string deadlock_report(const G* allg) {
     const G& g = **it;
     if (g.status == GStatus::Dead) continue;
     out += "\n";
-    const char* state = g.status == GStatus::Waiting ? wait_reason_name(g)
+    const char* state = g.status == GStatus::Waiting    ? wait_reason_name(g)
                         : g.status == GStatus::Runnable ? "runnable"
                                                         : "running";
     dump_goroutine(out, g, state);

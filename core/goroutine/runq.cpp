@@ -27,7 +27,8 @@ bool LocalRunQueue::put(G* g, bool next, G*& kicked) {
 
 G* LocalRunQueue::get(bool& inherit_time) {
   G* next = runnext_.load(std::memory_order_relaxed);
-  if (next != nullptr && runnext_.compare_exchange_strong(next, nullptr, std::memory_order_acq_rel)) {
+  if (next != nullptr &&
+      runnext_.compare_exchange_strong(next, nullptr, std::memory_order_acq_rel)) {
     inherit_time = true;
     return next;
   }
@@ -46,7 +47,8 @@ uint32_t LocalRunQueue::grab_half(G** batch, G* extra) {
   const uint32_t t = tail_.load(std::memory_order_relaxed);
   uint32_t n = (t - h) / 2;
   if (n != kSize / 2) return 0;  // the queue is no longer full: a stealer took some
-  for (uint32_t i = 0; i < n; ++i) batch[i] = ring_[(h + i) % kSize].load(std::memory_order_relaxed);
+  for (uint32_t i = 0; i < n; ++i)
+    batch[i] = ring_[(h + i) % kSize].load(std::memory_order_relaxed);
   if (!head_.compare_exchange_strong(h, h + n, std::memory_order_release)) return 0;
   batch[n] = extra;
   return n + 1;
@@ -94,7 +96,8 @@ G* LocalRunQueue::steal_from(LocalRunQueue& victim, bool steal_runnext, uint32_t
   uint32_t t = tail_.load(std::memory_order_relaxed);
   // We only steal when our own queue is empty, so n-1 <= 128 always fits.
   (void)h;
-  for (uint32_t i = 0; i + 1 < n; ++i) ring_[(t + i) % kSize].store(batch[i], std::memory_order_relaxed);
+  for (uint32_t i = 0; i + 1 < n; ++i)
+    ring_[(t + i) % kSize].store(batch[i], std::memory_order_relaxed);
   tail_.store(t + n - 1, std::memory_order_release);
   return run_now;
 }
@@ -117,8 +120,10 @@ uint32_t LocalRunQueue::size() const {
 
 void GlobalRunQueue::push_back(G* g) {
   g->schedlink = nullptr;
-  if (tail_) tail_->schedlink = g;
-  else head_ = g;
+  if (tail_)
+    tail_->schedlink = g;
+  else
+    head_ = g;
   tail_ = g;
   ++size_;
 }

@@ -35,12 +35,13 @@ class LocalRunQueue {
   // Owner only.
   G* get(bool& inherit_time);
   // grab_half_for_global takes half of the ring (plus extra) for the global queue when the ring is
-  // full: fills batch, returns count (0 if a concurrent steal raced us; retry put then). Owner only.
+  // full: fills batch, returns count (0 if a concurrent steal raced us; retry put then). Owner
+  // only.
   uint32_t grab_half(G** batch, G* extra);
   // steal_into moves half of victim's queue into this queue (owner of this queue calls it) and
   // returns one G to run now, or null. steal_runnext: allow taking victim's runnext.
-  G* steal_from(LocalRunQueue& victim, bool steal_runnext, uint32_t& stolen,
-                void (*relax)(void*), void* relax_arg);
+  G* steal_from(LocalRunQueue& victim, bool steal_runnext, uint32_t& stolen, void (*relax)(void*),
+                void* relax_arg);
   bool empty() const;
   uint32_t size() const;
   bool has_runnext() const { return runnext_.load(std::memory_order_relaxed) != nullptr; }

@@ -71,7 +71,9 @@ void work(std::chrono::nanoseconds d, std::source_location loc) {
   s.work(d.count(), s.tracer().loc(loc));
 }
 
-void preempt_point() { detail::sched().safe_point(); }
+void preempt_point() {
+  detail::sched().safe_point();
+}
 
 void syscall(std::string_view name, const std::function<void()>& fn, std::chrono::nanoseconds cost,
              std::source_location loc) {
@@ -89,8 +91,12 @@ uint64_t goroutine_id() {
   return g ? g->id : 0;
 }
 
-uint64_t num_goroutine() { return detail::sched().live_goroutines(); }
+uint64_t num_goroutine() {
+  return detail::sched().live_goroutines();
+}
 
-int procs() { return detail::sched().config().procs; }
+int procs() {
+  return detail::sched().config().procs;
+}
 
 }  // namespace as::go

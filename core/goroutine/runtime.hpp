@@ -42,15 +42,15 @@ class Sched;
 }
 
 struct Config {
-  int procs = 2;                   // GOMAXPROCS
-  bool real = false;               // os platform (threads, epoll) instead of the simulation
-  uint64_t seed = 1;               // sim: seeds every choice; os: seeds the choosers
+  int procs = 2;                        // GOMAXPROCS
+  bool real = false;                    // os platform (threads, epoll) instead of the simulation
+  uint64_t seed = 1;                    // sim: seeds every choice; os: seeds the choosers
   trace::Recorder* recorder = nullptr;  // null: tracing off
   std::chrono::nanoseconds quantum = std::chrono::milliseconds(10);  // preemption time slice
-  size_t stack_size = 256 * 1024;  // reserved per goroutine (committed lazily)
-  platform::StepControl* step = nullptr;  // sim: single-stepping from a UI
-  platform::Platform* platform = nullptr; // use this platform instead of creating one
-  bool sample_stacks = true;       // StackSample at park points (costs a mincore when depth changes)
+  size_t stack_size = 256 * 1024;          // reserved per goroutine (committed lazily)
+  platform::StepControl* step = nullptr;   // sim: single-stepping from a UI
+  platform::Platform* platform = nullptr;  // use this platform instead of creating one
+  bool sample_stacks = true;  // StackSample at park points (costs a mincore when depth changes)
 };
 
 // Exit is how the program ended: code 0, or 2 with Go's report text.
@@ -60,11 +60,11 @@ struct Exit {
 };
 
 struct RuntimeStats {
-  uint64_t goroutines = 0;   // created
-  uint64_t switches = 0;     // goroutine starts
+  uint64_t goroutines = 0;  // created
+  uint64_t switches = 0;    // goroutine starts
   uint64_t steals = 0;
   uint64_t preemptions = 0;
-  uint64_t handoffs = 0;     // P hand-offs at syscalls
+  uint64_t handoffs = 0;         // P hand-offs at syscalls
   uint64_t live_goroutines = 0;  // after run(): must be 0
   size_t live_stacks = 0;        // after run(): must be 0
   size_t pooled_stacks = 0;
@@ -78,7 +78,8 @@ class Runtime {
   Runtime& operator=(const Runtime&) = delete;
 
   // run executes main_fn as goroutine 1 ("main") and returns how the program ended.
-  Exit run(std::function<void()> main_fn, std::source_location loc = std::source_location::current());
+  Exit run(std::function<void()> main_fn,
+           std::source_location loc = std::source_location::current());
   RuntimeStats stats() const;
   platform::Platform& platform() { return *platform_; }
 
@@ -92,7 +93,8 @@ class Runtime {
 // spawn starts a goroutine (the `go` statement). name shows in traces and reports.
 void spawn(std::string name, std::function<void()> fn,
            std::source_location loc = std::source_location::current());
-inline void spawn(std::function<void()> fn, std::source_location loc = std::source_location::current()) {
+inline void spawn(std::function<void()> fn,
+                  std::source_location loc = std::source_location::current()) {
   spawn(std::string("goroutine"), std::move(fn), loc);
 }
 // yield is runtime.Gosched: let other goroutines run (this one goes to the global queue).

@@ -214,15 +214,15 @@ class Sched {
   std::vector<std::unique_ptr<M>> allm_;
   GlobalRunQueue runq_;
   std::atomic<uint32_t> runq_size_{0};  // lock-free hint of runq_.size()
-  std::atomic<bool> polling_{false};     // an M is (about to be) blocked in the netpoller
-  int poller_m_ = -1;                    // worker id of that M (under lock_)
+  std::atomic<bool> polling_{false};    // an M is (about to be) blocked in the netpoller
+  int poller_m_ = -1;                   // worker id of that M (under lock_)
   P* pidle_ = nullptr;
   std::atomic<int> npidle_{0};
   std::atomic<int> nmspinning_{0};
   M* midle_ = nullptr;
   int nmidle_ = 0;
-  int nmsys_ = 0;      // Ms in a syscall (without a P)
-  int npolling_ = 0;   // Ms blocked in the netpoller/timer wait (they are not idle)
+  int nmsys_ = 0;     // Ms in a syscall (without a P)
+  int npolling_ = 0;  // Ms blocked in the netpoller/timer wait (they are not idle)
   std::atomic<bool> exiting_{false};
   int exit_code_ = 0;
   std::string report_;

@@ -81,10 +81,10 @@ int selectgo(ScaseRaw* cases, int n, bool has_default, bool* recv_ok,
     pollorder[static_cast<size_t>(j)] = static_cast<uint16_t>(i);
     ++npoll;
   }
-  for (int i = 0; i < npoll; ++i) lockorder[static_cast<size_t>(i)] = pollorder[static_cast<size_t>(i)];
-  std::sort(lockorder.data, lockorder.data + npoll, [&](uint16_t a, uint16_t b) {
-    return std::less<HChan*>()(cases[a].c, cases[b].c);
-  });
+  for (int i = 0; i < npoll; ++i)
+    lockorder[static_cast<size_t>(i)] = pollorder[static_cast<size_t>(i)];
+  std::sort(lockorder.data, lockorder.data + npoll,
+            [&](uint16_t a, uint16_t b) { return std::less<HChan*>()(cases[a].c, cases[b].c); });
   LockSet locks{cases, lockorder.data, npoll};
   locks.lock();
 
@@ -153,16 +153,20 @@ int selectgo(ScaseRaw* cases, int n, bool has_default, bool* recv_ok,
     sg.elem = cases[i].elem;
     sg.c = cases[i].c;
     sg.case_index = i;
-    if (cases[i].kind == CaseKind::Send) cases[i].c->sendq.enqueue(&sg);
-    else cases[i].c->recvq.enqueue(&sg);
+    if (cases[i].kind == CaseKind::Send)
+      cases[i].c->sendq.enqueue(&sg);
+    else
+      cases[i].c->recvq.enqueue(&sg);
   }
   // Pass 3: leave every other queue.
   auto dequeue_all = [&] {
     for (int k = 0; k < npoll; ++k) {
       const int i = lockorder[static_cast<size_t>(k)];
       Sudog& sg = sgs[static_cast<size_t>(i)];
-      if (cases[i].kind == CaseKind::Send) cases[i].c->sendq.remove_if_queued(&sg);
-      else cases[i].c->recvq.remove_if_queued(&sg);
+      if (cases[i].kind == CaseKind::Send)
+        cases[i].c->sendq.remove_if_queued(&sg);
+      else
+        cases[i].c->recvq.remove_if_queued(&sg);
     }
   };
   if (npoll == 0) {

@@ -20,9 +20,9 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <source_location>
 #include <tuple>
 #include <type_traits>
-#include <source_location>
 #include <utility>
 
 #include "core/goroutine/chan.hpp"
@@ -125,13 +125,15 @@ template <class... Cases>
 int select(Cases&&... cases) {
   static_assert(sizeof...(Cases) > 0, "select with no cases: use go::block_forever()");
   const std::source_location loc = std::get<0>(std::forward_as_tuple(cases...)).loc;
-  constexpr int n_default = (0 + ... + (detail::CaseTraits<std::decay_t<Cases>>::is_default ? 1 : 0));
+  constexpr int n_default =
+      (0 + ... + (detail::CaseTraits<std::decay_t<Cases>>::is_default ? 1 : 0));
   static_assert(n_default <= 1, "select: at most one default case");
   constexpr int n = static_cast<int>(sizeof...(Cases)) - n_default;
   std::array<detail::ScaseRaw, n == 0 ? 1 : n> raw{};
   int i = 0;
   auto fill_one = [&](auto& c) {
-    if constexpr (!detail::CaseTraits<std::decay_t<decltype(c)>>::is_default) detail::fill(raw[static_cast<size_t>(i++)], c);
+    if constexpr (!detail::CaseTraits<std::decay_t<decltype(c)>>::is_default)
+      detail::fill(raw[static_cast<size_t>(i++)], c);
   };
   (fill_one(cases), ...);
   bool ok = false;

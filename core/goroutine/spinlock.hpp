@@ -31,8 +31,12 @@ class SpinLock {
       }
     }
   }
-  bool try_lock() { return !locked_.exchange(true, std::memory_order_acquire); }
-  void unlock() { locked_.store(false, std::memory_order_release); }
+  bool try_lock() {
+    return !locked_.exchange(true, std::memory_order_acquire);
+  }
+  void unlock() {
+    locked_.store(false, std::memory_order_release);
+  }
 
  private:
   std::atomic<bool> locked_{false};

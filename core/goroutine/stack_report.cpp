@@ -32,7 +32,8 @@ void on_overflow(const fiber::StackOverflowInfo& info) {
   Sched* s = g_active.load();
   auto* g = static_cast<G*>(info.user);
   std::string text = "runtime: goroutine " + std::to_string(info.tag) + " stack exceeds " +
-                     std::to_string(info.reserved_bytes) + "-byte limit\nfatal error: stack overflow\n\n";
+                     std::to_string(info.reserved_bytes) +
+                     "-byte limit\nfatal error: stack overflow\n\n";
   if (g && s) {
     text += "goroutine " + std::to_string(g->id) + " [running]:\n" +
             (g->name.empty() ? std::string("goroutine") : g->name) + "()\n";
@@ -43,7 +44,8 @@ void on_overflow(const fiber::StackOverflowInfo& info) {
   write_all(text);
   if (s && s->tracer().on()) {
     trace::Recorder* rec = s->tracer().recorder();
-    rec->emit(trace::EventKind::RuntimeError, trace::kNoWorker, static_cast<trace::TaskId>(info.tag),
+    rec->emit(trace::EventKind::RuntimeError, trace::kNoWorker,
+              static_cast<trace::TaskId>(info.tag),
               static_cast<uint64_t>(trace::ErrorKind::StackOverflow), rec->intern(text), info.tag);
     rec->emit(trace::EventKind::RuntimeStop, trace::kNoWorker, 0, 2);
     if (const char* path = std::getenv("ASYNCSCOPE_CRASH_TRACE")) {

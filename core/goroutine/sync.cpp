@@ -112,8 +112,7 @@ void Mutex::unlock(std::source_location) {
 
 // ---- Cond -----------------------------------------------------------------------------------
 
-Cond::Cond(Mutex& m, std::string name)
-    : mu_(m), id_(new_sync_id()), name_(std::move(name)) {}
+Cond::Cond(Mutex& m, std::string name) : mu_(m), id_(new_sync_id()), name_(std::move(name)) {}
 
 void Cond::wait(std::source_location loc) {
   detail::Sched& s = detail::sched();

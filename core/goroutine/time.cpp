@@ -45,7 +45,9 @@ struct AfterTimer {
 };
 }  // namespace
 
-int64_t now() { return detail::sched().now(); }
+int64_t now() {
+  return detail::sched().now();
+}
 
 void sleep(Duration d, std::source_location loc) {
   detail::Sched& s = detail::sched();
@@ -59,7 +61,8 @@ void sleep(Duration d, std::source_location loc) {
   t.fire = [](Timer* timer, int64_t) {
     detail::Sched& sc = detail::sched();
     auto* sleeper = static_cast<G*>(timer->arg);
-    sc.tracer().emit(EventKind::TimerFire, sc.worker_of(detail::current_m()), sleeper->id, timer->id);
+    sc.tracer().emit(EventKind::TimerFire, sc.worker_of(detail::current_m()), sleeper->id,
+                     timer->id);
     sc.ready(sleeper, trace::Reason::Sleep, false, true);
   };
   const trace::StringId where = s.tracer().loc(loc);
@@ -113,7 +116,9 @@ Ticker::Ticker(Duration period, std::source_location loc) : c_(1, "time.Ticker",
   if (earliest) s.wake_poller();
 }
 
-Ticker::~Ticker() { stop(); }
+Ticker::~Ticker() {
+  stop();
+}
 
 void Ticker::stop() {
   detail::M* m = detail::current_m();

@@ -5,7 +5,9 @@
 
 namespace as::go::detail {
 
-TimerHeap::~TimerHeap() { clear(); }
+TimerHeap::~TimerHeap() {
+  clear();
+}
 
 void TimerHeap::publish() {
   next_.store(heap_.empty() ? platform::kNever : heap_.front()->when, std::memory_order_release);

@@ -20,8 +20,8 @@ class Tracer {
   bool on() const { return rec_ != nullptr; }
   trace::Recorder* recorder() const { return rec_; }
 
-  void emit(trace::EventKind kind, uint16_t worker, uint64_t task, uint64_t a0 = 0,
-            uint64_t a1 = 0, uint64_t a2 = 0, trace::StringId loc = 0) {
+  void emit(trace::EventKind kind, uint16_t worker, uint64_t task, uint64_t a0 = 0, uint64_t a1 = 0,
+            uint64_t a2 = 0, trace::StringId loc = 0) {
     if (rec_) rec_->emit(kind, worker, static_cast<trace::TaskId>(task), a0, a1, a2, loc);
   }
   trace::StringId intern(std::string_view s) { return rec_ ? rec_->intern(s) : 0; }
@@ -37,10 +37,11 @@ class Tracer {
       trace::StringId id;
     };
     thread_local Entry cache[256] = {};
-    const auto h = (reinterpret_cast<uintptr_t>(l.file_name()) >> 3) ^ (l.line() * 2654435761u) ^
-                   l.column();
+    const auto h =
+        (reinterpret_cast<uintptr_t>(l.file_name()) >> 3) ^ (l.line() * 2654435761u) ^ l.column();
     Entry& e = cache[h & 255];
-    if (e.epoch == epoch_ && e.file == l.file_name() && e.line == l.line() && e.column == l.column())
+    if (e.epoch == epoch_ && e.file == l.file_name() && e.line == l.line() &&
+        e.column == l.column())
       return e.id;
     e = Entry{epoch_, l.file_name(), l.line(), l.column(), rec_->intern_location(l)};
     return e.id;

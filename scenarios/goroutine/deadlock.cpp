@@ -11,8 +11,9 @@ Scenario make_deadlock() {
   Scenario s;
   s.id = "deadlock";
   s.title = "Deadlock: all goroutines are asleep";
-  s.summary = "Two goroutines each wait to receive from the other before sending. A pending "
-              "timer keeps the program alive until it fires; then checkdead reports the deadlock.";
+  s.summary =
+      "Two goroutines each wait to receive from the other before sending. A pending "
+      "timer keeps the program alive until it fires; then checkdead reports the deadlock.";
   s.source_file = "scenarios/goroutine/deadlock.cpp";
   s.run = [](const RunOptions& opt, trace::Recorder& rec) {
     return run_program(opt, rec, [] {

@@ -22,8 +22,9 @@ Scenario make_deep_recursion() {
   Scenario s;
   s.id = "deep_recursion";
   s.title = "Deep recursion: a stack grows, then shrinks";
-  s.summary = "A goroutine recurses ~160 levels of 1 KiB and parks on the way down: watch "
-              "stack.sample's used/committed grow, then fall back after it returns and sleeps.";
+  s.summary =
+      "A goroutine recurses ~160 levels of 1 KiB and parks on the way down: watch "
+      "stack.sample's used/committed grow, then fall back after it returns and sleeps.";
   s.source_file = "scenarios/goroutine/deep_recursion.cpp";
   s.run = [](const RunOptions& opt, trace::Recorder& rec) {
     const long depth = param(opt, "depth", 160, 1, 200);

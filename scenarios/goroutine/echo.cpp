@@ -11,8 +11,9 @@ Scenario make_echo() {
   Scenario s;
   s.id = "echo";
   s.title = "Echo over a socket pair through the netpoller";
-  s.summary = "Client and server goroutines block in read(); the netpoller readies them when data "
-              "arrives. Works on real sockets (--real) and simulated ones.";
+  s.summary =
+      "Client and server goroutines block in read(); the netpoller readies them when data "
+      "arrives. Works on real sockets (--real) and simulated ones.";
   s.source_file = "scenarios/goroutine/echo.cpp";
   s.run = [](const RunOptions& opt, trace::Recorder& rec) {
     const long messages = param(opt, "n", 5, 1, 100'000);

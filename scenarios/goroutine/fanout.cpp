@@ -10,8 +10,9 @@ Scenario make_fanout() {
   Scenario s;
   s.id = "fanout";
   s.title = "Fan-out: one producer, a buffered channel, four workers";
-  s.summary = "A cap-8 channel feeds 4 workers; watch the buffer fill and drain, workers block and "
-              "get readied, and idle Ps steal the readied workers.";
+  s.summary =
+      "A cap-8 channel feeds 4 workers; watch the buffer fill and drain, workers block and "
+      "get readied, and idle Ps steal the readied workers.";
   s.source_file = "scenarios/goroutine/fanout.cpp";
   s.run = [](const RunOptions& opt, trace::Recorder& rec) {
     const long items = param(opt, "n", 200, 1, 10'000'000);

@@ -11,8 +11,9 @@ Scenario make_panic() {
   Scenario s;
   s.id = "panic";
   s.title = "Panics: one recovered, one that ends the program";
-  s.summary = "Catching the exception inside the goroutine is recover(); an uncaught one ends the "
-              "whole program with Go's report and exit status 2.";
+  s.summary =
+      "Catching the exception inside the goroutine is recover(); an uncaught one ends the "
+      "whole program with Go's report and exit status 2.";
   s.source_file = "scenarios/goroutine/panic.cpp";
   s.run = [](const RunOptions& opt, trace::Recorder& rec) {
     return run_program(opt, rec, [] {

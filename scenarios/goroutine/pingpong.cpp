@@ -10,8 +10,9 @@ Scenario make_pingpong() {
   Scenario s;
   s.id = "pingpong";
   s.title = "Two goroutines bounce a ball over unbuffered channels";
-  s.summary = "Each send readies the partner into runnext: the pair stays on one P and shares its "
-              "time slice. Look at the wakeup arrows and the runnext counter.";
+  s.summary =
+      "Each send readies the partner into runnext: the pair stays on one P and shares its "
+      "time slice. Look at the wakeup arrows and the runnext counter.";
   s.source_file = "scenarios/goroutine/pingpong.cpp";
   s.run = [](const RunOptions& opt, trace::Recorder& rec) {
     const long rounds = param(opt, "n", 20, 1, 10'000'000);

@@ -11,8 +11,9 @@ Scenario make_preempt() {
   Scenario s;
   s.id = "preempt";
   s.title = "A tight loop is preempted after its 10 ms time slice";
-  s.summary = "With one P, a CPU-bound goroutine would starve everybody; sysmon's rule preempts it "
-              "at the next safe point once it has run 10 ms. Best with --procs 1.";
+  s.summary =
+      "With one P, a CPU-bound goroutine would starve everybody; sysmon's rule preempts it "
+      "at the next safe point once it has run 10 ms. Best with --procs 1.";
   s.source_file = "scenarios/goroutine/preempt.cpp";
   s.run = [](const RunOptions& opt, trace::Recorder& rec) {
     return run_program(opt, rec, [] {

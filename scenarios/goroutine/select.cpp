@@ -11,8 +11,9 @@ Scenario make_select() {
   Scenario s;
   s.id = "select";
   s.title = "select: two producers, a timeout and a default case";
-  s.summary = "Uniform random choice among ready cases, parking on several channels at once, "
-              "time.After as a timeout, and a non-blocking select with default.";
+  s.summary =
+      "Uniform random choice among ready cases, parking on several channels at once, "
+      "time.After as a timeout, and a non-blocking select with default.";
   s.source_file = "scenarios/goroutine/select.cpp";
   s.run = [](const RunOptions& opt, trace::Recorder& rec) {
     return run_program(opt, rec, [] {
@@ -39,7 +40,8 @@ Scenario make_select() {
       });
       int from_fast = 0, from_slow = 0, idle = 0;
       // Non-blocking polls first: nothing is ready yet, so default runs.
-      go::select(go::recv(fast, [&](int, bool) { ++from_fast; }), go::default_case([&] { ++idle; }));
+      go::select(go::recv(fast, [&](int, bool) { ++from_fast; }),
+                 go::default_case([&] { ++idle; }));
       bool done = false;
       go::Chan<int64_t> timeout = go::after(5ms);  // one deadline for the whole loop
       while (!done && from_slow < 3) {

@@ -11,8 +11,9 @@ Scenario make_spawn_storm() {
   Scenario s;
   s.id = "spawn_storm";
   s.title = "Spawn storm: 1000 short goroutines and a WaitGroup";
-  s.summary = "Watch the local run queue fill up to 256, spill half to the global queue, and the "
-              "other Ps steal half of a victim's queue at a time.";
+  s.summary =
+      "Watch the local run queue fill up to 256, spill half to the global queue, and the "
+      "other Ps steal half of a victim's queue at a time.";
   s.source_file = "scenarios/goroutine/spawn_storm.cpp";
   s.run = [](const RunOptions& opt, trace::Recorder& rec) {
     const long n = param(opt, "n", 1000, 1, 1'000'000);

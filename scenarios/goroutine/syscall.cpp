@@ -2,7 +2,8 @@
 //
 // Look at: entering the syscall releases the P (syscall.enter, proc.handoff from M to M): the
 // computing goroutines keep running on it while the caller's M blocks. On return the goroutine
-// takes its old P back if it is idle, another idle P otherwise, or queues globally and its M sleeps.
+// takes its old P back if it is idle, another idle P otherwise, or queues globally and its M
+// sleeps.
 #include "scenarios/goroutine/common.hpp"
 
 namespace as::scenario::goroutine {
@@ -11,8 +12,9 @@ Scenario make_syscall() {
   Scenario s;
   s.id = "syscall";
   s.title = "Blocking syscalls hand the P off to another M";
-  s.summary = "Two goroutines make 2 ms blocking calls while two others compute: the Ps move to "
-              "new Ms (proc.handoff) so computing never stops.";
+  s.summary =
+      "Two goroutines make 2 ms blocking calls while two others compute: the Ps move to "
+      "new Ms (proc.handoff) so computing never stops.";
   s.source_file = "scenarios/goroutine/syscall.cpp";
   s.run = [](const RunOptions& opt, trace::Recorder& rec) {
     return run_program(opt, rec, [] {

@@ -11,8 +11,9 @@ Scenario make_timers() {
   Scenario s;
   s.id = "timers";
   s.title = "Timers: sleep, time.After and a Ticker";
-  s.summary = "Five sleepers with different durations, a Ticker read five times, and a select "
-              "with a time.After timeout. Idle Ms sleep until the earliest timer.";
+  s.summary =
+      "Five sleepers with different durations, a Ticker read five times, and a select "
+      "with a time.After timeout. Idle Ms sleep until the earliest timer.";
   s.source_file = "scenarios/goroutine/timers.cpp";
   s.run = [](const RunOptions& opt, trace::Recorder& rec) {
     return run_program(opt, rec, [] {

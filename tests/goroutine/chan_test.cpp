@@ -216,8 +216,10 @@ TEST_CASE("select suite: fairness over 10,000 trials within [4756, 5244]",
     });
     for (int i = 0; i < kTrials; ++i) {
       int b = out.recv().first;
-      if (b == 1) ++cnt1;
-      else if (b == 2) ++cnt2;
+      if (b == 1)
+        ++cnt1;
+      else if (b == 2)
+        ++cnt2;
     }
     done.close();
     selector_exited.wait();
@@ -351,7 +353,8 @@ TEST_CASE("select: default, send cases and closed channels", "[goroutine][select
       b.send(5);
     });
     int got = 0;
-    go::select(go::recv(a, [&](int v, bool) { got = -v; }), go::recv(b, [&](int v, bool) { got = v; }));
+    go::select(go::recv(a, [&](int v, bool) { got = -v; }),
+               go::recv(b, [&](int v, bool) { got = v; }));
     if (got != 5) go::panic("select: wrong case");
   });
   CHECK(e.code == 0);

@@ -27,7 +27,9 @@ inline constexpr int kSpawnScale = 10;
 #else
 inline constexpr int kSpawnScale = 1;
 #endif
-inline const char* platform_name() { return kReal ? "os" : "sim"; }
+inline const char* platform_name() {
+  return kReal ? "os" : "sim";
+}
 
 inline as::go::Exit run_go(int procs, const std::function<void()>& body,
                            as::trace::Recorder* rec = nullptr, uint64_t seed = 1,

@@ -39,7 +39,9 @@ std::vector<as::trace::Event> traced_run(int procs, uint64_t seed) {
           });
         }
         go::spawn("drain", [&] {
-          for (;;) go::select(go::recv(c, [](int, bool) {}), go::recv(go::after(1ms), [](int64_t, bool) {}));
+          for (;;)
+            go::select(go::recv(c, [](int, bool) {}),
+                       go::recv(go::after(1ms), [](int64_t, bool) {}));
         });
         wg.wait();
       },
@@ -52,7 +54,8 @@ bool same_events(const std::vector<as::trace::Event>& a, const std::vector<as::t
   for (size_t i = 0; i < a.size(); ++i) {
     const auto &x = a[i], &y = b[i];
     if (x.ts != y.ts || x.kind != y.kind || x.worker != y.worker || x.task != y.task ||
-        x.loc != y.loc || x.args[0] != y.args[0] || x.args[1] != y.args[1] || x.args[2] != y.args[2])
+        x.loc != y.loc || x.args[0] != y.args[0] || x.args[1] != y.args[1] ||
+        x.args[2] != y.args[2])
       return false;
   }
   return true;
