@@ -120,7 +120,7 @@ TEST_CASE("virtual time: sleep takes exactly its duration", "[goroutine][timers]
 
 namespace {
 // run_child runs fn in a forked child and returns (exit status, stderr text).
-std::pair<int, std::string> run_child(const std::function<void()>& fn) {
+[[maybe_unused]] std::pair<int, std::string> run_child(const std::function<void()>& fn) {
   int pipefd[2];
   REQUIRE(::pipe(pipefd) == 0);
   std::fflush(nullptr);
@@ -148,7 +148,7 @@ std::pair<int, std::string> run_child(const std::function<void()>& fn) {
 
 volatile int g_recursion_limit = 1 << 30;  // never reached: the stack overflows first
 
-int recurse(int depth) {
+[[maybe_unused]] int recurse(int depth) {
   volatile char frame[512];
   frame[0] = static_cast<char>(depth);
   if (depth > g_recursion_limit) return frame[0];
