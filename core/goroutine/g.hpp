@@ -105,6 +105,7 @@ struct G {
   bool stack_sampled = false;
   uint64_t stack_used = 0;  // last traced StackSample
   uint64_t stack_committed = 0;
+  uint64_t stack_peak = 0;  // sim only: deepest traced use since the last shrink (see committed_of)
   bool shrink_wanted = false;  // committed far above used at the last park: shrink on g0
   bool panicked = false;
 };

@@ -658,7 +658,8 @@ void Sched::after_switch(M* m, G* g) {
         // to give its unused stack pages back (Go shrinks stacks at GC time).
         g->shrink_wanted = false;
         g->fiber->shrink_stack();
-        g->stack_committed = g->fiber->committed_bytes();
+        g->stack_peak = g->stack_used;
+        g->stack_committed = committed_of(g);
         tracer_.emit(EventKind::StackSample, worker_of(m), g->id, g->stack_used, g->stack_committed,
                      g->fiber->reserved_bytes());
       }
@@ -890,13 +891,24 @@ void Sched::switch_to_g0(M* m, G* g) {
   fiber::Fiber::switch_to(*m->g0);
 }
 
+uint64_t Sched::committed_of(G* g) {
+  if (!simulated_) return g->fiber->committed_bytes();
+  // In the simulation the trace must not depend on what the OS did with this memory before:
+  // pooled stacks keep pages resident from earlier runtimes in the same process, so mincore would
+  // make two runs with the same seed differ. Model the OS instead: it commits a page on first
+  // touch, so committed = the deepest use seen since the last shrink, rounded up to whole pages.
+  constexpr uint64_t kPage = 4096;
+  g->stack_peak = std::max(g->stack_peak, g->stack_used);
+  return (g->stack_peak + kPage - 1) / kPage * kPage;
+}
+
 void Sched::stack_sample(G* g) {
   const uint64_t used = g->fiber->used_bytes();
   const uint64_t diff = used > g->stack_used ? used - g->stack_used : g->stack_used - used;
   if (g->stack_sampled && diff < 1024) return;
   g->stack_sampled = true;
   g->stack_used = used;
-  g->stack_committed = g->fiber->committed_bytes();
+  g->stack_committed = committed_of(g);
   if (g->stack_committed > used + 32 * 1024) g->shrink_wanted = true;
   tracer_.emit(EventKind::StackSample, worker_of(current_m()), g->id, used, g->stack_committed,
                g->fiber->reserved_bytes());

@@ -167,6 +167,8 @@ class Sched {
   void wake_poller();
   // stack_sample traces g's stack use (at park points).
   void stack_sample(G* g);
+  // committed_of is the stack bytes to report as committed for g (mincore on os, a model in sim).
+  uint64_t committed_of(G* g);
 
  private:
   friend struct GEntry;
