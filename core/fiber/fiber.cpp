@@ -4,14 +4,18 @@
 // caller's continuation (as the return value of the target's own earlier resume(), or as the
 // argument of its entry function). The target stores that continuation into the caller's Fiber
 // object, so any fiber can later switch back to it directly: symmetric switching with no
-// trampoline through a parent. Who the caller was travels in a thread-local SwitchRecord (a switch
-// never crosses threads, even though a fiber may be resumed later on another thread).
+// trampoline through a parent. Who the caller was travels in the target's own Fiber object
+// (Fiber::switch_in_): the switcher writes it just before the jump and the target reads it first
+// thing after, on the same OS thread (a switch never crosses threads, even though a fiber may be
+// resumed later on another thread). No thread-local is involved, which matters because every
+// thread-local access here is an out-of-line call (see below).
 // (resume_with(fn) would do the same in one call, but costs about three plain resumes.)
 //
 // Every switch, in order:
 //   switcher (from)                          target
+//   (first switch to target only: take a stack from the pool and build target's context)
 //   from.saved_sp = SP; current = target
-//   record {from, after, arg}
+//   target.switch_in = {from, after, arg}
 //   asan start / tsan switch
 //   resume() ──────────────────────────────> resumed(): asan finish; from.context = caller;
 //                                            after(arg); target continues (its own switch_to
@@ -65,15 +69,6 @@ namespace {
 thread_local Fiber* t_current = nullptr;
 thread_local std::unique_ptr<Fiber> t_main;
 
-// SwitchRecord — what the switcher tells the fiber it resumes.
-struct SwitchRecord {
-  Fiber* from = nullptr;
-  Fiber::AfterSwitch after = nullptr;
-  void* arg = nullptr;
-  bool from_finished = false;  // `from` returned from its entry (Boost's exit path)
-};
-thread_local SwitchRecord t_switch;
-
 [[gnu::noinline]] Fiber* load_current() {
   asm volatile("" ::: "memory");
   return t_current;
@@ -81,14 +76,6 @@ thread_local SwitchRecord t_switch;
 [[gnu::noinline]] void store_current(Fiber* f) {
   asm volatile("" ::: "memory");
   t_current = f;
-}
-[[gnu::noinline]] SwitchRecord take_switch_record() {
-  asm volatile("" ::: "memory");
-  return t_switch;
-}
-[[gnu::noinline]] void store_switch_record(const SwitchRecord& r) {
-  asm volatile("" ::: "memory");
-  t_switch = r;
 }
 
 // PoolStackAllocator hands Boost a stack we already took from a StackPool and gives it back to
@@ -146,36 +133,61 @@ struct FiberAccess {
 
   // resumed runs first thing on the fiber `self` that was just switched to. `caller` is the
   // switcher's continuation (empty when the switcher was a finishing fiber).
-  static void resumed(Fiber& self, bctx::fiber&& caller, const SwitchRecord& rec) {
+  static void resumed(Fiber& self, bctx::fiber&& caller) {
+    const Fiber::SwitchIn rec = self.switch_in_;
     finish_switch(self, rec.from_finished ? nullptr : rec.from);
     if (!rec.from_finished) context(*rec.from) = std::move(caller);
     if (rec.after) rec.after(rec.arg);
   }
 
+  // create_context gives a Created fiber its stack and its Boost context, on the first switch to
+  // it: a fiber that has not run holds no stack (a spawn storm whose goroutines run one after
+  // another then reuses one warm stack instead of first-touching a fresh one per goroutine).
+  static void create_context(Fiber& f) {
+    f.stack_ = f.pool_->acquire();
+    try {
+      context(f) = bctx::fiber(
+          std::allocator_arg, PoolStackAllocator{f.pool_, f.stack_},
+          [&f](bctx::fiber&& caller) { return FiberAccess::entry(f, std::move(caller)); });
+    } catch (...) {
+      f.pool_->release(f.stack_);
+      f.stack_ = Stack{};
+      throw;
+    }
+    f.asan_stack_bottom_ = f.stack_.limit();
+    f.asan_stack_size_ = f.stack_.usable_bytes();
+  }
+
   static void do_switch(Fiber& target, Fiber::AfterSwitch after, void* arg) {
-    Fiber* from = &Fiber::current();
-    // A misuse here would resume a dead or running context: report it instead of crashing.
-    if (target.state_ == Fiber::State::Running || target.state_ == Fiber::State::Finished) {
+    // A misuse here would resume a dead or running context (Running includes the current fiber):
+    // report it instead of crashing.
+    if (target.state_ == Fiber::State::Running || target.state_ == Fiber::State::Finished)
+        [[unlikely]] {
       throw std::logic_error("Fiber::switch_to: target '" + target.name_ + "' is " +
                              (target.state_ == Fiber::State::Running ? "running" : "finished"));
     }
+    Fiber* from = load_current();
+    if (from == nullptr) [[unlikely]]
+      from = &Fiber::current();  // the thread's first switch: make its main fiber
+    if (target.state_ == Fiber::State::Created && !target.main_) create_context(target);
     from->saved_sp_ = __builtin_frame_address(0);
     from->state_ = Fiber::State::Suspended;
     target.resumed_by_ = from;
     target.state_ = Fiber::State::Running;
+    target.switch_in_ = {from, after, arg, false};
     store_current(&target);
-    store_switch_record({from, after, arg, false});
     start_switch(from, target);
     AS_TSAN_SWITCH_TO(target);  // last thing before the jump (see "TSan" at the top)
     bctx::fiber caller = std::move(context(target)).resume();
     // Resumed, maybe on another OS thread. `from` is this fiber again.
-    resumed(*from, std::move(caller), take_switch_record());
-    if (from->unwind_requested_) throw FiberUnwind{};
+    resumed(*from, std::move(caller));
+    if (from->unwind_requested_) [[unlikely]]
+      throw FiberUnwind{};
   }
 
   // entry runs on the fiber's own stack; `caller` is the continuation of the first switcher.
   static bctx::fiber entry(Fiber& self, bctx::fiber&& caller) {
-    resumed(self, std::move(caller), take_switch_record());
+    resumed(self, std::move(caller));
     prepare_thread_for_fibers();
     if (!self.unwind_requested_) {
       try {
@@ -201,8 +213,8 @@ struct FiberAccess {
     self.stack_ = Stack{};  // Boost frees the record and hands the stack back to the pool
     // next->resumed_by_ is left alone: a finished fiber can never be returned to.
     next->state_ = Fiber::State::Running;
+    next->switch_in_ = {&self, nullptr, nullptr, true};
     store_current(next);
-    store_switch_record({&self, nullptr, nullptr, true});
     start_switch(nullptr, *next);
     AS_TSAN_SWITCH_TO(*next);
     return std::move(context(*next));
@@ -220,20 +232,7 @@ Fiber::Fiber(MainTag) : state_(State::Running), main_(true) {
 Fiber::Fiber(StackPool& pool, Entry entry, std::string name, uint64_t tag)
     : pool_(&pool), entry_(std::move(entry)), name_(std::move(name)), tag_(tag) {
   install_stack_overflow_detection();
-  new (context_) bctx::fiber();
-  stack_ = pool.acquire();
-  try {
-    FiberAccess::context(*this) = bctx::fiber(
-        std::allocator_arg, PoolStackAllocator{&pool, stack_},
-        [this](bctx::fiber&& caller) { return FiberAccess::entry(*this, std::move(caller)); });
-  } catch (...) {
-    pool.release(stack_);
-    stack_ = Stack{};
-    std::launder(reinterpret_cast<bctx::fiber*>(context_))->~fiber();
-    throw;
-  }
-  asan_stack_bottom_ = stack_.limit();
-  asan_stack_size_ = stack_.usable_bytes();
+  new (context_) bctx::fiber();  // empty: the stack and context come with the first switch
 #ifdef AS_FIBER_TSAN
   tsan_fiber_ = __tsan_create_fiber(0);
   __tsan_set_fiber_name(tsan_fiber_, name_.c_str());
@@ -243,9 +242,9 @@ Fiber::Fiber(StackPool& pool, Entry entry, std::string name, uint64_t tag)
 Fiber::~Fiber() {
   if (!main_) {
     assert(state_ != State::Running && "a running fiber cannot be destroyed");
-    if (state_ == State::Suspended || state_ == State::Created) {
-      // Unwind: run the fiber once more; it throws FiberUnwind from its switch point (or skips its
-      // entry function if it never ran) and comes back here when finished.
+    if (state_ == State::Suspended) {
+      // Unwind: run the fiber once more; it throws FiberUnwind from its switch point and comes
+      // back here when finished. (A Created fiber never ran: it has no stack and no context.)
       unwind_requested_ = true;
       set_return_to(nullptr);
       switch_to(*this);

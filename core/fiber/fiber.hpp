@@ -10,9 +10,12 @@
 //     `target`, from any fiber to any other. There is no hidden parent: a goroutine's fiber running
 //     on a simulated worker can switch straight to the simulator loop and back. (The resumed fiber
 //     stores the continuation Boost hands it into the switcher's Fiber; see fiber.cpp.)
-//   - A fiber is Created (never run), Running, Suspended, or Finished. When its entry function
-//     returns, control switches to return_to() — by default the fiber that most recently switched
-//     to it — and its stack goes back to the StackPool at once.
+//   - A fiber is Created (never run), Running, Suspended, or Finished. It takes its stack from the
+//     StackPool on the first switch to it, not at construction: a Created fiber holds no stack,
+//     so 100k spawned-but-not-yet-run goroutines cost no stack memory, and goroutines that run one
+//     after another reuse the same warm stack (LIFO pool). When its entry function returns,
+//     control switches to return_to() — by default the fiber that most recently switched to it —
+//     and its stack goes back to the StackPool at once.
 //   - An exception escaping the entry function is caught at the fiber boundary and kept in
 //     exception(); it never terminates the process. Exceptions thrown and caught inside a fiber
 //     behave normally.
@@ -20,7 +23,7 @@
 //     into it, a FiberUnwind exception is thrown from its switch point so destructors of its
 //     frames run, and control comes back to the destroyer. Code running in fibers that uses
 //     catch (...) must rethrow FiberUnwind (and platform::RunCancelled). Destroying a Created
-//     fiber just returns its stack. The destructor must not run on the fiber itself.
+//     fiber runs nothing (it has no stack yet). The destructor must not run on the fiber itself.
 //   - A suspended non-main fiber may be resumed from any thread (runtimes migrate tasks between
 //     workers). A main fiber belongs to its thread and must only be resumed there.
 //
@@ -62,6 +65,7 @@ class Fiber {
   static Fiber& current();
   // switch_to suspends the current fiber and runs target until someone switches back. target must
   // not be Running (that includes the current fiber) or Finished: std::logic_error otherwise.
+  // The first switch to a fiber takes its stack from the pool (std::bad_alloc if mmap fails).
   // Throws FiberUnwind if the current fiber is being destroyed while suspended here.
   static void switch_to(Fiber& target);
   // switch_to(target, after, arg) additionally calls after(arg) once the current fiber is fully
@@ -90,7 +94,7 @@ class Fiber {
   void set_user(void* user) { user_ = user; }
 
   // ---- stack measurement (0 for main fibers unless noted) ---------------------------------------
-  // stack is the fiber's stack (invalid for main fibers and once Finished).
+  // stack is the fiber's stack (invalid for main fibers, before the first switch, once Finished).
   const Stack& stack() const { return stack_; }
   // used_bytes is the depth at the last switch-out (Suspended) or now (Running, when called on
   // the current fiber): stack top minus stack pointer.
@@ -123,6 +127,15 @@ class Fiber {
   bool unwind_requested_ = false;
   Fiber* return_to_ = nullptr;
   Fiber* resumed_by_ = nullptr;  // who switched to us most recently
+  // What the fiber that switches to us tells us (written by the switcher right before the jump,
+  // read by us right after it, on the same thread; see fiber.cpp).
+  struct SwitchIn {
+    Fiber* from = nullptr;
+    AfterSwitch after = nullptr;
+    void* arg = nullptr;
+    bool from_finished = false;  // `from` returned from its entry (Boost's exit path)
+  };
+  SwitchIn switch_in_;
   std::exception_ptr exception_;
   const void* saved_sp_ = nullptr;  // approximate SP at the last switch-out
 

@@ -117,8 +117,7 @@ size_t chanlen(HChan* c) {
   return c->qcount;
 }
 
-void trace_chan_send(HChan* c) {
-  M* m = current_m();
+void trace_chan_send(HChan* c, M* m) {
   if (!m) return;
   Tracer& t = m->sched->tracer();
   if (t.on())
@@ -126,8 +125,7 @@ void trace_chan_send(HChan* c) {
            c->qcount);
 }
 
-void trace_chan_recv(HChan* c, bool ok) {
-  M* m = current_m();
+void trace_chan_recv(HChan* c, bool ok, M* m) {
   if (!m) return;
   Tracer& t = m->sched->tracer();
   if (t.on())
@@ -137,18 +135,18 @@ void trace_chan_recv(HChan* c, bool ok) {
 
 // send_direct: a receiver is parked on c; move the value into its slot. Caller holds c->lock,
 // unlocks, then readies the returned goroutine (chan.go's send(), whose unlockf does the same).
-G* send_direct(HChan* c, Sudog* sg, void* ep) {
+G* send_direct(HChan* c, Sudog* sg, void* ep, M* m) {
   if (sg->elem) c->ops->move_construct(sg->elem, ep);
   sg->success = true;
   sg->g->param = sg;
-  trace_chan_send(c);
+  trace_chan_send(c, m);
   return sg->g;
 }
 
 // recv_direct: a sender is parked on c. Unbuffered: take its value. Buffered (then full): take
 // the head of the buffer and put the sender's value at the tail. Caller holds c->lock, unlocks,
 // then readies the returned goroutine.
-G* recv_direct(HChan* c, Sudog* sg, void* ep) {
+G* recv_direct(HChan* c, Sudog* sg, void* ep, M* m) {
   if (c->dataqsiz == 0) {
     if (ep) c->ops->move_construct(ep, sg->elem);
   } else {
@@ -161,25 +159,25 @@ G* recv_direct(HChan* c, Sudog* sg, void* ep) {
   }
   sg->success = true;
   sg->g->param = sg;
-  trace_chan_recv(c, true);
+  trace_chan_recv(c, true, m);
   return sg->g;
 }
 
 // buf_send / buf_recv: the buffer has room / a value. Caller holds c->lock.
-void buf_send(HChan* c, void* ep) {
+void buf_send(HChan* c, void* ep, M* m) {
   c->ops->move_construct(c->slot(c->sendx), ep);
-  c->sendx = (c->sendx + 1) % c->dataqsiz;
+  if (++c->sendx == c->dataqsiz) c->sendx = 0;
   ++c->qcount;
-  trace_chan_send(c);
+  trace_chan_send(c, m);
 }
 
-void buf_recv(HChan* c, void* ep) {
+void buf_recv(HChan* c, void* ep, M* m) {
   void* head = c->slot(c->recvx);
   if (ep) c->ops->move_construct(ep, head);
   c->ops->destroy(head);
-  c->recvx = (c->recvx + 1) % c->dataqsiz;
+  if (++c->recvx == c->dataqsiz) c->recvx = 0;
   --c->qcount;
-  trace_chan_recv(c, true);
+  trace_chan_recv(c, true, m);
 }
 
 // ---- chansend / chanrecv / closechan ------------------------------------------------------------
@@ -195,10 +193,11 @@ namespace {
 }  // namespace
 
 bool chansend(HChan* c, void* ep, bool block, const std::source_location& loc) {
-  Sched& s = sched();
+  M* m = current_m();
+  Sched& s = sched_of(m);
   if (!c) {
     if (!block) return false;
-    current_g()->nil_send = true;
+    m->curg->nil_send = true;
     block_forever(Reason::NilChan, loc);
   }
   if (s.exiting()) throw Unwind{};
@@ -209,13 +208,13 @@ bool chansend(HChan* c, void* ep, bool block, const std::source_location& loc) {
     throw Panic("send on closed channel");
   }
   if (Sudog* sg = c->recvq.dequeue()) {
-    G* g = send_direct(c, sg, ep);
+    G* g = send_direct(c, sg, ep, m);
     c->lock.unlock();
-    s.ready(g, Reason::ChanSend);
+    s.ready(m, g, Reason::ChanSend);
     return true;
   }
   if (c->qcount < c->dataqsiz) {
-    buf_send(c, ep);
+    buf_send(c, ep, m);
     c->lock.unlock();
     return true;
   }
@@ -224,20 +223,21 @@ bool chansend(HChan* c, void* ep, bool block, const std::source_location& loc) {
     return false;
   }
   // Block: queue ourselves with a pointer to the value; a receiver takes it from our stack.
-  G* g = current_g();
+  G* g = m->curg;
   Sudog mysg;
   mysg.g = g;
   mysg.elem = ep;
   mysg.c = c;
   g->param = nullptr;
   c->sendq.enqueue(&mysg);
-  s.park_current(Reason::ChanSend, c->id, c->name_id, unlock_chan, c, s.tracer().loc(loc));
+  s.park_current(m, Reason::ChanSend, c->id, c->name_id, unlock_chan, c, s.tracer().loc(loc));
   if (!mysg.success) throw Panic("send on closed channel");  // woken by close
   return true;
 }
 
 std::pair<bool, bool> chanrecv(HChan* c, void* ep, bool block, const std::source_location& loc) {
-  Sched& s = sched();
+  M* m = current_m();
+  Sched& s = sched_of(m);
   if (!c) {
     if (!block) return {false, false};
     block_forever(Reason::NilChan, loc);
@@ -248,17 +248,17 @@ std::pair<bool, bool> chanrecv(HChan* c, void* ep, bool block, const std::source
   if (c->closed && c->qcount == 0) {
     c->lock.unlock();
     if (ep) c->ops->zero_construct(ep);
-    trace_chan_recv(c, false);
+    trace_chan_recv(c, false, m);
     return {true, false};
   }
   if (Sudog* sg = c->sendq.dequeue()) {
-    G* g = recv_direct(c, sg, ep);
+    G* g = recv_direct(c, sg, ep, m);
     c->lock.unlock();
-    s.ready(g, Reason::ChanRecv);
+    s.ready(m, g, Reason::ChanRecv);
     return {true, true};
   }
   if (c->qcount > 0) {
-    buf_recv(c, ep);
+    buf_recv(c, ep, m);
     c->lock.unlock();
     return {true, true};
   }
@@ -266,14 +266,14 @@ std::pair<bool, bool> chanrecv(HChan* c, void* ep, bool block, const std::source
     c->lock.unlock();
     return {false, false};
   }
-  G* g = current_g();
+  G* g = m->curg;
   Sudog mysg;
   mysg.g = g;
   mysg.elem = ep;
   mysg.c = c;
   g->param = nullptr;
   c->recvq.enqueue(&mysg);
-  s.park_current(Reason::ChanRecv, c->id, c->name_id, unlock_chan, c, s.tracer().loc(loc));
+  s.park_current(m, Reason::ChanRecv, c->id, c->name_id, unlock_chan, c, s.tracer().loc(loc));
   // Woken: a sender filled our slot (success) or close zeroed it.
   return {true, mysg.success};
 }

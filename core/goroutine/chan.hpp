@@ -91,12 +91,13 @@ size_t chanlen(HChan* c);
 
 // Building blocks shared with select.cpp.
 // These run under c->lock and return the goroutine the caller must ready after unlocking.
-G* send_direct(HChan* c, Sudog* sg, void* ep);  // value into a parked receiver's slot
-G* recv_direct(HChan* c, Sudog* sg, void* ep);  // value from a parked sender
-void buf_send(HChan* c, void* ep);
-void buf_recv(HChan* c, void* ep);
-void trace_chan_send(HChan* c);
-void trace_chan_recv(HChan* c, bool ok);
+// m is the current M (current_m(); passed when the caller has already looked it up).
+G* send_direct(HChan* c, Sudog* sg, void* ep, M* m);  // value into a parked receiver's slot
+G* recv_direct(HChan* c, Sudog* sg, void* ep, M* m);  // value from a parked sender
+void buf_send(HChan* c, void* ep, M* m);
+void buf_recv(HChan* c, void* ep, M* m);
+void trace_chan_send(HChan* c, M* m);
+void trace_chan_recv(HChan* c, bool ok, M* m);
 
 }  // namespace detail
 

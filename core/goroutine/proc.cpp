@@ -578,6 +578,11 @@ G* Sched::globrunqget(P* p, uint32_t max) {
   return g;
 }
 
+bool Sched::timers_due() const {
+  const int64_t next = timers_->next_deadline();
+  return next != platform::kNever && next <= platform_.now();
+}
+
 void Sched::trace_queues(P* p, bool force_runnext) {
   if (!tracer_.on()) return;
   const uint32_t local = p->runq.size();
@@ -608,7 +613,7 @@ void Sched::schedule(M* m) {
     P* p = m->p;
     bool inherit = false;
     G* g = nullptr;
-    if (timers_->next_deadline() <= platform_.now()) {
+    if (timers_due()) {
       RestoreM restore(m);
       timers_->run(platform_.now());
     }
@@ -696,7 +701,7 @@ G* Sched::find_runnable(M* m, bool& inherit) {
       stopm(m);
       continue;
     }
-    if (timers_->next_deadline() <= platform_.now()) {
+    if (timers_due()) {
       RestoreM restore(m);
       timers_->run(platform_.now());
     }
@@ -902,10 +907,7 @@ uint64_t Sched::committed_of(G* g) {
   return (g->stack_peak + kPage - 1) / kPage * kPage;
 }
 
-void Sched::stack_sample(G* g) {
-  const uint64_t used = g->fiber->used_bytes();
-  const uint64_t diff = used > g->stack_used ? used - g->stack_used : g->stack_used - used;
-  if (g->stack_sampled && diff < 1024) return;
+void Sched::stack_sample(G* g, uint64_t used) {
   g->stack_sampled = true;
   g->stack_used = used;
   g->stack_committed = committed_of(g);
@@ -916,11 +918,17 @@ void Sched::stack_sample(G* g) {
                live_gs_.load(std::memory_order_relaxed));
 }
 
-void Sched::park_current(Reason reason, uint64_t object, trace::StringId object_name,
+void Sched::park_current(M* m, Reason reason, uint64_t object, trace::StringId object_name,
                          UnlockFn unlock, void* arg, trace::StringId loc) {
-  M* m = current_m();
   G* g = m->curg;
-  if (config_.check_stacks_every_park || simulated_) stack_sample(g);
+  if (config_.check_stacks_every_park || simulated_) {
+    // The depth at this park point (we run on g's stack). Traced only when it moved by 1 KiB or
+    // more since the last sample: a goroutine parking in a loop costs two loads and a compare.
+    const char* sp = static_cast<const char*>(__builtin_frame_address(0));
+    const uint64_t used = static_cast<uint64_t>(g->fiber->stack().top() - sp);
+    const uint64_t diff = used > g->stack_used ? used - g->stack_used : g->stack_used - used;
+    if (!g->stack_sampled || diff >= 1024) stack_sample(g, used);
+  }
   tracer_.emit(EventKind::TaskBlock, worker_of(m), g->id, static_cast<uint64_t>(reason), object,
                object_name, loc);
   g->status = GStatus::Waiting;
@@ -932,8 +940,7 @@ void Sched::park_current(Reason reason, uint64_t object, trace::StringId object_
   // Resumed by some M's execute() (maybe another thread).
 }
 
-void Sched::ready(G* g, Reason reason, bool next, bool by_runtime) {
-  M* m = current_m();
+void Sched::ready(M* m, G* g, Reason reason, bool next, bool by_runtime) {
   G* by = (m && !by_runtime) ? m->curg : nullptr;
   g->status = GStatus::Runnable;
   // The event's worker is where g is queued: this P's runnext/ring, or none (global queue).

@@ -113,11 +113,20 @@ class Sched {
   // park_current parks the running goroutine; unlock(g, arg) runs on g0 after the switch (it
   // releases the lock that protects the wait queue g was put on). Returns when readied.
   void park_current(trace::Reason reason, uint64_t object, trace::StringId object_name,
+                    UnlockFn unlock, void* arg, trace::StringId loc = 0) {
+    park_current(current_m(), reason, object, object_name, unlock, arg, loc);
+  }
+  // ... for m == current_m(), already looked up by the caller.
+  void park_current(M* m, trace::Reason reason, uint64_t object, trace::StringId object_name,
                     UnlockFn unlock, void* arg, trace::StringId loc = 0);
   // ready makes a parked g runnable (goready): into the current P's runnext, then wakep.
   // by_runtime: the cause is a timer or the netpoller, not the running goroutine (the trace then
   // names no waker: by_task 0, by_worker none).
-  void ready(G* g, trace::Reason reason, bool next = true, bool by_runtime = false);
+  void ready(G* g, trace::Reason reason, bool next = true, bool by_runtime = false) {
+    ready(current_m(), g, reason, next, by_runtime);
+  }
+  // ... for m == current_m() (null outside goroutine code), already looked up by the caller.
+  void ready(M* m, G* g, trace::Reason reason, bool next = true, bool by_runtime = false);
   // ready_list queues a schedlink list of goroutines readied by the netpoller on p (or globally
   // when p is null), tracing each.
   void ready_list(G* list, P* p, trace::Reason reason);
@@ -166,7 +175,7 @@ class Sched {
   // wake_poller interrupts an M blocked in the netpoller (timers changed, work arrived).
   void wake_poller();
   // stack_sample traces g's stack use (at park points).
-  void stack_sample(G* g);
+  void stack_sample(G* g, uint64_t used);
   // committed_of is the stack bytes to report as committed for g (mincore on os, a model in sim).
   uint64_t committed_of(G* g);
 
@@ -192,6 +201,8 @@ class Sched {
   bool check_dead_locked();  // requires lock_; true: deadlock, the program is ending
   void on_stall();
   void trace_queues(P* p, bool force_runnext = false);
+  // timers_due: an armed timer's deadline has passed (reads the clock only if one is armed).
+  bool timers_due() const;
   void destroy_g(G* g);
   void switch_to_g0(M* m, G* g);
   void pidleput(P* p);  // requires lock_
@@ -244,5 +255,11 @@ class Sched {
 
 // Scheduler entry for goroutine code: the Sched of the running goroutine (throws if none).
 Sched& sched();
+// sched_of is sched() for an M the caller already looked up (current_m() is an out-of-line call;
+// hot paths look it up once and pass it along).
+inline Sched& sched_of(M* m) {
+  [[unlikely]] if (!m || !m->sched) return sched();  // throws the "outside a goroutine" error
+  return *m->sched;
+}
 
 }  // namespace as::go::detail

@@ -104,33 +104,33 @@ int selectgo(ScaseRaw* cases, int n, bool has_default, bool* recv_ok,
         throw Panic("send on closed channel");
       }
       if (Sudog* sg = c->recvq.dequeue()) {
-        G* g = send_direct(c, sg, cs.elem);
+        G* g = send_direct(c, sg, cs.elem, current_m());
         locks.unlock();
         s.ready(g, Reason::ChanSend);
         return finish(i);
       }
       if (c->qcount < c->dataqsiz) {
-        buf_send(c, cs.elem);
+        buf_send(c, cs.elem, current_m());
         locks.unlock();
         return finish(i);
       }
     } else {
       if (Sudog* sg = c->sendq.dequeue()) {
-        G* g = recv_direct(c, sg, cs.elem);
+        G* g = recv_direct(c, sg, cs.elem, current_m());
         locks.unlock();
         s.ready(g, Reason::ChanRecv);
         *recv_ok = true;
         return finish(i);
       }
       if (c->qcount > 0) {
-        buf_recv(c, cs.elem);
+        buf_recv(c, cs.elem, current_m());
         locks.unlock();
         *recv_ok = true;
         return finish(i);
       }
       if (c->closed) {
         c->ops->zero_construct(cs.elem);
-        trace_chan_recv(c, false);
+        trace_chan_recv(c, false, current_m());
         locks.unlock();
         return finish(i);
       }
