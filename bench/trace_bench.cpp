@@ -4,14 +4,14 @@
 //   trace record_event_burst N ns_per_op=…   emit() from N writer threads, 64 Ki events each (the
 //                                            buffer stays in cache: the cost of the hot path
 //                                            itself)
-//   trace record_event N ns_per_op=…         2 M events per thread (sustained: 48 bytes per event
-//                                            to memory, bound by memory bandwidth). Both use a
-//                                            virtual clock (as in the simulation: a raw
-//                                            function-pointer clock) and memory reserved beforehand
-//                                            (Recorder::reserve)
+//   trace record_event N ns_per_op=…         2 M events per thread (sustained: ~10 encoded bytes
+//                                            per event to memory). Both use a virtual clock (as
+//                                            in the simulation: a raw function-pointer clock) and
+//                                            memory reserved beforehand (Recorder::reserve)
 //   trace record_event_growing N ns_per_op=… the same into fresh memory: adds page faults and the
 //                                            kernel's page zeroing
-//   trace record_event_steady N ns_per_op=…  reserved, with the default steady clock (real runs)
+//   trace record_event_steady N ns_per_op=…  reserved, with the default clock (monotonic_ns, as in
+//                                            real runs)
 //   trace astrace_write 1 MB_per_s=…         write_astrace of a synthetic trace to a temp file
 //   trace astrace_read 1 MB_per_s=…          read_astrace (read + full validation + sort check)
 //   trace json_export 1 MB_per_s=…           Perfetto JSON export, measured in output bytes

@@ -9,9 +9,8 @@
 //                             simulation); every choice comes from one seeded generator. Same seed
 //                             → same sequence of events → byte-identical traces. A UI can
 //                             single-step it through a StepControl.
-//   os  (core/platform/os/)   one std::thread per worker, steady clock, epoll, futex parking. This
-//   is
-//                             what benchmarks run on.
+//   os  (core/platform/os/)   one std::thread per worker, monotonic (TSC) clock, epoll, futex
+//                             parking. This is what benchmarks run on.
 //
 // Why a virtual class and not a template/concept: both runtimes are large; compiling each twice
 // would double build time, and a virtual call (~1 ns) is noise next to a park or a fiber switch.
@@ -119,7 +118,7 @@ class Platform {
 
   // ---- time -------------------------------------------------------------------------------------
   // now returns the current time in ns. sim: the calling worker's virtual clock (the global
-  // simulation time when called outside a worker); os: steady_clock. Any thread.
+  // simulation time when called outside a worker); os: trace::monotonic_ns(). Any thread.
   virtual Nanos now() const = 0;
 
   // ---- choices ----------------------------------------------------------------------------------

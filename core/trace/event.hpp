@@ -1,8 +1,9 @@
 // core/trace/event.hpp — one recorded trace event: a fixed-size, trivially copyable record.
 //
-// Invariants: 48 bytes, no pointers (strings are interned ids), so events can be appended to
-// per-thread buffers with plain stores, copied with memcpy and written to .astrace as they are
-// (little-endian hosts only; the reader checks every field).
+// Invariants: 48 bytes, no pointers (strings are interned ids), so events can be copied with
+// memcpy and written to .astrace as they are (little-endian hosts only; the reader checks every
+// field). While a runtime records, the Recorder keeps them compactly encoded (recorder.hpp) and
+// decodes them into this form for readers.
 #pragma once
 
 #include <cstdint>

@@ -5,13 +5,15 @@
 //
 // Invariants:
 //   - A ThreadBuffer is written by exactly one OS thread (its owner) and is a singly linked list of
-//     Chunks. A Chunk is allocated once, never moved and never freed before the Recorder dies, so a
-//     reader holding a Chunk pointer can never see freed memory.
-//   - The owner fills event slot n of the tail chunk with plain stores, then publishes it with one
-//     release store `count = n + 1`. A reader that acquire-loads `count` sees every slot below it
-//     fully written. A successor chunk is linked with a release store of `next` (by grow(), or
-//     ahead of time by reserve()); readers only follow `next` from a full chunk (count ==
-//     capacity), so a linked but unfilled chunk is invisible to them — no locks on either side.
+//     Chunks of encoded events (format: recorder.hpp, detail::). A Chunk is allocated once, never
+//     moved and never freed before the Recorder dies, so a reader holding a Chunk pointer can never
+//     see freed memory.
+//   - The owner encodes an event at the tail chunk's free bytes with plain stores, then publishes
+//     it with one release store of the chunk's progress word (events << 32 | bytes). A reader that
+//     acquire-loads the word sees every byte below it fully written. When an event might not fit,
+//     the owner links a successor (release store of `next`, unless reserve() linked one ahead of
+//     time) and then sets the kClosed bit of the progress word; readers follow `next` only from a
+//     closed chunk they have read to its end — no locks on either side.
 //   - Writers find their buffer through thread_local caches keyed by the Recorder's id: the inline
 //     detail::t_writer (most recent recorder: the whole hot-path lookup) and a 4-entry cache here
 //     for threads that alternate between recorders. Ids come from a global counter and are never
@@ -28,7 +30,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cstring>
 #include <deque>
 #include <new>
@@ -50,29 +51,25 @@ uint64_t this_thread_token() {
   return token;
 }
 
-int64_t steady_now(void*) {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 int64_t call_std_function_clock(void* context) {
   return (*static_cast<Recorder::Clock*>(context))();
 }
 
-constexpr size_t kFirstChunkEvents = 512;
-// The largest chunk fills one 2 MiB huge page: 2 MiB / 48 bytes = 43690 events.
+constexpr size_t kFirstChunkBytes = size_t{16} << 10;
+// The largest chunk is one 2 MiB huge page (~170,000 typical events).
 constexpr size_t kHugePage = size_t{2} << 20;
-constexpr size_t kMaxChunkEvents = kHugePage / sizeof(Event);
+constexpr size_t kMaxChunkBytes = kHugePage;
 constexpr size_t kMmapBytes = size_t{256} << 10;  // chunks this large come from mmap
+// Set in a chunk's progress word once its writer has moved on to the next chunk.
+constexpr uint64_t kClosed = uint64_t{1} << 63;
+constexpr uint64_t kBytesMask = 0xffffffffu;
+constexpr uint64_t kEventsMask = ~kClosed >> 32;
 
 // Event storage. Large chunks are mapped 2 MiB-aligned and advised as huge pages, so filling
-// them costs one page fault per 43690 events instead of one per 85; small ones come from new.
-// The memory is left uninitialised: Event is an implicit-lifetime aggregate and every slot is
-// written before it is published.
-Event* allocate_events(size_t n) {
-  const size_t bytes = n * sizeof(Event);
-  if (bytes < kMmapBytes) return static_cast<Event*>(::operator new(bytes));
+// them costs one page fault per 2 MiB; small ones come from new. The memory is left
+// uninitialised: every byte is written before it is published.
+uint8_t* allocate_bytes(size_t bytes) {
+  if (bytes < kMmapBytes) return static_cast<uint8_t*>(::operator new(bytes));
   const size_t mapped = bytes + kHugePage;
   void* p = ::mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
@@ -85,38 +82,38 @@ Event* allocate_events(size_t n) {
 #ifdef MADV_HUGEPAGE
   ::madvise(reinterpret_cast<void*>(aligned), length, MADV_HUGEPAGE);
 #endif
-  return reinterpret_cast<Event*>(aligned);
+  return reinterpret_cast<uint8_t*>(aligned);
 }
 
-void free_events(Event* events, size_t n) {
-  const size_t bytes = n * sizeof(Event);
+void free_bytes(uint8_t* data, size_t bytes) {
   if (bytes < kMmapBytes) {
-    ::operator delete(events);
+    ::operator delete(data);
   } else {
-    ::munmap(events, (bytes + 4095) & ~size_t{4095});
+    ::munmap(data, (bytes + 4095) & ~size_t{4095});
   }
 }
 
 }  // namespace
 
-// One block of events. `events` never moves; the chunk owns it.
+// One block of encoded events. `data` never moves; the chunk owns it.
 struct Chunk {
-  explicit Chunk(size_t first_index, size_t cap)
-      : begin(first_index), capacity(cap), events(allocate_events(cap)) {}
-  ~Chunk() { free_events(events, capacity); }
+  explicit Chunk(uint64_t first, size_t cap)
+      : first_event(first), capacity(cap), data(allocate_bytes(cap)) {}
+  ~Chunk() { free_bytes(data, capacity); }
   Chunk(const Chunk&) = delete;
   Chunk& operator=(const Chunk&) = delete;
-  const size_t begin;     // buffer index of events[0]
-  const size_t capacity;  // slots in events
-  std::atomic<size_t> count{0};
+  // Set by the owner before the chunk is published (the link to it is a release store).
+  uint64_t first_event = 0;            // buffer index of the chunk's first event
+  const size_t capacity;               // bytes in data
+  std::atomic<uint64_t> published{0};  // events << 32 | bytes, plus kClosed
   std::atomic<Chunk*> next{nullptr};
-  Event* const events;
+  uint8_t* const data;
 };
 
 // Aligned to 128 bytes so two writers' hot WriterStates never share (or prefetch) a cache line.
 struct alignas(128) Recorder::ThreadBuffer {
   explicit ThreadBuffer(uint64_t owner_token)
-      : owner(owner_token), head(new Chunk(0, kFirstChunkEvents)) {
+      : owner(owner_token), head(new Chunk(0, kFirstChunkBytes)) {
     tail = head;
     point_writer_at_tail();
   }
@@ -132,16 +129,27 @@ struct alignas(128) Recorder::ThreadBuffer {
   ThreadBuffer& operator=(const ThreadBuffer&) = delete;
 
   void point_writer_at_tail() {
-    writer.events = tail->events;
-    writer.count = 0;
-    writer.capacity = tail->capacity;
-    writer.published = &tail->count;
+    writer.base = tail->data;
+    writer.pos = tail->data;
+    writer.limit = tail->data + tail->capacity - detail::kMaxEncodedEvent;
+    writer.events = 0;
+    writer.last_ts = 0;
+    writer.last_worker = kNoWorker;
+    writer.published = &tail->published;
   }
   // grow moves the writer to the next chunk, linking a new, larger one unless reserve() already
-  // did. Owner thread only, when the tail is full.
+  // did, then closes the old one. Owner thread only.
   void grow() {
-    Chunk* next = tail->next.load(std::memory_order_relaxed);
+    Chunk* old = tail;
+    Chunk* next = old->next.load(std::memory_order_relaxed);
     if (next == nullptr) next = append_chunk(last_chunk());
+    next->first_event = old->first_event + writer.events;
+    // Readers may decode `next` only after seeing kClosed (release/acquire), which orders this
+    // first_event store before their reads.
+    old->published.store(
+        detail::pack_published(writer.events, static_cast<uint64_t>(writer.pos - writer.base)) |
+            kClosed,
+        std::memory_order_release);
     tail = next;
     point_writer_at_tail();
   }
@@ -150,30 +158,31 @@ struct alignas(128) Recorder::ThreadBuffer {
     while (Chunk* n = c->next.load(std::memory_order_relaxed)) c = n;
     return c;
   }
-  // append_chunk links a new chunk after `last`. Readers stop at a chunk that is not full, so a
-  // linked but still empty chunk is invisible to them until the writer fills its predecessor.
+  // append_chunk links a new chunk after `last`. Readers stop at a chunk that is not closed, so a
+  // linked but still empty chunk is invisible to them until the writer closes its predecessor.
   static Chunk* append_chunk(Chunk* last) {
-    const size_t cap = std::min(last->capacity * 2, kMaxChunkEvents);
-    Chunk* c = new Chunk(last->begin + last->capacity, cap);
+    const size_t cap = std::min(last->capacity * 2, kMaxChunkBytes);
+    Chunk* c = new Chunk(0, cap);
     last->next.store(c, std::memory_order_release);
     return c;
   }
-  // reserve makes sure `events` more slots exist after the current one, touching every page.
-  void reserve(size_t events) {
+  // reserve makes sure `bytes` more bytes exist after the current position, touching every page.
+  void reserve(size_t bytes) {
     Chunk* c = tail;
-    size_t room = tail->capacity - writer.count;
-    prefault(tail, writer.count);
-    while (room < events) {
+    const size_t used = static_cast<size_t>(writer.pos - writer.base);
+    size_t room = tail->capacity - used - detail::kMaxEncodedEvent;
+    prefault(tail, used);
+    while (room < bytes) {
       Chunk* n = c->next.load(std::memory_order_relaxed);
       if (n == nullptr) n = append_chunk(c);
       prefault(n, 0);
-      room += n->capacity;
+      room += n->capacity - detail::kMaxEncodedEvent;
       c = n;
     }
   }
   static void prefault(Chunk* c, size_t from) {
-    auto* p = reinterpret_cast<volatile char*>(c->events + from);
-    const size_t bytes = (c->capacity - from) * sizeof(Event);
+    auto* p = reinterpret_cast<volatile uint8_t*>(c->data + from);
+    const size_t bytes = c->capacity - from;
     for (size_t off = 0; off < bytes; off += 4096) p[off] = 0;
   }
 
@@ -215,7 +224,7 @@ thread_local CacheEntry t_cache[kCacheEntries];
 }  // namespace
 
 Recorder::Recorder()
-    : clock_fn_(&steady_now),
+    : clock_fn_(nullptr),
       clock_ctx_(nullptr),
       id_(g_next_recorder_id.fetch_add(1, std::memory_order_relaxed)),
       strings_(std::make_unique<StringTable>()) {
@@ -231,14 +240,14 @@ void Recorder::set_clock(Clock clock) {
     clock_fn_ = &call_std_function_clock;
     clock_ctx_ = &clock_;
   } else {
-    clock_fn_ = &steady_now;
+    clock_fn_ = nullptr;
     clock_ctx_ = nullptr;
   }
 }
 
 void Recorder::set_clock(RawClockFn fn, void* context) {
   clock_ = nullptr;
-  clock_fn_ = fn != nullptr ? fn : &steady_now;
+  clock_fn_ = fn;
   clock_ctx_ = fn != nullptr ? context : nullptr;
 }
 
@@ -357,14 +366,14 @@ Recorder::ThreadBuffer& Recorder::local_buffer() {
 
 void Recorder::reserve(size_t events) {
   ThreadBuffer& b = local_buffer();
-  b.reserve(events);
+  b.reserve(events * detail::kMaxEncodedEvent);
   detail::t_writer = detail::WriterCache{id_, &b.writer};
 }
 
 void Recorder::emit_slow(int64_t ts, EventKind kind, WorkerId worker, TaskId task, uint64_t a0,
                          uint64_t a1, uint64_t a2, StringId loc) {
   ThreadBuffer& b = local_buffer();
-  if (b.writer.count == b.writer.capacity) b.grow();
+  if (b.writer.pos > b.writer.limit) b.grow();
   detail::t_writer = detail::WriterCache{id_, &b.writer};
   emit_at(ts, kind, worker, task, a0, a1, a2, loc);  // takes the fast path now
 }
@@ -377,38 +386,78 @@ size_t Recorder::buffer_count() const {
 }
 
 namespace {
-// read_new appends the events of one buffer published since (chunk, read) and advances them.
-void read_new(const void*& chunk, size_t& read, std::vector<Event>& out) {
-  const Chunk* c = static_cast<const Chunk*>(chunk);
-  for (;;) {
-    const size_t count = c->count.load(std::memory_order_acquire);
-    const size_t offset = read - c->begin;
-    if (offset < count) {
-      out.insert(out.end(), c->events + offset, c->events + count);
-      read = c->begin + count;
-    }
-    if (count < c->capacity) break;
-    const Chunk* next = c->next.load(std::memory_order_acquire);
-    if (next == nullptr) break;
-    c = next;
+
+uint64_t get_varint(const uint8_t*& p) {
+  uint64_t v = 0;
+  for (int shift = 0;; shift += 7) {
+    const uint8_t byte = *p++;
+    v |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0 || shift >= 63) return v;
   }
-  chunk = c;
 }
+
+// decode_range appends the events encoded in [p, end) of a chunk; `at` holds the decoding state.
+void decode_range(const Chunk& c, const uint8_t* p, const uint8_t* end,
+                  Recorder::Cursor::Position& at, std::vector<Event>& out) {
+  while (p < end) {
+    Event e;
+    const uint8_t head = *p++;
+    e.kind = static_cast<EventKind>(head & 0x3f);
+    const uint64_t z = get_varint(p);
+    e.ts = at.last_ts + static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1));
+    at.last_ts = e.ts;
+    e.task = static_cast<TaskId>(get_varint(p));
+    if ((head & 0x80) != 0) at.last_worker = static_cast<WorkerId>(get_varint(p));
+    e.worker = at.last_worker;
+    e.loc = (head & 0x40) != 0 ? static_cast<StringId>(get_varint(p)) : 0;
+    e.args[0] = get_varint(p);
+    e.args[1] = get_varint(p);
+    e.args[2] = get_varint(p);
+    e.seq = static_cast<uint32_t>(c.first_event + at.events);
+    ++at.events;
+    out.push_back(e);
+  }
+}
+
+// read_new appends the events of one buffer published since `at` and advances it.
+void read_new(Recorder::Cursor::Position& at, std::vector<Event>& out) {
+  for (;;) {
+    const Chunk* c = static_cast<const Chunk*>(at.chunk);
+    const uint64_t word = c->published.load(std::memory_order_acquire);
+    const size_t bytes = word & kBytesMask;
+    if (at.offset < bytes) {
+      decode_range(*c, c->data + at.offset, c->data + bytes, at, out);
+      at.offset = bytes;
+    }
+    if ((word & kClosed) == 0) break;
+    const Chunk* next = c->next.load(std::memory_order_acquire);
+    at = Recorder::Cursor::Position{next, 0, 0, 0, kNoWorker};
+  }
+}
+
+// published_events counts the events of a buffer's chain (closed chunks, then the open tail).
+size_t published_events(const Chunk* c) {
+  for (;;) {
+    const uint64_t word = c->published.load(std::memory_order_acquire);
+    const uint64_t events = (word >> 32) & kEventsMask;
+    if ((word & kClosed) == 0) return c->first_event + events;
+    c = c->next.load(std::memory_order_acquire);
+  }
+}
+
 }  // namespace
 
 void Recorder::sync_cursor(Cursor& cursor) const {
-  if (cursor.recorder != id_) cursor = Cursor{{}, {}, id_};
-  while (cursor.read.size() < buffers_.size()) {
-    cursor.chunk.push_back(buffers_[cursor.read.size()]->head);
-    cursor.read.push_back(0);
-  }
+  if (cursor.recorder != id_) cursor = Cursor{{}, id_};
+  while (cursor.at.size() < buffers_.size())
+    cursor.at.push_back(Cursor::Position{buffers_[cursor.at.size()]->head, 0, 0, 0, kNoWorker});
 }
 
 size_t Recorder::poll(Cursor& cursor, std::vector<Event>& out) const {
   const size_t before = out.size();
   std::lock_guard lock(buffers_mu_);
   sync_cursor(cursor);
-  for (size_t i = 0; i < buffers_.size(); ++i) read_new(cursor.chunk[i], cursor.read[i], out);
+  for (auto& at : cursor.at) read_new(at, out);
   return out.size() - before;
 }
 
@@ -419,7 +468,7 @@ size_t Recorder::poll_buffers(Cursor& cursor, std::vector<std::vector<Event>>& p
   if (per_buffer.size() < buffers_.size()) per_buffer.resize(buffers_.size());
   for (size_t i = 0; i < buffers_.size(); ++i) {
     const size_t before = per_buffer[i].size();
-    read_new(cursor.chunk[i], cursor.read[i], per_buffer[i]);
+    read_new(cursor.at[i], per_buffer[i]);
     added += per_buffer[i].size() - before;
   }
   return added;
@@ -428,22 +477,7 @@ size_t Recorder::poll_buffers(Cursor& cursor, std::vector<std::vector<Event>>& p
 size_t Recorder::event_count() const {
   std::lock_guard lock(buffers_mu_);
   size_t total = 0;
-  for (const auto& b : buffers_) {
-    const Chunk* c = b->head;
-    for (;;) {
-      const size_t count = c->count.load(std::memory_order_acquire);
-      if (count < c->capacity) {
-        total += c->begin + count;
-        break;
-      }
-      const Chunk* next = c->next.load(std::memory_order_acquire);
-      if (next == nullptr) {
-        total += c->begin + count;
-        break;
-      }
-      c = next;
-    }
-  }
+  for (const auto& b : buffers_) total += published_events(b->head);
   return total;
 }
 

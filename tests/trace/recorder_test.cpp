@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <cstdint>
 #include <set>
 #include <thread>
 #include <vector>
@@ -147,4 +148,98 @@ TEST_CASE("recorder: reserve pre-links chunks that readers only see once filled"
   rec.reserve(100000);
   CHECK(rec.event_count() == 7000);
   CHECK(rec.poll(cursor, out) == 0);
+}
+
+TEST_CASE("recorder: the compact encoding keeps every field exactly, across chunks",
+          "[recorder][encoding]") {
+  // Values that stress each field's encoding: timestamps that go backwards (simulated workers
+  // have their own clocks), the largest arguments, negative I64 args, kNoWorker, worker
+  // switches, with and without a location. Enough events to fill several 2 MiB chunks.
+  Recorder rec;
+  std::vector<Event> sent;
+  uint64_t x = 0x9E3779B97F4A7C15ull;
+  const auto next = [&x] {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  int64_t ts = 1'000'000;
+  for (uint32_t i = 0; i < 400'000; ++i) {
+    Event e;
+    const uint64_t r = next();
+    ts += static_cast<int64_t>(r % 5000) - (r % 7 == 0 ? 20'000 : 0);
+    if (i % 100'003 == 0) ts = (r % 2 == 0) ? INT64_MAX / 4 : -INT64_MAX / 4;
+    e.ts = ts;
+    e.kind = static_cast<EventKind>(r % kEventKindCount);
+    e.worker = (r >> 8) % 5 == 0 ? kNoWorker : static_cast<WorkerId>((r >> 12) % 4);
+    e.task = (r >> 16) % 3 == 0 ? 0 : static_cast<TaskId>(next());
+    e.loc = (r >> 20) % 2 == 0 ? 0 : static_cast<StringId>(next() % 1000);
+    for (auto& a : e.args) {
+      const uint64_t k = next();
+      a = k % 4 == 0 ? 0 : k % 4 == 1 ? UINT64_MAX : k % 4 == 2 ? static_cast<uint64_t>(-5) : k;
+    }
+    rec.emit_at(e.ts, e.kind, e.worker, e.task, e.args[0], e.args[1], e.args[2], e.loc);
+    e.seq = i;
+    sent.push_back(e);
+  }
+  // Read incrementally in uneven pieces (a cursor resumes mid-chunk), then compare everything.
+  Recorder::Cursor cursor;
+  std::vector<Event> got;
+  REQUIRE(rec.poll(cursor, got) == sent.size());
+  REQUIRE(rec.event_count() == sent.size());
+  for (size_t i = 0; i < sent.size(); ++i) {
+    const Event& a = sent[i];
+    const Event& b = got[i];
+    const bool same = a.ts == b.ts && a.kind == b.kind && a.worker == b.worker &&
+                      a.task == b.task && a.loc == b.loc && a.seq == b.seq &&
+                      a.args[0] == b.args[0] && a.args[1] == b.args[1] && a.args[2] == b.args[2];
+    if (!same) FAIL("event " << i << " differs after encoding");
+  }
+}
+
+TEST_CASE("recorder: a cursor resumes mid-chunk with the right decoding state",
+          "[recorder][encoding]") {
+  Recorder rec;
+  Recorder::Cursor cursor;
+  std::vector<Event> got;
+  int64_t ts = 50;
+  size_t total = 0;
+  for (int round = 0; round < 200; ++round) {
+    for (int i = 0; i <= round; ++i) {
+      ts += (i % 3 == 0) ? -7 : 1000;  // relative timestamps must continue across polls
+      rec.emit_at(ts, EventKind::ChanSend, static_cast<WorkerId>(round % 3), 9, ts, 0, 1);
+      ++total;
+    }
+    rec.poll(cursor, got);
+    REQUIRE(got.size() == total);
+    CHECK(got.back().ts == ts);
+    CHECK(got.back().worker == round % 3);
+    CHECK(got.back().args[0] == static_cast<uint64_t>(ts));
+    CHECK(got.back().seq == total - 1);
+  }
+}
+
+TEST_CASE("recorder: emit_same_time stamps the thread's previous event time without a clock read",
+          "[recorder]") {
+  Recorder rec;
+  int64_t t = 1000;
+  rec.set_clock(&counting_clock, &t);
+  rec.emit_same_time(EventKind::Annotation, kNoWorker, 0);  // first event: reads the clock
+  rec.emit(EventKind::TaskStart, 0, 1);                     // clock: 1001
+  rec.emit_same_time(EventKind::QueueLength, 0, 0, 0, 0, 5);
+  rec.emit_same_time(EventKind::TaskStop, 0, 1);
+  rec.emit_at(5000, EventKind::TaskStart, 1, 2);
+  rec.emit_same_time(EventKind::TaskStop, 1, 2);
+  CHECK(t == 1002);  // two clock reads in all
+  const auto events = rec.collect();
+  REQUIRE(events.size() == 6);
+  CHECK(events[0].ts == 1000);
+  CHECK(events[1].ts == 1001);
+  CHECK(events[2].ts == 1001);
+  CHECK(events[2].args[2] == 5);
+  CHECK(events[3].ts == 1001);
+  CHECK(events[4].ts == 5000);
+  CHECK(events[5].ts == 5000);
+  CHECK(events[5].kind == EventKind::TaskStop);
 }

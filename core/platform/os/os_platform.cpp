@@ -1,4 +1,4 @@
-// core/platform/os/os_platform.cpp — real threads, futex parking, steady clock (see header).
+// core/platform/os/os_platform.cpp — real threads, futex parking, monotonic clock (see header).
 #include "core/platform/os/os_platform.hpp"
 
 #include <linux/futex.h>
@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "core/platform/os/os_io.hpp"
+#include "core/trace/monotonic_clock.hpp"
 
 namespace as::platform {
 
@@ -92,7 +93,7 @@ OsPlatform::~OsPlatform() {
 }
 
 Nanos OsPlatform::now() const {
-  return steady_ns();
+  return trace::monotonic_ns();
 }
 
 uint64_t OsPlatform::choose(uint64_t n) {
@@ -283,7 +284,7 @@ void OsPlatform::park(Nanos deadline) {
       return;
     }
     for (;;) {
-      const Nanos left = deadline - steady_ns();
+      const Nanos left = deadline - trace::monotonic_ns();
       if (left <= 0 || w.state.load(std::memory_order_acquire) != kParked) break;
       futex_wait(w.state, kParked, left);
     }
@@ -357,8 +358,8 @@ void OsPlatform::cancel() {
 
 void OsPlatform::consume(Nanos ns) {
   throw_if_cancelled();
-  const Nanos until = steady_ns() + ns;
-  while (steady_ns() < until) {
+  const Nanos until = trace::monotonic_ns() + ns;
+  while (trace::monotonic_ns() < until) {
 #if defined(__x86_64__)
     __builtin_ia32_pause();
 #endif

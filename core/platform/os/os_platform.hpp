@@ -1,7 +1,8 @@
 // core/platform/os/os_platform.hpp — the real platform: one std::thread per worker.
 //
-// Owns: worker threads, their parking words, the steady clock, the per-thread choice generators,
-// and the epoll-based Io (os_io.hpp).
+// Owns: worker threads, their parking words, the per-thread choice generators and the epoll-based
+// Io (os_io.hpp). Its clock is trace::monotonic_ns(): the TSC-based clock the recorder stamps
+// events with.
 //
 // Parking: each worker has one atomic int — its permit/parking state — and sleeps on it with the
 // Linux futex system call (the same primitive under Go's notesleep and std::atomic::wait):
