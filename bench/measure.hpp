@@ -1,0 +1,31 @@
+// bench/measure.hpp — measuring helpers shared by every `asyncscope bench` model.
+//
+// Owns: CPU-time and RSS readings, medians, and running one measurement in a fresh child process.
+//
+// Why a fresh process for memory figures: RSS growth only counts pages the process touches for
+// the first time. After an earlier run in the same process freed its memory, the allocator hands
+// those already-resident pages out again and a second "100,000 parked tasks" run appears to cost
+// a fraction of the first. A forked child starts from the parent's state at fork time with none
+// of that slack reused across repeats, so every repeat measures what a program would pay.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace as::bench {
+
+// process_cpu_ns is the CPU time of the whole process (all threads, user + system).
+int64_t process_cpu_ns();
+// thread_cpu_ns is the calling thread's CPU time.
+int64_t thread_cpu_ns();
+// rss_bytes is the process's resident set size now.
+long rss_bytes();
+// median of the values (0 for none).
+double median(std::vector<double> values);
+// in_fresh_process runs `measure` in a forked child and returns what it returned, or nullopt if
+// the child failed (crashed, or threw). Call it while the process has a single thread.
+std::optional<double> in_fresh_process(const std::function<double()>& measure);
+
+}  // namespace as::bench
