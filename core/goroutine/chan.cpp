@@ -96,6 +96,7 @@ HChan::HChan(const ElemOps* o, size_t capacity, std::string n, const std::source
   // one.
   id = (m && m->sched) ? m->sched->new_object_id()
                        : (uint64_t{1} << 40) + g_chan_ids.fetch_add(1, std::memory_order_relaxed);
+  lock.set_shared(!(m && m->sched && m->sched->config().procs == 1));
   if (m && m->sched) {
     Tracer& t = m->sched->tracer();
     if (t.on()) {
@@ -117,20 +118,24 @@ size_t chanlen(HChan* c) {
   return c->qcount;
 }
 
-void trace_chan_send(HChan* c, M* m) {
-  if (!m) return;
+// The first event of a channel operation: reads the clock and leaves the time in m->trace_ts for
+// the wake-up that may follow (see tracer.hpp). Out of line, so that with tracing off a channel
+// operation pays one test, not the register pressure of an inlined emit.
+namespace {
+__attribute__((noinline)) void emit_chan_event(EventKind kind, HChan* c, M* m, uint64_t ok) {
   Tracer& t = m->sched->tracer();
-  if (t.on())
-    t.emit(EventKind::ChanSend, m->sched->worker_of(m), m->curg ? m->curg->id : 0, c->id,
-           c->qcount);
+  m->trace_ts = t.now();
+  t.emit_at(m->trace_ts, kind, m->sched->worker_of(m), m->curg ? m->curg->id : 0, c->id, c->qcount,
+            ok);
+}
+}  // namespace
+
+void trace_chan_send(HChan* c, M* m) {
+  if (m && m->sched->tracer().on()) emit_chan_event(EventKind::ChanSend, c, m, 0);
 }
 
 void trace_chan_recv(HChan* c, bool ok, M* m) {
-  if (!m) return;
-  Tracer& t = m->sched->tracer();
-  if (t.on())
-    t.emit(EventKind::ChanRecv, m->sched->worker_of(m), m->curg ? m->curg->id : 0, c->id, c->qcount,
-           ok ? 1 : 0);
+  if (m && m->sched->tracer().on()) emit_chan_event(EventKind::ChanRecv, c, m, ok ? 1 : 0);
 }
 
 // send_direct: a receiver is parked on c; move the value into its slot. Caller holds c->lock,
@@ -210,7 +215,7 @@ bool chansend(HChan* c, void* ep, bool block, const std::source_location& loc) {
   if (Sudog* sg = c->recvq.dequeue()) {
     G* g = send_direct(c, sg, ep, m);
     c->lock.unlock();
-    s.ready(m, g, Reason::ChanSend);
+    s.ready(m, g, Reason::ChanSend, true, false, /*same_op=*/true);
     return true;
   }
   if (c->qcount < c->dataqsiz) {
@@ -254,7 +259,7 @@ std::pair<bool, bool> chanrecv(HChan* c, void* ep, bool block, const std::source
   if (Sudog* sg = c->sendq.dequeue()) {
     G* g = recv_direct(c, sg, ep, m);
     c->lock.unlock();
-    s.ready(m, g, Reason::ChanRecv);
+    s.ready(m, g, Reason::ChanRecv, true, false, /*same_op=*/true);
     return {true, true};
   }
   if (c->qcount > 0) {

@@ -81,7 +81,7 @@ struct G {
   uint32_t create_loc = 0;          // interned spawn location (trace)
   std::source_location created_at;  // spawn location (reports)
 
-  G* schedlink = nullptr;  // global run queue / free list / all-G list link
+  G* schedlink = nullptr;  // link of a ready list (netpoll results, the waiters a close wakes)
   G* alllink_prev = nullptr;
   G* alllink_next = nullptr;
 

@@ -23,7 +23,10 @@ void NetPoller::wait_ready(platform::Fd fd, uint32_t mode, trace::StringId loc) 
   if (s.exiting()) throw Unwind{};
   G* g = current_g();
   lock_.lock();
-  if (!poller_) poller_ = s.platform().io().make_poller();
+  if (!poller_) {
+    poller_ = s.platform().io().make_poller();
+    active_.store(true, std::memory_order_release);
+  }
   auto it = descs_.find(fd);
   if (it == descs_.end()) {
     int err = 0;
@@ -125,6 +128,7 @@ void NetPoller::shutdown() {
     for (auto& [fd, pd] : descs_) poller_->remove(fd);
   }
   descs_.clear();
+  active_.store(false, std::memory_order_release);
   poller_.reset();
   waiters_.store(0);
 }

@@ -36,7 +36,9 @@ class NetPoller {
 
   // waiters is the number of goroutines parked on descriptors.
   int waiters() const { return waiters_.load(std::memory_order_acquire); }
-  bool active() const { return poller_ != nullptr; }
+  // active: a descriptor was ever registered (the Poller exists). Read by idle Ms without lock_:
+  // an acquire load that makes poller_ safe to use once true.
+  bool active() const { return active_.load(std::memory_order_acquire); }
 
   // wait_ready parks the current goroutine until fd is ready for `mode` (kReadable/kWritable).
   // Registers fd with the Poller on first use.
@@ -62,7 +64,8 @@ class NetPoller {
 
   Sched& sched_;
   SpinLock lock_;
-  std::unique_ptr<platform::Poller> poller_;
+  std::unique_ptr<platform::Poller> poller_;  // created under lock_, then published by active_
+  std::atomic<bool> active_{false};
   std::unordered_map<platform::Fd, PollDesc> descs_;
   std::atomic<int> waiters_{0};
   std::vector<platform::ReadyEvent> events_;

@@ -10,6 +10,12 @@
 // (after_switch) and schedules again. Doing that work on g0 is what makes park race-free: the
 // lock protecting the wait queue is released only once the G is completely off its stack, so a
 // waker on another M can never resume a G that is still running.
+// The park fast path (handoff, real threads only): when schedule() would find the next G straight
+// in this P's queue (no timer due, no global-queue turn), the parking G switches directly to it
+// and the after-switch work runs on the next G's stack before it continues — still only once the
+// parked G is off its stack, so the guarantee is the same, with one stack switch instead of two.
+// Go itself always goes through g0 (mcall); a fiber switch is cheap enough that the second one
+// is a quarter of a channel round trip.
 //
 // The scheduling order of schedule() is Go's: every 61st tick take one G from the global queue
 // (fairness: a pair of goroutines readying each other via runnext cannot starve it), then the
@@ -81,6 +87,7 @@ Sched::Sched(platform::Platform& platform, trace::Recorder* recorder, SchedConfi
   for (int i = 0; i < config_.procs; ++i) {
     auto p = std::make_unique<P>();
     p->id = i;
+    p->runq.set_stealable(config_.procs > 1);  // one P: nobody steals
     allp_.push_back(std::move(p));
     p_names_.push_back(tracer_.intern("P" + std::to_string(i)));
   }
@@ -261,13 +268,17 @@ G* Sched::spawn(std::string name, std::function<void()> fn, const std::source_lo
   live_gs_.fetch_add(1, std::memory_order_acq_rel);
   stats_.goroutines.fetch_add(1, std::memory_order_relaxed);
   const uint16_t w = main_g_ ? worker_of(m) : 0;  // main is queued on P0
-  if (tracer_.on())
-    tracer_.emit(EventKind::TaskCreate, w, g->id, g->parent, tracer_.intern(g->name),
-                 stacks_->config().reserve_bytes, g->create_loc);
+  int64_t ts = 0;
+  if (tracer_.on()) {
+    ts = tracer_.now();
+    tracer_.emit_at(ts, EventKind::TaskCreate, w, g->id, g->parent, tracer_.intern(g->name),
+                    stacks_->config().reserve_bytes, g->create_loc);
+  }
   g->status = GStatus::Runnable;
   if (m && m->p) {
     charge(platform_.costs().task_spawn_ns);
-    runqput(m->p, g, true);  // newproc: the new goroutine goes to runnext
+    if (simulated_) ts = tracer_.now();  // the charge moved the virtual clock
+    runqput(m->p, g, true, ts);          // newproc: the new goroutine goes to runnext
     wakep(parent);
   } else if (main_g_ != nullptr) {
     inject_global(g);
@@ -526,23 +537,31 @@ void Sched::handoffp(P* p, int from_m) {
 // Run queues
 // ---------------------------------------------------------------------------------------------
 
-void Sched::runqput(P* p, G* g, bool next) {
+void Sched::runqput(P* p, G* g, bool next, int64_t ts) {
   G* kicked = nullptr;
-  while (!p->runq.put(g, next, kicked)) {
-    // Local ring full: move half of it (plus the kicked G) to the global queue (runqputslow).
+  if (!p->runq.put(g, next, kicked)) [[unlikely]]
+    runqput_slow(p, kicked);
+  trace_queues(p, ts, next);
+}
+
+// runqput_slow: the local ring is full; move half of it plus `kicked` (the G that did not fit) to
+// the global queue (proc.go's runqputslow). Out of line: its batch array would otherwise make
+// every runqput pay for a large stack frame.
+__attribute__((noinline)) void Sched::runqput_slow(P* p, G* kicked) {
+  for (;;) {
     G* batch[LocalRunQueue::kSize / 2 + 1];
     const uint32_t n = p->runq.grab_half(batch, kicked);
     if (n == 0) {
-      g = kicked;
-      next = false;
-      continue;  // a stealer made room; retry
+      // A stealer made room meanwhile: retry the put.
+      G* g = kicked;
+      if (p->runq.put(g, false, kicked)) return;
+      continue;
     }
     std::lock_guard guard(lock_);
     runq_.push_batch(batch, n);
     runq_size_.store(runq_.size(), std::memory_order_release);
-    break;
+    return;
   }
-  trace_queues(p, next);
 }
 
 void Sched::inject_global(G* g) {
@@ -583,19 +602,24 @@ bool Sched::timers_due() const {
   return next != platform::kNever && next <= platform_.now();
 }
 
-void Sched::trace_queues(P* p, bool force_runnext) {
+void Sched::trace_queues(P* p, int64_t ts, bool force_runnext) {
   if (!tracer_.on()) return;
+  // Plain loads and stores, not exchanges (an exchange is a full barrier, and this runs twice per
+  // switch). A thief tracing its victim's queue can race with the owner: then a length may be
+  // traced twice or be stale until the queue's next change — a counter, not a scheduling fact.
   const uint32_t local = p->runq.size();
-  if (p->traced_local.exchange(local, std::memory_order_relaxed) != local) {
-    tracer_.emit(EventKind::QueueLength, static_cast<uint16_t>(p->id), 0,
-                 static_cast<uint64_t>(trace::QueueKind::Local), static_cast<uint64_t>(p->id),
-                 local);
+  if (p->traced_local.load(std::memory_order_relaxed) != local) {
+    p->traced_local.store(local, std::memory_order_relaxed);
+    tracer_.emit_at(ts, EventKind::QueueLength, static_cast<uint16_t>(p->id), 0,
+                    static_cast<uint64_t>(trace::QueueKind::Local), static_cast<uint64_t>(p->id),
+                    local);
   }
   const bool next = p->runq.has_runnext();
-  if (p->traced_runnext.exchange(next, std::memory_order_relaxed) != next || force_runnext) {
-    tracer_.emit(EventKind::QueueLength, static_cast<uint16_t>(p->id), 0,
-                 static_cast<uint64_t>(trace::QueueKind::Runnext), static_cast<uint64_t>(p->id),
-                 next ? 1 : 0);
+  if (p->traced_runnext.load(std::memory_order_relaxed) != next || force_runnext) {
+    p->traced_runnext.store(next, std::memory_order_relaxed);
+    tracer_.emit_at(ts, EventKind::QueueLength, static_cast<uint16_t>(p->id), 0,
+                    static_cast<uint64_t>(trace::QueueKind::Runnext), static_cast<uint64_t>(p->id),
+                    next ? 1 : 0);
   }
 }
 
@@ -626,12 +650,15 @@ void Sched::schedule(M* m) {
     if (!g) g = find_runnable(m, inherit);
     if (!g) continue;  // exiting, or lost the P
     if (m->spinning) reset_spinning(m);
-    execute(m, g, inherit);
-    after_switch(m, g);
+    // The goroutine that comes back to g0 may not be g: g may have handed this M straight to
+    // another goroutine when it parked (see park_current).
+    G* back = execute(m, g, inherit);
+    after_switch(m, back);
   }
 }
 
-void Sched::execute(M* m, G* g, bool inherit_time) {
+// start_g makes g the running goroutine of m (execute's bookkeeping, before the switch to it).
+void Sched::start_g(M* m, G* g, bool inherit_time, int64_t ts) {
   P* p = m->p;
   g->status = GStatus::Running;
   g->m = m;
@@ -641,16 +668,25 @@ void Sched::execute(M* m, G* g, bool inherit_time) {
     ++p->schedtick;
     g->run_start_ns = platform_.now();
   }
-  stats_.switches.fetch_add(1, std::memory_order_relaxed);
-  trace_queues(p);
-  tracer_.emit(EventKind::TaskStart, static_cast<uint16_t>(p->id), g->id);
+  // Only p's owner counts (a load and a store, not a locked add); stats sum over the Ps.
+  p->switches.store(p->switches.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  if (tracer_.on()) {
+    trace_queues(p, ts);
+    tracer_.emit_at(ts, EventKind::TaskStart, static_cast<uint16_t>(p->id), g->id);
+  }
+}
+
+G* Sched::execute(M* m, G* g, bool inherit_time) {
+  start_g(m, g, inherit_time, tracer_.now());
   if (simulated_) {
     platform_.consume(platform_.costs().task_switch_ns);
     set_current_m(m);
   }
   fiber::Fiber::switch_to(*g->fiber);
   set_current_m(m);
+  G* back = m->curg;
   m->curg = nullptr;
+  return back;
 }
 
 void Sched::after_switch(M* m, G* g) {
@@ -847,8 +883,9 @@ G* Sched::steal_work(M* m, bool& inherit) {
         stats_.steals.fetch_add(1, std::memory_order_relaxed);
         tracer_.emit(EventKind::Steal, static_cast<uint16_t>(p->id), 0,
                      static_cast<uint64_t>(victim->id), static_cast<uint64_t>(p->id), stolen);
-        trace_queues(victim);
-        trace_queues(p);
+        const int64_t ts = tracer_.now();
+        trace_queues(victim, ts);
+        trace_queues(p, ts);
         charge(platform_.costs().steal_ns);
         set_current_m(m);
         return g;
@@ -929,26 +966,77 @@ void Sched::park_current(M* m, Reason reason, uint64_t object, trace::StringId o
     const uint64_t diff = used > g->stack_used ? used - g->stack_used : g->stack_used - used;
     if (!g->stack_sampled || diff >= 1024) stack_sample(g, used);
   }
-  tracer_.emit(EventKind::TaskBlock, worker_of(m), g->id, static_cast<uint64_t>(reason), object,
-               object_name, loc);
+  if (tracer_.on()) {
+    m->trace_ts = tracer_.now();
+    tracer_.emit_at(m->trace_ts, EventKind::TaskBlock, worker_of(m), g->id,
+                    static_cast<uint64_t>(reason), object, object_name, loc);
+  }
   g->status = GStatus::Waiting;
   g->wait_reason = reason;
   m->after = AfterSwitch::Park;
   m->unlock_fn = unlock;
   m->unlock_arg = arg;
+  if (G* next = handoff_target(m)) {
+    handoff(m, g, next);
+    return;
+  }
   switch_to_g0(m, g);
-  // Resumed by some M's execute() (maybe another thread).
+  // Resumed by some M's execute() or by a handoff (maybe on another thread).
 }
 
-void Sched::ready(M* m, G* g, Reason reason, bool next, bool by_runtime) {
+// handoff_target returns the goroutine schedule() would run next on m if it can be found without
+// any of schedule's slow paths (real threads only), taking it off the run queue; else null.
+// Conditions: no timer due, not the 61st tick with work in the global queue, a G in this P's
+// runnext or ring. In the simulation every switch goes through g0: the platform call that charges
+// the switch cost may switch simulated workers, which must not happen while the parking
+// goroutine's lock is still held.
+G* Sched::handoff_target(M* m) {
+  if (simulated_ || exiting_.load(std::memory_order_acquire)) return nullptr;
+  P* p = m->p;
+  if (p == nullptr || timers_due()) return nullptr;
+  if (p->schedtick % 61 == 0 && runq_size_.load(std::memory_order_acquire) > 0) return nullptr;
+  bool inherit = false;
+  G* next = p->runq.get(inherit);
+  if (next == nullptr) return nullptr;
+  m->handoff_inherit = inherit;
+  return next;
+}
+
+// handoff switches from the parking goroutine g straight to next, without the round trip through
+// g0 (one stack switch instead of two). The after-switch work (after_switch: release the wait
+// queue's lock, ...) still runs only once g is off its stack: on next's stack, first thing after
+// the switch (Fiber::switch_to's `after` callback), before next continues.
+void Sched::handoff(M* m, G* g, G* next) {
+  // next starts the moment g blocked: the time of g's TaskBlock (tens of ns of scheduler work on
+  // real threads, not worth a clock read of their own).
+  start_g(m, next, m->handoff_inherit, m->trace_ts);
+  m->handoff_from = g;
+  fiber::Fiber::switch_to(*next->fiber, &Sched::finish_handoff, m);
+  // g resumes here once readied and scheduled again (maybe by another M).
+}
+
+void Sched::finish_handoff(void* arg) {
+  auto* m = static_cast<M*>(arg);
+  G* next = m->curg;
+  G* parked = m->handoff_from;
+  m->handoff_from = nullptr;
+  m->curg = nullptr;  // after_switch runs as g0 would: no goroutine is the cause of what it does
+  m->sched->after_switch(m, parked);
+  m->curg = next;
+}
+
+void Sched::ready(M* m, G* g, Reason reason, bool next, bool by_runtime, bool same_op) {
   G* by = (m && !by_runtime) ? m->curg : nullptr;
   g->status = GStatus::Runnable;
   // The event's worker is where g is queued: this P's runnext/ring, or none (global queue).
-  if (tracer_.on())
-    tracer_.emit(EventKind::TaskUnblock, worker_of(m), g->id, by ? by->id : 0,
-                 by ? worker_of(m) : trace::kNoWorker, static_cast<uint64_t>(reason));
+  int64_t ts = 0;
+  if (tracer_.on()) {
+    ts = (same_op && m) ? m->trace_ts : tracer_.now();
+    tracer_.emit_at(ts, EventKind::TaskUnblock, worker_of(m), g->id, by ? by->id : 0,
+                    by ? worker_of(m) : trace::kNoWorker, static_cast<uint64_t>(reason));
+  }
   if (m && m->p) {
-    runqput(m->p, g, next);
+    runqput(m->p, g, next, ts);
     wakep(by);
   } else {
     inject_global(g);
@@ -957,14 +1045,15 @@ void Sched::ready(M* m, G* g, Reason reason, bool next, bool by_runtime) {
 }
 
 void Sched::ready_list(G* list, P* p, Reason reason) {
+  const int64_t ts = list ? tracer_.now() : 0;
   while (list) {
     G* next = list->schedlink;
     list->schedlink = nullptr;
     list->status = GStatus::Runnable;
-    tracer_.emit(EventKind::TaskUnblock, p ? static_cast<uint16_t>(p->id) : trace::kNoWorker,
-                 list->id, 0, trace::kNoWorker, static_cast<uint64_t>(reason));
+    tracer_.emit_at(ts, EventKind::TaskUnblock, p ? static_cast<uint16_t>(p->id) : trace::kNoWorker,
+                    list->id, 0, trace::kNoWorker, static_cast<uint64_t>(reason));
     if (p)
-      runqput(p, list, false);
+      runqput(p, list, false, ts);
     else
       inject_global(list);
     list = next;

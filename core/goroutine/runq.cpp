@@ -10,7 +10,13 @@ namespace as::go::detail {
 bool LocalRunQueue::put(G* g, bool next, G*& kicked) {
   kicked = nullptr;
   if (next) {
-    G* old = runnext_.exchange(g, std::memory_order_acq_rel);
+    G* old;
+    if (stealable_) {
+      old = runnext_.exchange(g, std::memory_order_acq_rel);
+    } else {
+      old = runnext_.load(std::memory_order_relaxed);
+      runnext_.store(g, std::memory_order_relaxed);
+    }
     if (old == nullptr) return true;
     g = old;  // kick the old runnext out to the regular queue
   }
@@ -27,10 +33,16 @@ bool LocalRunQueue::put(G* g, bool next, G*& kicked) {
 
 G* LocalRunQueue::get(bool& inherit_time) {
   G* next = runnext_.load(std::memory_order_relaxed);
-  if (next != nullptr &&
-      runnext_.compare_exchange_strong(next, nullptr, std::memory_order_acq_rel)) {
-    inherit_time = true;
-    return next;
+  if (next != nullptr) {
+    if (!stealable_) {
+      runnext_.store(nullptr, std::memory_order_relaxed);
+      inherit_time = true;
+      return next;
+    }
+    if (runnext_.compare_exchange_strong(next, nullptr, std::memory_order_acq_rel)) {
+      inherit_time = true;
+      return next;
+    }
   }
   inherit_time = false;
   for (;;) {
@@ -38,6 +50,13 @@ G* LocalRunQueue::get(bool& inherit_time) {
     const uint32_t t = tail_.load(std::memory_order_relaxed);
     if (t == h) return nullptr;
     G* g = ring_[h % kSize].load(std::memory_order_relaxed);
+    // The G after this one runs next: start loading its record now (after a spawn storm most
+    // queued Gs are no longer in the cache).
+    if (t - h > 1) __builtin_prefetch(ring_[(h + 1) % kSize].load(std::memory_order_relaxed));
+    if (!stealable_) {
+      head_.store(h + 1, std::memory_order_release);
+      return g;
+    }
     if (head_.compare_exchange_strong(h, h + 1, std::memory_order_release)) return g;
   }
 }
@@ -118,20 +137,24 @@ uint32_t LocalRunQueue::size() const {
   return t - h;
 }
 
+void GlobalRunQueue::grow() {
+  const size_t cap = ring_.size();
+  std::vector<G*> bigger(cap == 0 ? 256 : 2 * cap);
+  for (uint32_t i = 0; i < size_; ++i) bigger[i] = ring_[(head_ + i) & (cap - 1)];
+  ring_.swap(bigger);
+  head_ = 0;
+}
+
 void GlobalRunQueue::push_back(G* g) {
-  g->schedlink = nullptr;
-  if (tail_)
-    tail_->schedlink = g;
-  else
-    head_ = g;
-  tail_ = g;
+  if (size_ == ring_.size()) grow();
+  ring_[(head_ + size_) & (ring_.size() - 1)] = g;
   ++size_;
 }
 
 void GlobalRunQueue::push_front(G* g) {
-  g->schedlink = head_;
-  head_ = g;
-  if (!tail_) tail_ = g;
+  if (size_ == ring_.size()) grow();
+  head_ = (head_ - 1) & static_cast<uint32_t>(ring_.size() - 1);
+  ring_[head_] = g;
   ++size_;
 }
 
@@ -140,11 +163,9 @@ void GlobalRunQueue::push_batch(G** gs, uint32_t n) {
 }
 
 G* GlobalRunQueue::pop() {
-  G* g = head_;
-  if (!g) return nullptr;
-  head_ = g->schedlink;
-  if (!head_) tail_ = nullptr;
-  g->schedlink = nullptr;
+  if (size_ == 0) return nullptr;
+  G* g = ring_[head_];
+  head_ = (head_ + 1) & static_cast<uint32_t>(ring_.size() - 1);
   --size_;
   return g;
 }

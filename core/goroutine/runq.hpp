@@ -11,13 +11,20 @@
 //     inherits the time slice (so a pingpong pair shares one slice instead of starving others).
 //     Stealers take it only as a last resort (proc.go: stealRunNextG on the final steal round).
 //   - The global queue is protected by the scheduler lock (Sched::lock), exactly like sched.runq.
+//     Go links it through g.schedlink; here it is a growable ring of G pointers, so moving a batch
+//     to a P copies pointers without touching the Gs: a spawn storm parks 100k goroutines there
+//     long enough for their records to leave the cache, and a linked list costs a miss per G.
 // Why a lock-free ring: the owner pushes and pops without any lock on the hot path; stealing only
 // costs a CAS on head. This is Go's design (and the Chase–Lev idea without resizing).
+// With procs == 1 there is no thief (set_stealable(false)): the owner then claims runnext and the
+// head with plain loads and stores instead of exchange/CAS — a locked instruction costs ~8 ns on
+// the machines here, and a channel round trip does four queue operations.
 #pragma once
 
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <vector>
 
 #include "core/goroutine/g.hpp"
 
@@ -45,6 +52,8 @@ class LocalRunQueue {
   bool empty() const;
   uint32_t size() const;
   bool has_runnext() const { return runnext_.load(std::memory_order_relaxed) != nullptr; }
+  // set_stealable(false): no other M ever takes from this queue (procs == 1). Before use only.
+  void set_stealable(bool stealable) { stealable_ = stealable; }
   // drain removes everything (runtime shutdown). Owner only, no concurrent stealers.
   template <class F>
   void drain(F&& f) {
@@ -59,10 +68,11 @@ class LocalRunQueue {
   alignas(64) std::atomic<uint32_t> head_{0};  // consumers CAS
   alignas(64) std::atomic<uint32_t> tail_{0};  // owner stores
   std::atomic<G*> runnext_{nullptr};
+  bool stealable_ = true;
   std::array<std::atomic<G*>, kSize> ring_{};
 };
 
-// GlobalRunQueue: FIFO linked through G::schedlink. Caller holds Sched::lock.
+// GlobalRunQueue: FIFO of G pointers in a ring that doubles when full. Caller holds Sched::lock.
 class GlobalRunQueue {
  public:
   void push_back(G* g);
@@ -73,8 +83,9 @@ class GlobalRunQueue {
   bool empty() const { return size_ == 0; }
 
  private:
-  G* head_ = nullptr;
-  G* tail_ = nullptr;
+  void grow();
+  std::vector<G*> ring_;  // capacity: 0 or a power of two
+  uint32_t head_ = 0;     // index of the oldest G
   uint32_t size_ = 0;
 };
 

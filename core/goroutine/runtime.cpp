@@ -44,7 +44,7 @@ RuntimeStats Runtime::stats() const {
   RuntimeStats r;
   auto& s = sched_->stats();
   r.goroutines = s.goroutines.load();
-  r.switches = s.switches.load();
+  r.switches = sched_->switches();
   r.steals = s.steals.load();
   r.preemptions = s.preemptions.load();
   r.handoffs = s.handoffs.load();

@@ -8,8 +8,10 @@
 //   G  goroutine: a fiber with its own stack (g.hpp).
 //   M  machine: a worker of the platform — an OS thread on os, a simulated thread in sim. An M
 //      runs Go code only while it holds a P. Its own stack (the worker's root fiber) plays g0:
-//      every switch between goroutines goes G -> g0 -> G', and "after the switch" work (releasing
+//      a switch between goroutines goes G -> g0 -> G', and "after the switch" work (releasing
 //      the lock a parking goroutine held, requeueing a yielded one, freeing a dead one) runs on g0.
+//      One shortcut (real threads only): a parking G whose successor is already in its P's queue
+//      switches straight to it, and the after-switch work runs on G' before G' continues.
 //   P  processor: the right to run Go code, `procs` of them (GOMAXPROCS). Holds the local run
 //      queue. An M in a blocking syscall hands its P to another M.
 //
@@ -51,9 +53,11 @@ struct P {
   uint32_t schedtick = 0;  // incremented on every fresh schedule (not when inheriting a slice)
   M* m = nullptr;
   P* link = nullptr;  // idle list
-  // Last QueueLength values emitted (a thief also traces its victim's queue, hence atomics).
+  // Last QueueLength values emitted (a thief also traces its victim's queue, hence atomics;
+  // relaxed loads and stores, see Sched::trace_queues).
   std::atomic<uint32_t> traced_local{0};
   std::atomic<bool> traced_runnext{false};
+  std::atomic<uint64_t> switches{0};  // goroutines started on this P (written by its owner only)
 };
 
 // What a goroutine asked its M to do once it is back on g0 (the mcall(fn) of proc.go).
@@ -75,6 +79,9 @@ struct M {
   AfterSwitch after = AfterSwitch::None;
   UnlockFn unlock_fn = nullptr;
   void* unlock_arg = nullptr;
+  G* handoff_from = nullptr;     // the parked G whose after-switch work the next G runs
+  int64_t trace_ts = 0;          // time of this M's latest traced operation (see tracer.hpp)
+  bool handoff_inherit = false;  // handoff_target took the next G from runnext
   uint64_t fastrand = 0;
 };
 
@@ -86,7 +93,6 @@ G* current_g();
 
 struct SchedStats {
   std::atomic<uint64_t> goroutines{0};
-  std::atomic<uint64_t> switches{0};
   std::atomic<uint64_t> steals{0};
   std::atomic<uint64_t> preemptions{0};
   std::atomic<uint64_t> handoffs{0};
@@ -126,7 +132,10 @@ class Sched {
     ready(current_m(), g, reason, next, by_runtime);
   }
   // ... for m == current_m() (null outside goroutine code), already looked up by the caller.
-  void ready(M* m, G* g, trace::Reason reason, bool next = true, bool by_runtime = false);
+  // same_op: the wake-up belongs to the operation m just traced (a channel send that hands its
+  // value to the sleeper): its events reuse that time, m->trace_ts, instead of reading the clock.
+  void ready(M* m, G* g, trace::Reason reason, bool next = true, bool by_runtime = false,
+             bool same_op = false);
   // ready_list queues a schedlink list of goroutines readied by the netpoller on p (or globally
   // when p is null), tracing each.
   void ready_list(G* list, P* p, trace::Reason reason);
@@ -153,6 +162,12 @@ class Sched {
   NetPoller& netpoll() { return *netpoll_; }
   const SchedConfig& config() const { return config_; }
   SchedStats& stats() { return stats_; }
+  // switches: goroutine starts so far, summed over the Ps (each P counts its own).
+  uint64_t switches() const {
+    uint64_t n = 0;
+    for (const auto& p : allp_) n += p->switches.load(std::memory_order_relaxed);
+    return n;
+  }
   fiber::StackPool& stacks() { return *stacks_; }
   uint64_t live_goroutines() const { return live_gs_.load(std::memory_order_acquire); }
   // choose returns a uniform value in [0, n) from the platform's seeded chooser.
@@ -185,8 +200,12 @@ class Sched {
   void m_main(M* m);
   void schedule(M* m);  // runs until the program exits
   G* find_runnable(M* m, bool& inherit_time);
-  void execute(M* m, G* g, bool inherit_time);
+  G* execute(M* m, G* g, bool inherit_time);  // returns the G that switched back to g0
+  void start_g(M* m, G* g, bool inherit_time, int64_t ts);
   void after_switch(M* m, G* g);
+  G* handoff_target(M* m);
+  void handoff(M* m, G* g, G* next);
+  static void finish_handoff(void* m);
   void stopm(M* m);
   void startm(P* p, bool spinning, G* by, int handoff_from_m = -1);
   void wakep(G* by);
@@ -195,12 +214,13 @@ class Sched {
   P* releasep(M* m);
   void reset_spinning(M* m);
   G* steal_work(M* m, bool& inherit_time);
-  G* globrunqget(P* p, uint32_t max);  // requires lock_
-  void runqput(P* p, G* g, bool next);
+  G* globrunqget(P* p, uint32_t max);               // requires lock_
+  void runqput(P* p, G* g, bool next, int64_t ts);  // ts: the time of the traced cause
+  void runqput_slow(P* p, G* kicked);
   void inject_global(G* g);
   bool check_dead_locked();  // requires lock_; true: deadlock, the program is ending
   void on_stall();
-  void trace_queues(P* p, bool force_runnext = false);
+  void trace_queues(P* p, int64_t ts, bool force_runnext = false);
   // timers_due: an armed timer's deadline has passed (reads the clock only if one is armed).
   bool timers_due() const;
   void destroy_g(G* g);

@@ -10,58 +10,61 @@ TimerHeap::~TimerHeap() {
 }
 
 void TimerHeap::publish() {
-  next_.store(heap_.empty() ? platform::kNever : heap_.front()->when, std::memory_order_release);
+  next_.store(heap_.empty() ? platform::kNever : heap_.front().when, std::memory_order_release);
   count_.store(heap_.size(), std::memory_order_release);
 }
 
 void TimerHeap::sift_up(size_t i) {
-  Timer* t = heap_[i];
+  const Entry e = heap_[i];
   while (i > 0) {
     size_t parent = (i - 1) / 2;
-    if (!less(t, heap_[parent])) break;
+    if (!less(e, heap_[parent])) break;
     heap_[i] = heap_[parent];
-    heap_[i]->index = static_cast<int>(i);
+    heap_[i].timer->index = static_cast<int>(i);
     i = parent;
   }
-  heap_[i] = t;
-  t->index = static_cast<int>(i);
+  heap_[i] = e;
+  e.timer->index = static_cast<int>(i);
 }
 
 void TimerHeap::sift_down(size_t i) {
   const size_t n = heap_.size();
-  Timer* t = heap_[i];
+  const Entry e = heap_[i];
   for (;;) {
     size_t child = 2 * i + 1;
     if (child >= n) break;
     if (child + 1 < n && less(heap_[child + 1], heap_[child])) ++child;
-    if (!less(heap_[child], t)) break;
+    if (!less(heap_[child], e)) break;
     heap_[i] = heap_[child];
-    heap_[i]->index = static_cast<int>(i);
+    heap_[i].timer->index = static_cast<int>(i);
     i = child;
   }
-  heap_[i] = t;
-  t->index = static_cast<int>(i);
+  heap_[i] = e;
+  e.timer->index = static_cast<int>(i);
 }
 
 void TimerHeap::remove_at(size_t i) {
-  Timer* t = heap_[i];
-  t->index = -1;
-  Timer* last = heap_.back();
+  heap_[i].timer->index = -1;
+  const Entry last = heap_.back();
   heap_.pop_back();
   if (i < heap_.size()) {
     heap_[i] = last;
-    last->index = static_cast<int>(i);
+    last.timer->index = static_cast<int>(i);
     sift_down(i);
-    sift_up(static_cast<size_t>(last->index));
+    sift_up(static_cast<size_t>(last.timer->index));
   }
+}
+
+void TimerHeap::push(Timer* t) {
+  heap_.push_back(Entry{t->when, t->seq, t});
+  sift_up(heap_.size() - 1);
 }
 
 bool TimerHeap::add(Timer* t, bool locked) {
   if (!locked) lock_.lock();
   t->seq = seq_++;
-  heap_.push_back(t);
-  sift_up(heap_.size() - 1);
-  const bool earliest = heap_.front() == t;
+  push(t);
+  const bool earliest = heap_.front().timer == t;
   publish();
   if (!locked) lock_.unlock();
   return earliest;
@@ -80,18 +83,17 @@ int TimerHeap::run(int64_t now) {
   int fired = 0;
   for (;;) {
     lock_.lock();
-    if (heap_.empty() || heap_.front()->when > now) {
+    if (heap_.empty() || heap_.front().when > now) {
       lock_.unlock();
       return fired;
     }
-    Timer* t = heap_.front();
+    Timer* t = heap_.front().timer;
     remove_at(0);
     if (t->period > 0) {
       // Ticker: next tick after now, dropping ticks that were missed (time.go's when += period*k).
       t->when += t->period * (1 + (now - t->when) / t->period);
       t->seq = seq_++;
-      heap_.push_back(t);
-      sift_up(heap_.size() - 1);
+      push(t);
     }
     publish();
     lock_.unlock();
@@ -105,9 +107,9 @@ int TimerHeap::run(int64_t now) {
 
 void TimerHeap::clear() {
   std::lock_guard guard(lock_);
-  for (Timer* t : heap_) {
-    t->index = -1;
-    if (t->dispose) t->dispose(t);
+  for (const Entry& e : heap_) {
+    e.timer->index = -1;
+    if (e.timer->dispose) e.timer->dispose(e.timer);
   }
   heap_.clear();
   publish();

@@ -11,6 +11,10 @@
 //     long the netpoller/park may sleep.
 // Why one heap and not Go 1.14+'s per-P heaps: one heap keeps the teaching story short (an idle M
 // sleeps until the earliest deadline); per-P heaps are an optimisation for timer-heavy servers.
+// Why the heap holds (when, seq, timer) and not just timer pointers: a sleeping goroutine's Timer
+// lives on its own stack, so with thousands of sleepers every comparison through a pointer would
+// touch another stack's page. Keeping the keys in the heap's array (as Go 1.23 does with
+// timerWhen) makes sifting walk one contiguous array; the Timer is written only to update index.
 #pragma once
 
 #include <atomic>
@@ -56,16 +60,22 @@ class TimerHeap {
   SpinLock& lock() { return lock_; }
 
  private:
-  bool less(const Timer* a, const Timer* b) const {
-    return a->when != b->when ? a->when < b->when : a->seq < b->seq;
+  struct Entry {
+    int64_t when;
+    uint64_t seq;
+    Timer* timer;
+  };
+  static bool less(const Entry& a, const Entry& b) {
+    return a.when != b.when ? a.when < b.when : a.seq < b.seq;
   }
+  void push(Timer* t);  // requires lock_; t->when and t->seq set
   void sift_up(size_t i);
   void sift_down(size_t i);
   void remove_at(size_t i);
   void publish();
 
   SpinLock lock_;
-  std::vector<Timer*> heap_;
+  std::vector<Entry> heap_;
   uint64_t seq_ = 0;
   std::atomic<int64_t> next_{platform::kNever};
   std::atomic<size_t> count_{0};
