@@ -134,7 +134,6 @@ struct alignas(128) Recorder::ThreadBuffer {
     writer.limit = tail->data + tail->capacity - detail::kMaxEncodedEvent;
     writer.events = 0;
     writer.last_ts = 0;
-    writer.last_worker = kNoWorker;
     writer.published = &tail->published;
   }
   // grow moves the writer to the next chunk, linking a new, larger one unless reserve() already
@@ -387,13 +386,13 @@ size_t Recorder::buffer_count() const {
 
 namespace {
 
-uint64_t get_varint(const uint8_t*& p) {
+// get_field reads an n-byte little-endian field (byte by byte: the bytes after the event may
+// still be being written by its owner).
+uint64_t get_field(const uint8_t*& p, uint32_t n) {
   uint64_t v = 0;
-  for (int shift = 0;; shift += 7) {
-    const uint8_t byte = *p++;
-    v |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0 || shift >= 63) return v;
-  }
+  for (uint32_t i = 0; i < n; ++i) v |= static_cast<uint64_t>(p[i]) << (8 * i);
+  p += n;
+  return v;
 }
 
 // decode_range appends the events encoded in [p, end) of a chunk; `at` holds the decoding state.
@@ -401,18 +400,19 @@ void decode_range(const Chunk& c, const uint8_t* p, const uint8_t* end,
                   Recorder::Cursor::Position& at, std::vector<Event>& out) {
   while (p < end) {
     Event e;
-    const uint8_t head = *p++;
-    e.kind = static_cast<EventKind>(head & 0x3f);
-    const uint64_t z = get_varint(p);
+    e.kind = static_cast<EventKind>(p[0]);
+    uint32_t lengths = 0;
+    std::memcpy(&lengths, p + 1, sizeof lengths);
+    p += detail::kEventHeader;
+    const uint64_t z = get_field(p, lengths & 0xf);
     e.ts = at.last_ts + static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1));
     at.last_ts = e.ts;
-    e.task = static_cast<TaskId>(get_varint(p));
-    if ((head & 0x80) != 0) at.last_worker = static_cast<WorkerId>(get_varint(p));
-    e.worker = at.last_worker;
-    e.loc = (head & 0x40) != 0 ? static_cast<StringId>(get_varint(p)) : 0;
-    e.args[0] = get_varint(p);
-    e.args[1] = get_varint(p);
-    e.args[2] = get_varint(p);
+    e.task = static_cast<TaskId>(get_field(p, (lengths >> 4) & 0xf));
+    e.worker = static_cast<WorkerId>(get_field(p, (lengths >> 8) & 0xf));
+    e.loc = static_cast<StringId>(get_field(p, (lengths >> 12) & 0xf));
+    e.args[0] = get_field(p, (lengths >> 16) & 0xf);
+    e.args[1] = get_field(p, (lengths >> 20) & 0xf);
+    e.args[2] = get_field(p, (lengths >> 24) & 0xf);
     e.seq = static_cast<uint32_t>(c.first_event + at.events);
     ++at.events;
     out.push_back(e);
@@ -431,7 +431,7 @@ void read_new(Recorder::Cursor::Position& at, std::vector<Event>& out) {
     }
     if ((word & kClosed) == 0) break;
     const Chunk* next = c->next.load(std::memory_order_acquire);
-    at = Recorder::Cursor::Position{next, 0, 0, 0, kNoWorker};
+    at = Recorder::Cursor::Position{next, 0, 0, 0};
   }
 }
 
@@ -450,7 +450,7 @@ size_t published_events(const Chunk* c) {
 void Recorder::sync_cursor(Cursor& cursor) const {
   if (cursor.recorder != id_) cursor = Cursor{{}, id_};
   while (cursor.at.size() < buffers_.size())
-    cursor.at.push_back(Cursor::Position{buffers_[cursor.at.size()]->head, 0, 0, 0, kNoWorker});
+    cursor.at.push_back(Cursor::Position{buffers_[cursor.at.size()]->head, 0, 0, 0});
 }
 
 size_t Recorder::poll(Cursor& cursor, std::vector<Event>& out) const {

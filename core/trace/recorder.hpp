@@ -3,7 +3,7 @@
 // Owns: the string table (interning) and one append-only buffer per writing OS thread.
 //
 // Hot path (emit): lock-free. Each OS thread appends to its own chunked buffer with plain stores
-// (events compactly encoded, 8–14 bytes each; see detail::) and publishes with one release store
+// (events compactly encoded, 10–16 bytes each; see detail::) and publishes with one release store
 // of the chunk's progress word; no locks, no shared cache lines.
 // Only a thread's first emit (buffer registration) and interning of a *new* string take a lock.
 //
@@ -20,6 +20,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -47,24 +48,33 @@ namespace detail {
 // events, and on these (virtual) machines every fresh page of trace memory costs a page fault and
 // the kernel's zeroing — at 48 bytes per event that was most of the price of tracing. Encoding
 // (per event, in this order):
-//   head byte   kind (6 bits) | 0x40 if loc != 0 | 0x80 if worker differs from the previous event's
-//   ts          zigzag LEB128 of ts - previous event's ts (the first event of a chunk: of ts - 0)
-//   task        LEB128
-//   worker      LEB128, only with 0x80
-//   loc         LEB128, only with 0x40
-//   a0, a1, a2  LEB128 each (a zero costs one byte)
-// A typical scheduler event takes 8–14 bytes. Each chunk starts afresh (previous ts 0, previous
-// worker kNoWorker), so any chunk decodes on its own.
-inline constexpr size_t kMaxEncodedEvent = 64;  // ≥ 1 + 10 + 5 + 3 + 5 + 3 * 10
-static_assert(kEventKindCount <= 64, "the head byte keeps 6 bits for the kind");
+//   kind        1 byte
+//   lengths     4 bytes, little-endian: 4 bits per field below = its byte count (0..8)
+//   fields      ts delta, task, worker, loc, a0, a1, a2 — each in its byte count of
+//               little-endian bytes; a zero takes no bytes at all. The ts delta is zigzag-coded
+//               ts - previous event's ts (the first event of a chunk: ts - 0).
+// The writer stores every field with one unaligned 8-byte store and advances by its length, so
+// encoding has no data-dependent branches (a LEB128 varint loop cost ~80 instructions per
+// event). A typical scheduler event takes 10–16 bytes. Each chunk starts afresh (previous ts 0),
+// so any chunk decodes on its own.
+inline constexpr size_t kEventFields = 7;
+inline constexpr size_t kEventHeader = 5;
+// Room an event may need: its header, 8 bytes per field, and 7 bytes the last 8-byte store may
+// write past the event's end.
+inline constexpr size_t kMaxEncodedEvent = kEventHeader + 8 * kEventFields + 7;
+static_assert(kEventKindCount <= 256, "the kind is one byte");
 
-inline uint8_t* put_varint(uint8_t* p, uint64_t v) {
-  while (v >= 0x80) {
-    *p++ = static_cast<uint8_t>(v | 0x80);
-    v >>= 7;
-  }
-  *p++ = static_cast<uint8_t>(v);
-  return p;
+// byte_length is the number of little-endian bytes that hold v (0 for 0).
+inline uint32_t byte_length(uint64_t v) {
+  const auto bits = static_cast<uint32_t>(64 - __builtin_clzll(v | 1));
+  return ((bits + 7) >> 3) & (v != 0 ? 0xfu : 0u);
+}
+// put_field stores v at p (8 bytes written, byte_length(v) kept) and returns its length.
+inline uint32_t put_field(uint8_t*& p, uint64_t v) {
+  std::memcpy(p, &v, sizeof v);
+  const uint32_t n = byte_length(v);
+  p += n;
+  return n;
 }
 inline uint64_t zigzag(int64_t v) {
   return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
@@ -184,7 +194,6 @@ class Recorder {
       size_t offset = 0;            // bytes of it already decoded
       uint64_t events = 0;          // events of it already returned
       int64_t last_ts = 0;          // decoding state at `offset`
-      WorkerId last_worker = kNoWorker;
     };
     std::vector<Position> at;  // per buffer (internal)
     uint64_t recorder = 0;     // id of the Recorder this cursor reads (internal)
@@ -211,22 +220,19 @@ class Recorder {
                  uint64_t a2, StringId loc);
   static void encode(detail::WriterState& w, int64_t ts, EventKind kind, WorkerId worker,
                      TaskId task, uint64_t a0, uint64_t a1, uint64_t a2, StringId loc) {
-    uint8_t* p = w.pos;
-    const bool new_worker = worker != w.last_worker;
-    *p++ = static_cast<uint8_t>(static_cast<unsigned>(kind) | (loc != 0 ? 0x40u : 0u) |
-                                (new_worker ? 0x80u : 0u));
-    p = detail::put_varint(p, detail::zigzag(ts - w.last_ts));
+    uint8_t* const start = w.pos;
+    uint8_t* p = start + detail::kEventHeader;
+    uint32_t lengths = detail::put_field(p, detail::zigzag(ts - w.last_ts));
+    lengths |= detail::put_field(p, task) << 4;
+    lengths |= detail::put_field(p, worker) << 8;
+    lengths |= detail::put_field(p, loc) << 12;
+    lengths |= detail::put_field(p, a0) << 16;
+    lengths |= detail::put_field(p, a1) << 20;
+    lengths |= detail::put_field(p, a2) << 24;
+    start[0] = static_cast<uint8_t>(kind);
+    std::memcpy(start + 1, &lengths, sizeof lengths);
     w.last_ts = ts;
     w.instant = ts;
-    p = detail::put_varint(p, task);
-    if (new_worker) {
-      p = detail::put_varint(p, worker);
-      w.last_worker = worker;
-    }
-    if (loc != 0) p = detail::put_varint(p, loc);
-    p = detail::put_varint(p, a0);
-    p = detail::put_varint(p, a1);
-    p = detail::put_varint(p, a2);
     w.pos = p;
     w.published->store(detail::pack_published(++w.events, static_cast<uint64_t>(p - w.base)),
                        std::memory_order_release);
