@@ -41,6 +41,11 @@ double median(std::vector<double> values) {
   return values[values.size() / 2];
 }
 
+bool wanted(const Options& o, const std::string& workload) {
+  return o.workloads.empty() ||
+         std::find(o.workloads.begin(), o.workloads.end(), workload) != o.workloads.end();
+}
+
 std::optional<double> in_fresh_process(const std::function<double()>& measure) {
   int fds[2];
   if (pipe(fds) != 0) return std::nullopt;

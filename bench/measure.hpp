@@ -12,7 +12,10 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
+
+#include "bench/benches.hpp"
 
 namespace as::bench {
 
@@ -24,6 +27,8 @@ int64_t thread_cpu_ns();
 long rss_bytes();
 // median of the values (0 for none).
 double median(std::vector<double> values);
+// wanted: the workload was named on the command line, or none was.
+bool wanted(const Options& o, const std::string& workload);
 // in_fresh_process runs `measure` in a forked child and returns what it returned, or nullopt if
 // the child failed (crashed, or threw). Call it while the process has a single thread.
 std::optional<double> in_fresh_process(const std::function<double()>& measure);

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "bench/benches.hpp"
+#include "bench/measure.hpp"
 #include "core/fiber/fiber.hpp"
 #include "core/platform/platform.hpp"
 #include "core/platform/sim/sim_platform.hpp"
@@ -44,16 +45,6 @@ double process_cpu() {
 }
 double wall() {
   return cpu_seconds(CLOCK_MONOTONIC);
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0.0 : v[v.size() / 2];
-}
-
-bool wanted(const Options& o, const std::string& name) {
-  return o.workloads.empty() ||
-         std::find(o.workloads.begin(), o.workloads.end(), name) != o.workloads.end();
 }
 
 double fiber_switch_ns() {

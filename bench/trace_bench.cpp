@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "bench/benches.hpp"
+#include "bench/measure.hpp"
 #include "core/trace/astrace.hpp"
 #include "core/trace/perfetto_json.hpp"
 #include "core/trace/synthetic_trace.hpp"
@@ -52,16 +53,6 @@ struct Clock {
 
 double seconds_since(double t0) {
   return Clock::now() - t0;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0.0 : v[v.size() / 2];
-}
-
-bool wanted(const Options& o, const std::string& name) {
-  return o.workloads.empty() ||
-         std::find(o.workloads.begin(), o.workloads.end(), name) != o.workloads.end();
 }
 
 // A per-thread virtual clock, like the simulation's: a counter behind a plain function pointer.

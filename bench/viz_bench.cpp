@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "bench/benches.hpp"
+#include "bench/measure.hpp"
 #include "core/trace/astrace.hpp"
 #include "viz/model/synthetic.hpp"
 #include "viz/model/trace_model.hpp"
@@ -53,16 +54,6 @@ struct Stopwatch {
 
 double ms_since(Clock::time_point t0) {
   return Clock::now() - t0;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0.0 : v[v.size() / 2];
-}
-
-bool wants(const Options& o, const std::string& name) {
-  return o.workloads.empty() ||
-         std::find(o.workloads.begin(), o.workloads.end(), name) != o.workloads.end();
 }
 
 void print(const char* metric, size_t events, double value) {
@@ -181,15 +172,15 @@ void bench_size(const Options& o, size_t events, trace::ModelKind kind) {
 }  // namespace
 
 int run_viz_bench(const Options& o) {
-  const trace::ModelKind kind = wants(o, "future") && !wants(o, "goroutine")
+  const trace::ModelKind kind = wanted(o, "future") && !wanted(o, "goroutine")
                                     ? trace::ModelKind::Future
                                     : trace::ModelKind::Goroutine;
   bool any = false;
   for (const auto& [name, events] : {std::pair<std::string, size_t>{"1m", 1000000},
                                      std::pair<std::string, size_t>{"10m", 10000000}}) {
-    bool selected = wants(o, name);
+    bool selected = wanted(o, name);
     // "future"/"goroutine" alone select the model, not the size.
-    if (!selected && !wants(o, "1m") && !wants(o, "10m")) selected = true;
+    if (!selected && !wanted(o, "1m") && !wanted(o, "10m")) selected = true;
     if (!selected) continue;
     any = true;
     bench_size(o, events, kind);
