@@ -227,6 +227,7 @@ Recorder::Recorder()
       clock_ctx_(nullptr),
       id_(g_next_recorder_id.fetch_add(1, std::memory_order_relaxed)),
       strings_(std::make_unique<StringTable>()) {
+  (void)monotonic_calibration();  // once per process: keep the ~2 ms out of the first event
   strings_->by_id.emplace_back();
   strings_->ids.emplace(std::string_view(strings_->by_id.front()), 0);
 }
