@@ -311,6 +311,9 @@ TraceData parse_astrace(std::string_view bytes, const std::string& name) {
   Parser in(bytes, name);
   TraceData data;
   data.strings.emplace_back();
+  // Every event takes kEventBytes of the file, so this bounds the count: no reallocation (and no
+  // second pass over fresh memory) while appending, and no allocation beyond the file's size.
+  data.events.reserve(bytes.size() / kEventBytes);
 
   const std::string_view magic = in.bytes(sizeof kAstraceMagic, "header");
   if (magic != std::string_view(kAstraceMagic, sizeof kAstraceMagic))
@@ -398,15 +401,18 @@ TraceData parse_astrace(std::string_view bytes, const std::string& name) {
                                 std::to_string(length));
         if (in.get<uint32_t>("EVENTS") != 0) in.fail(count_at + 4, "reserved EVENTS field not 0");
         const size_t old = data.events.size();
-        data.events.resize(old + count);  // bounded: count * 48 bytes are in the file
         const std::string_view raw = in.bytes(size_t{count} * kEventBytes, "events");
-        std::memcpy(static_cast<void*>(data.events.data() + old), raw.data(), raw.size());
+        // One pass: copy each event out of the (unaligned) file bytes, check it, append it. The
+        // vector was reserved for the whole file up front, so appending never reallocates.
         std::string why;
         const size_t string_count = data.strings.size();
         for (size_t i = 0; i < count; ++i) {
-          if (!check_event(data.events[old + i], string_count, &why))
+          Event e;
+          std::memcpy(static_cast<void*>(&e), raw.data() + i * kEventBytes, kEventBytes);
+          if (!check_event(e, string_count, &why))
             in.fail(payload_at + 8 + i * kEventBytes,
                     "event " + std::to_string(old + i) + ": " + why);
+          data.events.push_back(e);
         }
         break;
       }
@@ -453,20 +459,31 @@ TraceData read_astrace(const std::string& path) {
   if (::fstat(::fileno(f), &st) != 0)
     throw TraceError(with_errno(path + ": offset 0: cannot stat"));
   if (!S_ISREG(st.st_mode)) throw TraceError(path + ": offset 0: not a regular file");
-  // Read the whole file: its size bounds every allocation the parser makes.
-  std::string bytes(static_cast<size_t>(st.st_size), '\0');
-  size_t got = std::fread(bytes.data(), 1, bytes.size(), f);
-  bytes.resize(got);
-  char buf[1 << 16];  // the file may have grown since fstat: read to its end
-  while (!std::ferror(f) && !std::feof(f)) {
-    const size_t n = std::fread(buf, 1, sizeof buf, f);
-    bytes.append(buf, n);
+  // Read the whole file: its size bounds every allocation the parser makes. The buffer is left
+  // uninitialised (fread fills it): zeroing hundreds of MB first would cost a pass of its own.
+  const auto size = static_cast<size_t>(st.st_size);
+  auto buffer = std::make_unique_for_overwrite<char[]>(size + 1);
+  size_t got = 0;
+  while (got < size) {
+    const size_t n = std::fread(buffer.get() + got, 1, size - got, f);
     if (n == 0) break;
+    got += n;
+  }
+  std::string grown;  // the file may have grown since fstat: read to its end
+  char chunk[1 << 16];
+  while (got == size && !std::ferror(f) && !std::feof(f)) {
+    const size_t n = std::fread(chunk, 1, sizeof chunk, f);
+    if (n == 0) break;
+    grown.append(chunk, n);
   }
   if (std::ferror(f))
     throw TraceError(
-        with_errno(path + ": offset " + std::to_string(bytes.size()) + ": read failed"));
-  return parse_astrace(bytes, path);
+        with_errno(path + ": offset " + std::to_string(got + grown.size()) + ": read failed"));
+  if (!grown.empty()) {
+    grown.insert(0, buffer.get(), got);
+    return parse_astrace(grown, path);
+  }
+  return parse_astrace(std::string_view(buffer.get(), got), path);
 }
 
 }  // namespace as::trace
