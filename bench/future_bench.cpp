@@ -7,9 +7,9 @@
 //   fanout       1 producer, 1,000,000 ints, 4 summing tasks; capacity 1024 in total
 //                (4 channels of 256, producer round-robin), consumers drain in batches
 //                (recv, then try_recv until empty) -> ns_per_op (per item)
-//   timers       10,000 tasks each sleeping 1 ms ten times                     -> wall_ms,
-//   cpu_ns_per_timer idle_memory  100,000 tasks parked on Notify::notified()                    ->
-//   bytes_per_task
+//   timers       10,000 tasks each sleeping 1 ms ten times -> wall_ms, cpu_ns_per_timer
+//   idle_memory  100,000 tasks parked on Notify::notified() -> bytes_per_task (resident-set growth
+//                plus what the tasks took from the task allocator's free lists)
 // procs=1 runs the current-thread executor, procs=N>1 the work-stealing one with N workers.
 // Each figure is the median of Options::repeat runs; every run gets a fresh platform, runtime and
 // (unless --no-trace) a fresh Recorder, so tracing costs are included.
@@ -28,6 +28,7 @@
 
 #include "bench/benches.hpp"
 #include "core/future/future_all.hpp"
+#include "core/future/task/task_memory.hpp"
 #include "core/platform/platform.hpp"
 
 namespace as::bench {
@@ -177,7 +178,9 @@ std::vector<Figure> idle_memory(int procs, bool trace) {
       auto parked = std::make_shared<std::atomic<int>>(0);
       std::vector<fut::JoinHandle<fut::Unit>> hs;
       hs.reserve(kN);
-      const long before = rss_bytes();
+      // Memory the tasks take from the task allocator's free lists (left there by an earlier
+      // workload in this process) is resident already: count it as well as the RSS growth.
+      const long before = rss_bytes() - static_cast<long>(fut::memory::free_bytes());
       for (int i = 0; i < kN; ++i)
         hs.push_back(fut::spawn([](std::shared_ptr<fut::Notify> n,
                                    std::shared_ptr<std::atomic<int>> p) -> fut::Task<fut::Unit> {
@@ -188,7 +191,7 @@ std::vector<Figure> idle_memory(int procs, bool trace) {
         }(notify, parked)));
       while (parked->load() < kN) co_await fut::yield_now();
       co_await fut::yield_now();
-      *out = rss_bytes() - before;
+      *out = rss_bytes() - static_cast<long>(fut::memory::free_bytes()) - before;
       notify->notify_waiters();
       for (auto& h : hs) (void)co_await h;
       co_return 0;

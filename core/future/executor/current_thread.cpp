@@ -56,11 +56,7 @@ RawTask* CurrentThreadScheduler::next_task(uint32_t tick) {
       static_cast<uint32_t>(cfg_.global_queue_interval > 0 ? cfg_.global_queue_interval : 61);
   if (tick % interval == 0)
     if (RawTask* t = pop_inject()) return t;
-  if (!local_.empty()) {
-    RawTask* t = local_.front();
-    local_.pop_front();
-    return t;
-  }
+  if (RawTask* t = local_.pop_front()) return t;
   return pop_inject();
 }
 
@@ -83,7 +79,7 @@ void CurrentThreadScheduler::worker_main(int index) {
     if (rec_ && (tick & 15) == 0)
       rec_->emit(EventKind::QueueLength, static_cast<trace::WorkerId>(index), 0,
                  static_cast<uint64_t>(trace::QueueKind::Local), static_cast<uint64_t>(index),
-                 local_.size());
+                 local_.len);
     run_task(t, index);
   }
   worker_running_.store(false, std::memory_order_release);
@@ -95,10 +91,7 @@ void CurrentThreadScheduler::notify_shutdown() {
 }
 
 void CurrentThreadScheduler::drain_queues() {
-  while (!local_.empty()) {
-    local_.front()->release();
-    local_.pop_front();
-  }
+  while (RawTask* t = local_.pop_front()) t->release();
   std::lock_guard<std::mutex> lk(inject_mu_);
   for (RawTask* t : inject_) t->release();
   inject_.clear();

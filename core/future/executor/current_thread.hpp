@@ -10,6 +10,9 @@
 // poll the drivers without blocking (timers and I/O readiness); nothing to do → park in the driver.
 // Invariant: the local queue is accessed only on the worker; cross-thread schedule() goes
 // through the mutex-protected inject queue and unparks the worker.
+// The local queue is intrusive (linked through RawTask::next): a task is in at most one queue at a
+// time (NOTIFIED guarantees it), so queueing it needs no allocation and no lock — the hot path of
+// a wake on the worker is two pointer stores.
 #pragma once
 
 #include <deque>
@@ -33,7 +36,33 @@ class CurrentThreadScheduler final : public Scheduler {
   RawTask* next_task(uint32_t tick);
   RawTask* pop_inject();
 
-  std::deque<RawTask*> local_;  // worker only
+  // TaskFifo: the intrusive FIFO of the local queue (worker only).
+  struct TaskFifo {
+    RawTask* head = nullptr;
+    RawTask* tail = nullptr;
+    size_t len = 0;
+    bool empty() const { return head == nullptr; }
+    void push_back(RawTask* t) {
+      t->next = nullptr;
+      if (tail) {
+        tail->next = t;
+      } else {
+        head = t;
+      }
+      tail = t;
+      ++len;
+    }
+    RawTask* pop_front() {
+      RawTask* t = head;
+      if (!t) return nullptr;
+      head = t->next;
+      if (!head) tail = nullptr;
+      t->next = nullptr;
+      --len;
+      return t;
+    }
+  };
+  TaskFifo local_;  // worker only
   std::mutex inject_mu_;
   std::deque<RawTask*> inject_;
   std::atomic<size_t> inject_len_{0};

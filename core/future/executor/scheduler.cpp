@@ -53,12 +53,24 @@ PlatformCallScope::~PlatformCallScope() {
   detail::tl_chain = static_cast<detail::CoroChain*>(saved_chain_);
 }
 
+namespace {
+std::atomic<uint64_t> g_next_scheduler_serial{1};
+// The calling thread's last interned spawn name (per scheduler, hence per recorder).
+struct NameCache {
+  uint64_t scheduler = 0;
+  std::string name;
+  trace::StringId id = 0;
+};
+thread_local NameCache t_name_cache;
+}  // namespace
+
 Scheduler::Scheduler(platform::Platform& p, trace::Recorder* rec, RuntimeConfig cfg)
     : platform_(p),
       rec_(rec),
       cfg_(cfg),
       simulated_(p.simulated()),
       charge_costs_(p.simulated() && cfg.model_costs),
+      serial_(g_next_scheduler_serial.fetch_add(1, std::memory_order_relaxed)),
       time_(p.now()),
       reactor_(p.io()) {}
 
@@ -75,16 +87,25 @@ void Scheduler::report(trace::ErrorKind kind, const std::string& message, trace:
              rec_->intern(message), task);
 }
 
+trace::StringId Scheduler::intern_name(std::string_view name) {
+  NameCache& c = t_name_cache;
+  if (c.scheduler == serial_ && c.name == name) return c.id;
+  c.id = rec_->intern(name);
+  c.name.assign(name);
+  c.scheduler = serial_;
+  return c.id;
+}
+
 void Scheduler::after_create(RawTask* t, std::string_view name, uint64_t bytes) {
   live_tasks_.fetch_add(1, std::memory_order_relaxed);
   {
-    std::lock_guard<std::mutex> lk(owned_mu_);
+    std::lock_guard<sync::SpinLock> lk(owned_mu_);
     t->owned_next = owned_head_;
     if (owned_head_) owned_head_->owned_prev = t;
     owned_head_ = t;
   }
   if (rec_) {
-    rec_->emit(EventKind::TaskCreate, tl_current.worker, t->id, tl_current.task, rec_->intern(name),
+    rec_->emit(EventKind::TaskCreate, tl_current.worker, t->id, tl_current.task, intern_name(name),
                bytes);
     if (bytes > cfg_.large_future_bytes)
       report(trace::ErrorKind::LargeFuture,
@@ -92,7 +113,7 @@ void Scheduler::after_create(RawTask* t, std::string_view name, uint64_t bytes) 
                  std::to_string(cfg_.large_future_bytes) + ")",
              t->id);
   }
-  model_cost(platform_.costs().task_spawn_ns);
+  if (charge_costs_) model_cost(platform_.costs().task_spawn_ns);
 }
 
 void Scheduler::run_task(RawTask* t, int worker) {
@@ -107,7 +128,7 @@ void Scheduler::run_task(RawTask* t, int worker) {
                                        std::memory_order_acquire))
       break;
   }
-  model_cost(platform_.costs().task_switch_ns);
+  if (charge_costs_) model_cost(platform_.costs().task_switch_ns);
   if (cur & RawTask::kCancelled) {
     complete(t, Reason::Cancelled, worker);
     t->release();
@@ -117,12 +138,14 @@ void Scheduler::run_task(RawTask* t, int worker) {
   PollScope scope(this, t, worker);
   // A poll is the future's unit of running: PollBegin/PollEnd is the running span. TaskStart marks
   // the first poll and TaskStop the end (or a yield), not every poll: that halves the trace volume.
+  // One clock read stamps the events before the poll (and starts the long-poll measurement), one
+  // the events after it.
+  const int64_t t0 = trace_now();
   if (!t->polled) {
     t->polled = true;
-    emit(EventKind::TaskStart, worker, t->id);  // the task's first poll: it has started
+    emit_at(t0, EventKind::TaskStart, worker, t->id);  // the task's first poll: it has started
   }
-  emit(EventKind::PollBegin, worker, t->id);
-  const int64_t t0 = rec_ ? rec_->now() : 0;
+  emit_at(t0, EventKind::PollBegin, worker, t->id);
   BorrowedWaker bw(t);
   Context cx(bw.waker);
   bool ready = false;
@@ -138,11 +161,12 @@ void Scheduler::run_task(RawTask* t, int worker) {
   }
   const Reason block_reason = tl_current.block_reason;
   const uint64_t block_object = tl_current.block_object;
-  model_cost(platform_.costs().poll_ns);
-  emit(EventKind::PollEnd, worker, t->id,
-       static_cast<uint64_t>(ready ? trace::PollResult::Ready : trace::PollResult::Pending));
+  if (charge_costs_) model_cost(platform_.costs().poll_ns);
+  const int64_t t1 = trace_now();
+  emit_at(t1, EventKind::PollEnd, worker, t->id,
+          static_cast<uint64_t>(ready ? trace::PollResult::Ready : trace::PollResult::Pending));
   if (rec_) {
-    const int64_t took = rec_->now() - t0;
+    const int64_t took = t1 - t0;
     if (took > cfg_.long_poll_ns && !t->blocking)  // the blocking pool is where blocking belongs
       report(
           trace::ErrorKind::LongPoll,
@@ -177,11 +201,12 @@ void Scheduler::run_task(RawTask* t, int worker) {
   if (cur & RawTask::kNotified) {
     // Woken while it was running (yield_now, budget, a wake from elsewhere): run it again later.
     if (block_reason == Reason::Preempted || block_reason == Reason::Yield)
-      emit(EventKind::TaskStop, worker, t->id, static_cast<uint64_t>(block_reason));
+      emit_at(t1, EventKind::TaskStop, worker, t->id, static_cast<uint64_t>(block_reason));
     schedule(t, true);  // keeps the queue reference
     return;
   }
-  emit(EventKind::TaskBlock, worker, t->id, static_cast<uint64_t>(block_reason), block_object);
+  emit_at(t1, EventKind::TaskBlock, worker, t->id, static_cast<uint64_t>(block_reason),
+          block_object);
   t->release();
 }
 
@@ -206,14 +231,15 @@ void Scheduler::complete(RawTask* t, Reason why, int worker) {
     join = std::move(t->join_waker);
   }
   t->unlock_join();
-  emit(EventKind::TaskStop, worker, t->id, static_cast<uint64_t>(why));
-  emit(EventKind::TaskDestroy, worker, t->id, static_cast<uint64_t>(why));
+  const int64_t ts = trace_now();
+  emit_at(ts, EventKind::TaskStop, worker, t->id, static_cast<uint64_t>(why));
+  emit_at(ts, EventKind::TaskDestroy, worker, t->id, static_cast<uint64_t>(why));
   {
     WakeReasonScope reason(Reason::Join);
     join.wake();
   }
   {
-    std::lock_guard<std::mutex> lk(owned_mu_);
+    std::lock_guard<sync::SpinLock> lk(owned_mu_);
     if (t->owned_prev) {
       t->owned_prev->owned_next = t->owned_next;
     } else {
@@ -235,7 +261,7 @@ void Scheduler::cancel_all_owned() {
   for (;;) {
     RawTask* t;
     {
-      std::lock_guard<std::mutex> lk(owned_mu_);
+      std::lock_guard<sync::SpinLock> lk(owned_mu_);
       t = owned_head_;
       if (!t) return;
       t->add_ref();

@@ -36,6 +36,7 @@
 
 #include "core/future/executor/config.hpp"
 #include "core/future/io/reactor.hpp"
+#include "core/future/sync/spin_lock.hpp"
 #include "core/future/task/join_handle.hpp"
 #include "core/future/task/raw_task.hpp"
 #include "core/future/time/driver.hpp"
@@ -126,14 +127,27 @@ class Scheduler {
   const RuntimeConfig& config() const { return cfg_; }
   int workers() const { return cfg_.worker_count(); }
   bool simulated() const { return simulated_; }
-  // emit traces an event on worker w (no-op with tracing off).
-  void emit(trace::EventKind k, int worker, trace::TaskId task, uint64_t a0 = 0, uint64_t a1 = 0,
-            uint64_t a2 = 0) {
+  // emit traces an event on worker w (no-op with tracing off). Always inlined: the untraced
+  // runtime then pays one test of rec_ per event site, not a call.
+  [[gnu::always_inline]] void emit(trace::EventKind k, int worker, trace::TaskId task,
+                                   uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0) {
     if (rec_)
       rec_->emit(k, static_cast<trace::WorkerId>(worker < 0 ? trace::kNoWorker : worker), task, a0,
                  a1, a2);
   }
+  // emit_at is emit with a timestamp read once for all the events of one executor operation
+  // (a poll's PollBegin + TaskStart, a completion's TaskStop + TaskDestroy, a wake's two events).
+  [[gnu::always_inline]] void emit_at(int64_t ts, trace::EventKind k, int worker,
+                                      trace::TaskId task, uint64_t a0 = 0, uint64_t a1 = 0,
+                                      uint64_t a2 = 0) {
+    if (rec_)
+      rec_->emit_at(ts, k, static_cast<trace::WorkerId>(worker < 0 ? trace::kNoWorker : worker),
+                    task, a0, a1, a2);
+  }
+  // trace_now reads the trace clock (0 with tracing off: nothing will be stamped).
+  int64_t trace_now() const { return rec_ ? rec_->now() : 0; }
   void report(trace::ErrorKind kind, const std::string& message, trace::TaskId task);
+  bool charges_costs() const { return charge_costs_; }
   // model_cost charges ns of virtual time on the sim platform (nothing on os).
   // Inside a poll it saves/restores the per-thread poll state (another fiber may run meanwhile).
   void model_cost(int64_t ns) {
@@ -147,6 +161,9 @@ class Scheduler {
 
  protected:
   trace::TaskId next_task_id() { return next_id_.fetch_add(1, std::memory_order_relaxed); }
+  // intern_name is rec_->intern(name) behind a per-thread one-entry cache: spawn names are nearly
+  // always the same literal, and intern() takes the recorder's string-table lock.
+  trace::StringId intern_name(std::string_view name);
   void after_create(RawTask* t, std::string_view name, uint64_t bytes);
   void push_blocking(RawTask* t);
   void blocking_thread_main(int platform_worker);
@@ -177,7 +194,8 @@ class Scheduler {
   std::atomic<trace::TaskId> next_id_{1};
   std::atomic<uint64_t> next_object_id_{1};
   std::atomic<size_t> live_tasks_{0};
-  std::mutex owned_mu_;
+  const uint64_t serial_;    // distinguishes schedulers in the per-thread name cache
+  sync::SpinLock owned_mu_;  // a few pointer stores per spawn / completion: no futex mutex
   RawTask* owned_head_ = nullptr;
 
   time::TimeDriver time_;

@@ -61,9 +61,11 @@ struct Chan {
     }
     return {};
   }
+  // trace emits a channel event on the lane of the task being polled (tl_current.recorder is the
+  // polling runtime's recorder, null outside a poll or with tracing off).
   void trace(trace::EventKind k, uint64_t len, uint64_t a2 = 0) {
-    if (Scheduler* s = current_scheduler(); s && s->recorder())
-      s->emit(k, tl_current.worker, tl_current.task, id, len, a2);
+    if (trace::Recorder* rec = tl_current.recorder)
+      rec->emit(k, tl_current.worker, tl_current.task, id, len, a2);
   }
 };
 }  // namespace detail
@@ -74,13 +76,18 @@ template <class T>
 class Receiver;
 
 // SendFuture — a hand-written state machine: Start → (full) Waiting in send_waiters → Done.
+// It borrows the channel (like RecvFuture, and like Rust's `send(&self)`): keep the Sender alive
+// while the future is pending. Borrowing spares an atomic reference-count increment and decrement
+// per message. A send that never had to wait was never linked into send_waiters, so its destructor
+// has nothing to unlink and does not take the lock (`waited_` is written by its own poll only).
 template <class T>
 class SendFuture {
  public:
-  SendFuture(std::shared_ptr<detail::Chan<T>> c, T v) : chan_(std::move(c)), value_(std::move(v)) {}
-  SendFuture(SendFuture&& o) noexcept : chan_(std::move(o.chan_)), value_(std::move(o.value_)) {}
+  SendFuture(detail::Chan<T>* c, T v) : chan_(c), value_(std::move(v)) {}
+  SendFuture(SendFuture&& o) noexcept
+      : chan_(std::exchange(o.chan_, nullptr)), value_(std::move(o.value_)), waited_(o.waited_) {}
   ~SendFuture() {
-    if (!chan_) return;
+    if (!chan_ || !waited_) return;
     Waker pass_on;
     {
       std::lock_guard<sync::SpinLock> lk(chan_->mu);
@@ -103,12 +110,13 @@ class SendFuture {
       }
       if (!chan_->has_space()) {
         if (!node_.queued) chan_->send_waiters.push_back(&node_);
+        waited_ = true;
         node_.waker.clone_if_changed(cx.waker());
         lk.unlock();
         note_block(trace::Reason::ChanSend, chan_->id);
         return pending;
       }
-      chan_->send_waiters.remove(&node_);
+      if (waited_) chan_->send_waiters.remove(&node_);
       chan_->queue.push_back(std::move(*value_));
       value_.reset();
       chan_->trace(trace::EventKind::ChanSend, chan_->queue.size());
@@ -122,8 +130,9 @@ class SendFuture {
   }
 
  private:
-  std::shared_ptr<detail::Chan<T>> chan_;
+  detail::Chan<T>* chan_;
   std::optional<T> value_;
+  bool waited_ = false;  // node_ was linked into send_waiters at least once
   sync::WaitNode node_;
 };
 
@@ -145,7 +154,8 @@ class Sender {
   }
   ~Sender() { drop(); }
 
-  SendFuture<T> send(T v) const { return SendFuture<T>(chan_, std::move(v)); }
+  // send borrows the channel: keep this sender alive while the future is pending.
+  SendFuture<T> send(T v) const { return SendFuture<T>(chan_.get(), std::move(v)); }
   // send_now queues v without waiting (unbounded channels; bounded: Err when full).
   Result<Unit, SendError<T>> send_now(T v) const {
     Waker rx;

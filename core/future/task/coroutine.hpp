@@ -47,6 +47,7 @@
 #include "core/future/future.hpp"
 #include "core/future/result.hpp"
 #include "core/future/task/current.hpp"
+#include "core/future/task/task_memory.hpp"
 
 namespace as::future {
 
@@ -87,15 +88,16 @@ struct PromiseBase {
   // and returns true, in which case the parent finishes instead of resuming.
   bool (*propagate)(PromiseBase* self, PromiseBase* parent) = nullptr;
 
+  // Frames come from the task allocator (task_memory.hpp): no malloc header, no lock.
   static void* operator new(std::size_t n) {
-    void* p = ::operator new(n);
+    void* p = memory::allocate(n);
     tl_last_frame_bytes = static_cast<uint32_t>(n);
     trace_frame_alloc(n);
     return p;
   }
   static void operator delete(void* p, std::size_t n) {
     trace_frame_free(n);
-    ::operator delete(p);
+    memory::deallocate(p, n);
   }
 
   std::suspend_always initial_suspend() noexcept { return {}; }

@@ -13,35 +13,35 @@ RawTask* task_of(const void* data) {
   return static_cast<RawTask*>(const_cast<void*>(data));
 }
 
-void trace_waker(RawTask* t, EventKind kind, uint64_t a0, uint64_t a1 = 0, uint64_t a2 = 0) {
-  if (trace::Recorder* rec = t->scheduler->recorder())
-    rec->emit(kind, tl_current.worker, t->id, a0, a1, a2);
-}
-
 const void* waker_clone(const void* data) {
   RawTask* t = task_of(data);
   t->add_ref();
-  uint32_t live = t->live_wakers.fetch_add(1, std::memory_order_relaxed) + 1;
-  trace_waker(t, EventKind::WakerClone, live);
+  if (trace::Recorder* rec = t->scheduler->recorder()) {
+    const uint32_t live = t->live_wakers.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (t->traced_live.exchange(live, std::memory_order_relaxed) != live)
+      rec->emit(EventKind::WakerClone, tl_current.worker, t->id, live);
+  }
   return data;
 }
 
 void waker_drop(const void* data) {
   RawTask* t = task_of(data);
-  uint32_t live = t->live_wakers.fetch_sub(1, std::memory_order_relaxed) - 1;
-  trace_waker(t, EventKind::WakerDrop, live);
+  if (trace::Recorder* rec = t->scheduler->recorder()) {
+    const uint32_t live = t->live_wakers.fetch_sub(1, std::memory_order_relaxed) - 1;
+    t->traced_live.store(live, std::memory_order_relaxed);
+    rec->emit(EventKind::WakerDrop, tl_current.worker, t->id, live);
+  }
   t->release();
 }
 
 void waker_wake_by_ref(const void* data) {
-  task_of(data)->wake_by_ref(true);
+  task_of(data)->wake(false);
 }
 
 void waker_wake(const void* data) {
   RawTask* t = task_of(data);
-  t->wake_by_ref(false);
-  t->live_wakers.fetch_sub(1, std::memory_order_relaxed);
-  t->release();
+  if (t->scheduler->recorder()) t->live_wakers.fetch_sub(1, std::memory_order_relaxed);
+  t->wake(true);  // the waker's reference becomes the queue's (or is released)
 }
 
 }  // namespace
@@ -52,20 +52,26 @@ Waker RawTask::waker() {
   return Waker(waker_clone(this), &kTaskWakerVTable);
 }
 
-void RawTask::wake_by_ref(bool by_ref) {
+void RawTask::wake(bool owned) {
   Scheduler* s = scheduler;
   const trace::TaskId by_task = tl_current.task;
   const trace::WorkerId by_worker = tl_current.worker;
-  if (trace::Recorder* rec = s->recorder()) {
+  trace::Recorder* rec = s->recorder();
+  int64_t ts = 0;  // one clock read stamps both events of this wake
+  if (rec) {
     // Event::worker = the worker whose queue will hold the task (kNoWorker = inject queue).
     const int cw = s->platform().current_worker();
     const auto queue_worker =
         static_cast<trace::WorkerId>(cw >= 0 && cw < s->workers() ? cw : trace::kNoWorker);
-    rec->emit(EventKind::WakerWake, queue_worker, id, by_task, by_worker, by_ref ? 1 : 0);
+    ts = rec->now();
+    rec->emit_at(ts, EventKind::WakerWake, queue_worker, id, by_task, by_worker, owned ? 0 : 1);
   }
   uint32_t cur = state.load(std::memory_order_acquire);
   for (;;) {
-    if (cur & (kComplete | kNotified)) return;  // merged with a pending poll, or finished
+    if (cur & (kComplete | kNotified)) {  // merged with a pending poll, or finished
+      if (owned) release();
+      return;
+    }
     uint32_t want = cur | kNotified;
     if (state.compare_exchange_weak(cur, want, std::memory_order_acq_rel,
                                     std::memory_order_acquire))
@@ -73,15 +79,16 @@ void RawTask::wake_by_ref(bool by_ref) {
   }
   if (cur & kRunning) {
     // Woken during its own poll: the harness re-queues it when the poll returns.
-    if (by_task == id && !tl_current.expected_self_wake && s->recorder())
+    if (by_task == id && !tl_current.expected_self_wake && rec)
       s->report(trace::ErrorKind::SelfWake, "task woke itself during its own poll", id);
+    if (owned) release();
     return;
   }
-  if (trace::Recorder* rec = s->recorder())  // the cause: channel send, timer, I/O, waker.wake...
-    rec->emit(EventKind::TaskUnblock, by_worker, id, by_task, by_worker,
-              static_cast<uint64_t>(tl_current.wake_reason));
-  add_ref();  // the queue's reference
-  s->model_cost(s->platform().costs().wake_ns);
+  if (rec)  // the cause: channel send, timer, I/O, waker.wake...
+    rec->emit_at(ts, EventKind::TaskUnblock, by_worker, id, by_task, by_worker,
+                 static_cast<uint64_t>(tl_current.wake_reason));
+  if (!owned) add_ref();  // the queue's reference
+  if (s->charges_costs()) s->model_cost(s->platform().costs().wake_ns);
   s->schedule(this, false);
 }
 

@@ -16,9 +16,18 @@
 //
 // References: one per JoinHandle, one per live Waker clone, one per queue slot, one for the
 // scheduler's list of owned tasks (kept until the task completes, so shutdown can find and cancel
-// every live task). The last release frees the cell. Invariants checked by the lifecycle tests:
-// the future is destroyed exactly once (by the worker that completes or cancels it, or by
-// shutdown), the output or error is delivered to the JoinHandle at most once and dropped otherwise.
+// every live task). The last release frees the cell. Waking by value (Waker::wake) hands the
+// waker's reference to the run queue instead of taking a new one and dropping the old (tokio
+// waker.rs wake_by_val): one atomic add and one atomic sub fewer per message-passing round.
+// live_wakers is a diagnostic (the lost-wakeup lint, the WakerClone/WakerDrop counts): it is kept
+// only when the runtime traces, so an untraced runtime pays no atomics for it. A wake by value
+// consumes a waker without a WakerDrop event, so the trace still shows the count of the last
+// clone/drop; the re-clone that brings the count back to exactly that value (the store-wake-store
+// cycle of every channel or timer wait) is not traced again: the trace's count stays right with
+// half the waker events. traced_live is the count the trace shows. Invariants checked by the
+// lifecycle tests: the future is destroyed exactly once (by the worker that completes or cancels
+// it, or by shutdown), the output or error is delivered to the JoinHandle at most once and dropped
+// otherwise.
 //
 // The join side (output slot, join waker, COMPLETE as seen by the handle) is guarded by a one-byte
 // spin lock: it is held for a few stores, never across a poll or a platform call, so it is also
@@ -28,11 +37,13 @@
 #include <atomic>
 #include <cstdint>
 #include <exception>
+#include <new>
 #include <optional>
 
 #include "core/future/future.hpp"
 #include "core/future/task/current.hpp"
 #include "core/future/task/join_error.hpp"
+#include "core/future/task/task_memory.hpp"
 #include "core/trace/event.hpp"
 
 namespace as::future {
@@ -61,7 +72,8 @@ struct RawTask {
 
   std::atomic<uint32_t> state{kNotified | kJoinInterest};  // born queued, with a JoinHandle
   std::atomic<uint32_t> refs{3};                           // handle + owned list + queue
-  std::atomic<uint32_t> live_wakers{0};                    // Waker clones alive (diagnostics)
+  std::atomic<uint32_t> live_wakers{0};  // Waker clones alive (diagnostics, tracing only)
+  std::atomic<uint32_t> traced_live{0};  // live_wakers as the last WakerClone/WakerDrop showed
   std::atomic<bool> join_lock{false};
   const TaskVTable* vtable;
   Scheduler* scheduler;
@@ -87,8 +99,11 @@ struct RawTask {
 
   // waker makes a new owning Waker for this task (clone; traced).
   Waker waker();
-  // wake_by_ref implements the wake transition above; `by_ref` is only traced.
-  void wake_by_ref(bool by_ref = true);
+  // wake_by_ref implements the wake transition above (takes a reference for the queue).
+  void wake_by_ref() { wake(false); }
+  // wake is the transition; `owned`: the caller gives up one reference (a Waker consumed by
+  // Waker::wake), which becomes the queue's reference or is released if no scheduling is needed.
+  void wake(bool owned);
   // abort requests cancellation (JoinHandle::abort).
   void abort();
 };
@@ -130,6 +145,22 @@ struct TaskCell final : TaskCore<FutureOutput<F>> {
     c->panic = nullptr;
   }
   static void dealloc_fn(RawTask* t) { delete static_cast<TaskCell*>(t); }
+
+  // Cells come from the task allocator (task_memory.hpp), unless over-aligned.
+  static void* operator new(std::size_t n) {
+    if constexpr (alignof(TaskCell) > memory::kGranule) {
+      return ::operator new (n, std::align_val_t{alignof(TaskCell)});
+    } else {
+      return memory::allocate(n);
+    }
+  }
+  static void operator delete(void* p, std::size_t n) {
+    if constexpr (alignof(TaskCell) > memory::kGranule) {
+      ::operator delete (p, std::align_val_t{alignof(TaskCell)});
+    } else {
+      memory::deallocate(p, n);
+    }
+  }
   static constexpr TaskVTable kVTable{&poll_fn, &drop_future_fn, &drop_output_fn, &dealloc_fn};
 };
 
