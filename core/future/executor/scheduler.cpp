@@ -34,6 +34,7 @@ struct PollScope {
     tl_current.block_reason = Reason::Waker;
     tl_current.block_object = 0;
     tl_current.wake_reason = Reason::Waker;
+    tl_current.wake_ts = 0;
     tl_current.expected_self_wake = false;
   }
   ~PollScope() {

@@ -63,9 +63,13 @@ struct Chan {
   }
   // trace emits a channel event on the lane of the task being polled (tl_current.recorder is the
   // polling runtime's recorder, null outside a poll or with tracing off).
-  void trace(trace::EventKind k, uint64_t len, uint64_t a2 = 0) {
-    if (trace::Recorder* rec = tl_current.recorder)
-      rec->emit(k, tl_current.worker, tl_current.task, id, len, a2);
+  // Returns the event's timestamp (0 untraced): the wake that follows a send reuses it.
+  int64_t trace(trace::EventKind k, uint64_t len, uint64_t a2 = 0) {
+    trace::Recorder* rec = tl_current.recorder;
+    if (!rec) return 0;
+    const int64_t ts = rec->now();
+    rec->emit_at(ts, k, tl_current.worker, tl_current.task, id, len, a2);
+    return ts;
   }
 };
 }  // namespace detail
@@ -101,6 +105,7 @@ class SendFuture {
   Poll<Result<Unit, SendError<T>>> poll(Context& cx) {
     if (!coop::poll_proceed(cx)) return pending;
     Waker rx;
+    int64_t ts = 0;
     {
       std::unique_lock<sync::SpinLock> lk(chan_->mu);
       node_.notified = false;
@@ -119,11 +124,11 @@ class SendFuture {
       if (waited_) chan_->send_waiters.remove(&node_);
       chan_->queue.push_back(std::move(*value_));
       value_.reset();
-      chan_->trace(trace::EventKind::ChanSend, chan_->queue.size());
+      ts = chan_->trace(trace::EventKind::ChanSend, chan_->queue.size());
       rx = std::move(chan_->rx_waker);
     }
     {
-      WakeReasonScope why(trace::Reason::ChanSend);
+      WakeReasonScope why(trace::Reason::ChanSend, ts);  // the wake is stamped with the send
       rx.wake();
     }
     return Result<Unit, SendError<T>>(Unit{});

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <stdexcept>
 #include <vector>
 
 #include "core/future/coop.hpp"
@@ -139,7 +140,11 @@ class Semaphore {
 
   class Acquire {
    public:
-    Acquire(Semaphore* s, uint64_t n) : sem_(s) { node_.want = n; }
+    Acquire(Semaphore* s, uint64_t n) : sem_(s) {
+      if (n > UINT32_MAX)
+        throw std::invalid_argument("Semaphore::acquire: at most 2^32-1 permits at once");
+      node_.want = static_cast<uint32_t>(n);
+    }
     Acquire(Acquire&& o) noexcept : sem_(o.sem_) { node_.want = o.node_.want; }
     ~Acquire() {
       if (done_) return;

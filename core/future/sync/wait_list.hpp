@@ -5,17 +5,20 @@
 // Invariant: a node is in at most one list; `queued` tells whether it is linked.
 #pragma once
 
+#include <cstdint>
+
 #include "core/future/waker.hpp"
 
 namespace as::future::sync {
 
+// WaitNode is 40 bytes (the 32-bit `want` packs with the flags): it sits in every parked future.
 struct WaitNode {
   WaitNode* prev = nullptr;
   WaitNode* next = nullptr;
+  Waker waker;
+  uint32_t want = 0;  // primitive-specific (semaphore: permits wanted)
   bool queued = false;
   bool notified = false;  // set by the notifier when it picked this node (still to be observed)
-  Waker waker;
-  uint64_t want = 0;  // primitive-specific (semaphore: permits wanted)
 };
 
 class WaitList {

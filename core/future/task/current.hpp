@@ -30,6 +30,9 @@ struct CurrentTask {
   uint64_t block_object = 0;
   // Set by code that wakes a task (channel send, timer, reactor): why it woke it.
   trace::Reason wake_reason = trace::Reason::Waker;
+  // Set by code that wakes right after tracing its own event (a channel send): the wake's events
+  // reuse that timestamp instead of reading the clock again (0 = read the clock).
+  int64_t wake_ts = 0;
   bool expected_self_wake = false;  // yield_now / budget: a self-wake that is not a diagnostic
 };
 
@@ -41,18 +44,25 @@ inline void note_block(trace::Reason reason, uint64_t object) {
   tl_current.block_object = object;
 }
 
-// WakeReasonScope sets the reason traced by the wakes issued in its lifetime.
+// WakeReasonScope sets the reason traced by the wakes issued in its lifetime, and optionally the
+// timestamp they carry (`ts` of the event that caused them; 0 = read the clock).
 class WakeReasonScope {
  public:
-  explicit WakeReasonScope(trace::Reason r) : saved_(tl_current.wake_reason) {
+  explicit WakeReasonScope(trace::Reason r, int64_t ts = 0)
+      : saved_(tl_current.wake_reason), saved_ts_(tl_current.wake_ts) {
     tl_current.wake_reason = r;
+    tl_current.wake_ts = ts;
   }
-  ~WakeReasonScope() { tl_current.wake_reason = saved_; }
+  ~WakeReasonScope() {
+    tl_current.wake_reason = saved_;
+    tl_current.wake_ts = saved_ts_;
+  }
   WakeReasonScope(const WakeReasonScope&) = delete;
   WakeReasonScope& operator=(const WakeReasonScope&) = delete;
 
  private:
   trace::Reason saved_;
+  int64_t saved_ts_;
 };
 
 }  // namespace as::future

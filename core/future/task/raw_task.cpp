@@ -63,7 +63,7 @@ void RawTask::wake(bool owned) {
     const int cw = s->platform().current_worker();
     const auto queue_worker =
         static_cast<trace::WorkerId>(cw >= 0 && cw < s->workers() ? cw : trace::kNoWorker);
-    ts = rec->now();
+    ts = tl_current.wake_ts != 0 ? tl_current.wake_ts : rec->now();
     rec->emit_at(ts, EventKind::WakerWake, queue_worker, id, by_task, by_worker, owned ? 0 : 1);
   }
   uint32_t cur = state.load(std::memory_order_acquire);
