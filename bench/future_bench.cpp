@@ -12,21 +12,21 @@
 //                plus what the tasks took from the task allocator's free lists)
 // procs=1 runs the current-thread executor, procs=N>1 the work-stealing one with N workers.
 // Each figure is the median of Options::repeat runs; every run gets a fresh platform, runtime and
-// (unless --no-trace) a fresh Recorder, so tracing costs are included.
-#include <time.h>
-#include <unistd.h>
-
+// (unless --no-trace) a fresh Recorder, so tracing costs are included; idle_memory runs each repeat
+// in a forked child (bench/measure.hpp) so that no repeat reuses pages an earlier one freed.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "bench/benches.hpp"
+#include "bench/measure.hpp"
 #include "core/future/future_all.hpp"
 #include "core/future/task/task_memory.hpp"
 #include "core/platform/platform.hpp"
@@ -42,19 +42,6 @@ struct Figure {
   std::string metric;
   double value;
 };
-
-int64_t cpu_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
-long rss_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  long pages = 0, resident = 0;
-  statm >> pages >> resident;
-  return resident * sysconf(_SC_PAGESIZE);
-}
 
 // run_future runs make_root() on the os platform; returns the wall ns of block_on.
 int64_t run_future(int procs, bool trace, const std::function<fut::Task<int>()>& make_root) {
@@ -150,7 +137,7 @@ std::vector<Figure> fanout(int procs, bool trace) {
 std::vector<Figure> timers(int procs, bool trace) {
   constexpr int kTasks = 10'000;
   constexpr int kSleeps = 10;
-  const int64_t cpu0 = cpu_ns();
+  const int64_t cpu0 = process_cpu_ns();
   const int64_t ns = run_future(procs, trace, [] {
     return []() -> fut::Task<int> {
       std::vector<fut::JoinHandle<int>> hs;
@@ -164,40 +151,45 @@ std::vector<Figure> timers(int procs, bool trace) {
       co_return 0;
     }();
   });
-  const int64_t cpu = cpu_ns() - cpu0;
+  const int64_t cpu = process_cpu_ns() - cpu0;
   return {{"wall_ms", static_cast<double>(ns) / 1e6},
           {"cpu_ns_per_timer", static_cast<double>(cpu) / (kTasks * kSleeps)}};
 }
 
 std::vector<Figure> idle_memory(int procs, bool trace) {
   constexpr int kN = 100'000;
-  long grown = 0;
-  run_future(procs, trace, [&grown] {
-    return [](long* out) -> fut::Task<int> {
-      auto notify = std::make_shared<fut::Notify>();
-      auto parked = std::make_shared<std::atomic<int>>(0);
-      std::vector<fut::JoinHandle<fut::Unit>> hs;
-      hs.reserve(kN);
-      // Memory the tasks take from the task allocator's free lists (left there by an earlier
-      // workload in this process) is resident already: count it as well as the RSS growth.
-      const long before = rss_bytes() - static_cast<long>(fut::memory::free_bytes());
-      for (int i = 0; i < kN; ++i)
-        hs.push_back(fut::spawn([](std::shared_ptr<fut::Notify> n,
-                                   std::shared_ptr<std::atomic<int>> p) -> fut::Task<fut::Unit> {
-          auto waiting = n->notified();
-          p->fetch_add(1);
-          co_await waiting;
-          co_return fut::Unit{};
-        }(notify, parked)));
-      while (parked->load() < kN) co_await fut::yield_now();
-      co_await fut::yield_now();
-      *out = rss_bytes() - static_cast<long>(fut::memory::free_bytes()) - before;
-      notify->notify_waiters();
-      for (auto& h : hs) (void)co_await h;
-      co_return 0;
-    }(&grown);
+  // In a child process: RSS growth counts first touches only (see bench/measure.hpp). Memory the
+  // tasks take from the task allocator's free lists (left by an earlier workload before the fork)
+  // is resident already: it is counted as well as the RSS growth.
+  const std::optional<double> bytes = in_fresh_process([procs, trace] {
+    long grown = 0;
+    run_future(procs, trace, [&grown] {
+      return [](long* out) -> fut::Task<int> {
+        auto notify = std::make_shared<fut::Notify>();
+        auto parked = std::make_shared<std::atomic<int>>(0);
+        std::vector<fut::JoinHandle<fut::Unit>> hs;
+        hs.reserve(kN);
+        const long before = rss_bytes() - static_cast<long>(fut::memory::free_bytes());
+        for (int i = 0; i < kN; ++i)
+          hs.push_back(fut::spawn([](std::shared_ptr<fut::Notify> n,
+                                     std::shared_ptr<std::atomic<int>> p) -> fut::Task<fut::Unit> {
+            auto waiting = n->notified();
+            p->fetch_add(1);
+            co_await waiting;
+            co_return fut::Unit{};
+          }(notify, parked)));
+        while (parked->load() < kN) co_await fut::yield_now();
+        co_await fut::yield_now();
+        *out = rss_bytes() - static_cast<long>(fut::memory::free_bytes()) - before;
+        notify->notify_waiters();
+        for (auto& h : hs) (void)co_await h;
+        co_return 0;
+      }(&grown);
+    });
+    return static_cast<double>(grown) / kN;
   });
-  return {{"bytes_per_task", static_cast<double>(grown) / kN}};
+  if (!bytes) std::fprintf(stderr, "future bench: idle_memory child failed\n");
+  return {{"bytes_per_task", bytes.value_or(-1.0)}};
 }
 
 using Workload = std::function<std::vector<Figure>(int, bool)>;
@@ -243,9 +235,8 @@ int run_future_bench(const Options& o) {
         }
       }
       for (const auto& metric : order) {
-        auto& v = samples[metric];
-        std::sort(v.begin(), v.end());
-        std::printf("future %s %d %s=%.1f\n", name.c_str(), procs, metric.c_str(), v[v.size() / 2]);
+        std::printf("future %s %d %s=%.1f\n", name.c_str(), procs, metric.c_str(),
+                    median(samples[metric]));
         std::fflush(stdout);
       }
     }
