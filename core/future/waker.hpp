@@ -12,7 +12,8 @@
 //
 // A Waker is a (data, vtable) pair exactly like Rust's RawWaker, so the executor's task wakers, the
 // block_on thread waker and test wakers share one type. clone/wake/wake_by_ref/drop are vtable
-// calls; the task waker traces each of them (WakerClone/WakerWake/WakerDrop) with its owning task.
+// calls; the task waker traces them (WakerClone/WakerWake/WakerDrop) with its owning task — except
+// a clone that only restores the live count the trace already shows (see task/raw_task.hpp).
 //
 // Context is what poll receives: a borrowed Waker (no reference count taken, like Rust's
 // `&Waker`). Futures that need to keep it must clone it.
