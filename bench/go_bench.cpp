@@ -10,14 +10,11 @@
 // The ns_per_op workloads also print cpu_ns_per_op (process CPU time / ops): on a shared,
 // overloaded machine wall time measures the other processes; CPU time measures us.
 // Each figure is the median of Options::repeat runs; every run gets a fresh runtime and (unless
-// --no-trace) a fresh Recorder, so tracing costs are included.
-#include <time.h>
-#include <unistd.h>
-
+// --no-trace) a fresh Recorder, so tracing costs are included. idle_memory runs each repeat in a
+// fresh child process (bench/measure.hpp: RSS growth in a warm process undercounts).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -25,6 +22,7 @@
 #include <vector>
 
 #include "bench/benches.hpp"
+#include "bench/measure.hpp"
 #include "core/goroutine/go.hpp"
 
 namespace as::bench {
@@ -38,19 +36,6 @@ struct Figure {
   double value;
 };
 
-int64_t cpu_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
-long rss_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  long pages = 0, resident = 0;
-  statm >> pages >> resident;
-  return resident * sysconf(_SC_PAGESIZE);
-}
-
 // run_go runs body as a Go program on the os platform; returns wall ns of rt.run() and stores
 // the process CPU ns it used in *cpu (the honest figure on a loaded machine).
 int64_t run_go(int procs, bool trace, const std::function<void()>& body, int64_t* cpu = nullptr) {
@@ -61,11 +46,11 @@ int64_t run_go(int procs, bool trace, const std::function<void()>& body, int64_t
   config.real = true;
   config.recorder = rec.get();
   go::Runtime rt(config);
-  const int64_t c0 = cpu_ns();
+  const int64_t c0 = process_cpu_ns();
   const auto t0 = Clock::now();
   go::Exit e = rt.run(body);
   const auto t1 = Clock::now();
-  if (cpu) *cpu = cpu_ns() - c0;
+  if (cpu) *cpu = process_cpu_ns() - c0;
   if (e.code != 0) std::fprintf(stderr, "go bench: program failed: %s\n", e.report.c_str());
   return std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count();
 }
@@ -137,7 +122,7 @@ std::vector<Figure> fanout(int procs, bool trace) {
 std::vector<Figure> timers(int procs, bool trace) {
   constexpr int kGoroutines = 10'000;
   constexpr int kSleeps = 10;
-  const int64_t cpu0 = cpu_ns();
+  const int64_t cpu0 = process_cpu_ns();
   const int64_t ns = run_go(procs, trace, [] {
     go::WaitGroup wg;
     wg.add(kGoroutines);
@@ -148,30 +133,37 @@ std::vector<Figure> timers(int procs, bool trace) {
       });
     wg.wait();
   });
-  const int64_t cpu = cpu_ns() - cpu0;
+  const int64_t cpu = process_cpu_ns() - cpu0;
   return {{"wall_ms", static_cast<double>(ns) / 1e6},
           {"cpu_ns_per_timer", static_cast<double>(cpu) / (kGoroutines * kSleeps)}};
 }
 
 std::vector<Figure> idle_memory(int procs, bool trace) {
   constexpr int kN = 100'000;
-  long grown = 0;
-  run_go(procs, trace, [&grown] {
-    go::Chan<int> never;
-    go::WaitGroup started;
-    started.add(kN);
-    const long before = rss_bytes();
-    for (int i = 0; i < kN; ++i)
-      go::spawn("idle", [&] {
-        started.done();
-        never.recv();
-      });
-    started.wait();
-    go::sleep(std::chrono::milliseconds(5));  // let the last ones park
-    grown = rss_bytes() - before;
-    never.close();
+  // In a child process: RSS growth counts first touches only (see bench/measure.hpp).
+  const std::optional<double> bytes = in_fresh_process([procs, trace] {
+    // Start like a fresh program: without goroutine records recycled from earlier workloads.
+    go::free_os_memory();
+    long grown = 0;
+    run_go(procs, trace, [&grown] {
+      go::Chan<int> never;
+      go::WaitGroup started;
+      started.add(kN);
+      const long before = rss_bytes();
+      for (int i = 0; i < kN; ++i)
+        go::spawn("idle", [&] {
+          started.done();
+          never.recv();
+        });
+      started.wait();
+      go::sleep(std::chrono::milliseconds(5));  // let the last ones park
+      grown = rss_bytes() - before;
+      never.close();
+    });
+    return static_cast<double>(grown) / kN;
   });
-  return {{"bytes_per_task", static_cast<double>(grown) / kN}};
+  if (!bytes) std::fprintf(stderr, "go bench: idle_memory child failed\n");
+  return {{"bytes_per_task", bytes.value_or(-1.0)}};
 }
 
 const std::vector<std::pair<std::string, std::function<std::vector<Figure>(int, bool)>>>&
@@ -215,9 +207,8 @@ int run_go_bench(const Options& o) {
         }
       }
       for (const auto& metric : order) {
-        auto& v = samples[metric];
-        std::sort(v.begin(), v.end());
-        std::printf("go %s %d %s=%.1f\n", name.c_str(), procs, metric.c_str(), v[v.size() / 2]);
+        std::printf("go %s %d %s=%.1f\n", name.c_str(), procs, metric.c_str(),
+                    median(samples[metric]));
         std::fflush(stdout);
       }
     }

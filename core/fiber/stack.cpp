@@ -12,7 +12,9 @@
 #endif
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
+#include <cerrno>
 #include <cstdio>
 #include <new>
 
@@ -26,6 +28,21 @@ size_t page_size() {
 
 size_t round_up(size_t n, size_t to) {
   return (n + to - 1) / to * to;
+}
+
+// Linux 6.13's guard regions; older kernels (and older headers) reject or lack the advice.
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102
+#endif
+
+// try_guard_region installs a guard region, or returns false if it could not; once the kernel
+// says it does not know the advice (EINVAL) it is not asked again.
+bool try_guard_region(char* addr, size_t len) {
+  static std::atomic<bool> unsupported{false};
+  if (unsupported.load(std::memory_order_relaxed)) return false;
+  if (madvise(addr, len, MADV_GUARD_INSTALL) == 0) return true;
+  if (errno == EINVAL) unsupported.store(true, std::memory_order_relaxed);
+  return false;
 }
 
 // count_resident calls fn(page_address, resident) for every page of [lo, hi), in chunks so a
@@ -93,6 +110,19 @@ StackPool::StackPool(StackConfig config) : config_(config), page_(page_size()) {
   config_.slab_bytes = std::max(round_up(config_.slab_bytes, stride_), stride_);
 }
 
+bool StackPool::lightweight_guards() {
+  static const bool supported = [] {
+    const size_t page = page_size();
+    void* mem = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (mem == MAP_FAILED) return false;
+    const bool ok = try_guard_region(static_cast<char*>(mem), page);
+    munmap(mem, 2 * page);
+    return ok;
+  }();
+  return supported;
+}
+
 StackPool::~StackPool() {
   if (stats_.live != 0) {
     // Fibers still use our stacks (a runtime leaked them). Unmapping would turn that leak into a
@@ -144,7 +174,8 @@ Stack StackPool::acquire() {
     // slab's mapping (see max_guarded in stack.hpp).
     s.fresh_ = false;
     if (config_.guard_bytes > 0 && guarded_ < config_.max_guarded &&
-        mprotect(s.base_, config_.guard_bytes, PROT_NONE) == 0) {
+        (try_guard_region(s.base_, config_.guard_bytes) ||
+         mprotect(s.base_, config_.guard_bytes, PROT_NONE) == 0)) {
       ++guarded_;
       s.limit_ = s.base_ + config_.guard_bytes;
     } else {

@@ -12,12 +12,15 @@
 //   one or two pages of RAM for a shallow fiber. Transparent huge pages are disabled on stacks
 //   (MADV_NOHUGEPAGE) so one touch cannot commit 2 MiB.
 // - The guard page below limit() turns an overflow into a SIGSEGV that stack_overflow.hpp turns
-//   into a clear report instead of silent corruption of the neighbour.
+//   into a clear report instead of silent corruption of the neighbour. Where the kernel has guard
+//   regions (Linux 6.13+, madvise MADV_GUARD_INSTALL) a guard is a page-table marker: no new
+//   mapping, about a quarter of the cost of mprotect. Otherwise it is an mprotect(PROT_NONE) page.
 // - Stacks are carved out of slabs (one mmap per StackConfig::slab_bytes): Linux limits a process
 //   to vm.max_map_count (often 65530) mappings, and every guard page splits a mapping in two, so
 //   100,000 stacks with one mmap and one guard each would not fit. StackConfig::max_guarded caps
 //   how many stacks get a guard page; stacks beyond it are unguarded (counted in Stats) — a
-//   documented trade-off for benchmarks that park 100k tasks at once.
+//   documented trade-off for benchmarks that park 100k tasks at once. Guard regions split no
+//   mapping, so a runtime can lift the cap where lightweight_guards() says they exist.
 // - StackPool keeps released stacks for reuse, so spawning a fiber costs no system call.
 //   shrink_idle() gives the pooled stacks' pages back (madvise MADV_DONTNEED), which is what Go
 //   does to idle goroutine stacks at GC time.
@@ -108,6 +111,8 @@ class StackPool {
   StackPool& operator=(const StackPool&) = delete;
 
   const StackConfig& config() const { return config_; }
+  // lightweight_guards: guard pages are guard regions here (no mapping each; see the top).
+  static bool lightweight_guards();
 
   // acquire returns a stack (from the pool if possible). Throws std::bad_alloc if mmap fails.
   Stack acquire();

@@ -96,7 +96,7 @@ HChan::HChan(const ElemOps* o, size_t capacity, std::string n, const std::source
   // one.
   id = (m && m->sched) ? m->sched->new_object_id()
                        : (uint64_t{1} << 40) + g_chan_ids.fetch_add(1, std::memory_order_relaxed);
-  lock.set_shared(!(m && m->sched && m->sched->config().procs == 1));
+  lock.set_shared(!(m && m->sched && m->sched->config().procs == 1));  // see RuntimeLock
   if (m && m->sched) {
     Tracer& t = m->sched->tracer();
     if (t.on()) {

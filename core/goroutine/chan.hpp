@@ -55,27 +55,6 @@ const ElemOps* elem_ops() {
   return &ops;
 }
 
-// ChanLock — a channel's lock (chan.go's hchan.lock). In a runtime with one P only the M that
-// holds that P runs goroutine code (an M in a syscall has given its P away; timers and netpoll
-// readiness are handled by the P's holder), and the P passes between Ms under the scheduler lock,
-// so nobody can touch the channel concurrently: such a channel is made with locking off and
-// lock() does nothing (an uncontended atomic exchange still costs ~8 ns here, and a channel round
-// trip takes four). Channels made outside a runtime always lock.
-class ChanLock {
- public:
-  void lock() {
-    if (shared_) spin_.lock();
-  }
-  void unlock() {
-    if (shared_) spin_.unlock();
-  }
-  void set_shared(bool shared) { shared_ = shared; }
-
- private:
-  SpinLock spin_;
-  bool shared_ = true;
-};
-
 struct HChan {
   HChan(const ElemOps* ops, size_t capacity, std::string name, const std::source_location& loc);
   ~HChan();
@@ -84,7 +63,7 @@ struct HChan {
 
   void* slot(size_t i) { return buf + i * stride; }
 
-  ChanLock lock;
+  RuntimeLock lock;  // chan.go's hchan.lock; not taken with one P (spinlock.hpp)
   const ElemOps* ops;
   size_t dataqsiz;  // capacity
   size_t qcount = 0;

@@ -21,14 +21,12 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <source_location>
 #include <string>
 
+#include "core/fiber/fiber.hpp"
 #include "core/trace/event_kinds.hpp"
-
-namespace as::fiber {
-class Fiber;
-}
 
 namespace as::go::detail {
 
@@ -76,7 +74,10 @@ struct G {
   std::string name;
   GStatus status = GStatus::Idle;
   std::function<void()> fn;
-  fiber::Fiber* fiber = nullptr;
+  fiber::Fiber* fiber = nullptr;  // &*fiber_slot while the G has its fiber
+  // The fiber lives inside the G: one allocation per goroutine, and the record the scheduler
+  // touches to run a G sits next to the fiber state the switch touches.
+  std::optional<fiber::Fiber> fiber_slot;
   uint64_t parent = 0;
   uint32_t create_loc = 0;          // interned spawn location (trace)
   std::source_location created_at;  // spawn location (reports)

@@ -14,8 +14,8 @@
 // in this P's queue (no timer due, no global-queue turn), the parking G switches directly to it
 // and the after-switch work runs on the next G's stack before it continues — still only once the
 // parked G is off its stack, so the guarantee is the same, with one stack switch instead of two.
-// Go itself always goes through g0 (mcall); a fiber switch is cheap enough that the second one
-// is a quarter of a channel round trip.
+// Go itself always goes through g0 (mcall); here the skipped switch and scheduler loop were about
+// a fifth of an untraced channel round trip.
 //
 // The scheduling order of schedule() is Go's: every 61st tick take one G from the global queue
 // (fairness: a pair of goroutines readying each other via runnext cannot starve it), then the
@@ -23,11 +23,13 @@
 // other Ps (4 rounds over a random order, runnext only in the last round), and only then give the
 // P back and sleep — as the netpoller/timer waiter if nobody else is, else parked on the M's note.
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <mutex>
 #include <string>
 
+#include "core/goroutine/gcache.hpp"
 #include "core/goroutine/netpoll.hpp"
 #include "core/goroutine/panic.hpp"
 #include "core/goroutine/report.hpp"
@@ -81,8 +83,11 @@ Sched::Sched(platform::Platform& platform, trace::Recorder* recorder, SchedConfi
   // 100k stacks at once; shrinking each one costs an madvise + mincore). The pool is unmapped
   // when the runtime ends, and a parked goroutine's own stack is still shrunk at park points.
   sc.max_pooled = size_t{1} << 20;
+  // Guard regions cost no mapping each: then every stack gets a guard, not just the first 24,000.
+  if (fiber::StackPool::lightweight_guards()) sc.max_guarded = SIZE_MAX;
   stacks_ = std::make_unique<fiber::StackPool>(sc);
   timers_ = std::make_unique<TimerHeap>();
+  timers_->set_shared(config_.procs > 1);  // one P: no lock (RuntimeLock)
   netpoll_ = std::make_unique<NetPoller>(*this);
   for (int i = 0; i < config_.procs; ++i) {
     auto p = std::make_unique<P>();
@@ -165,12 +170,12 @@ void Sched::run(std::function<void()> main_fn, std::source_location loc) {
     }
     if (!g) break;
     g->unwinding = true;
-    delete g->fiber;
     g->fiber = nullptr;
+    g->fiber_slot.reset();
     tracer_.emit(EventKind::TaskDestroy, trace::kNoWorker, g->id,
                  static_cast<uint64_t>(Reason::Cancelled));
-    live_gs_.fetch_sub(1, std::memory_order_acq_rel);
-    delete g;
+    add_count(live_gs_, -1);
+    free_g(g);
   }
   for (auto& p : allp_) tracer_.emit(EventKind::WorkerStop, static_cast<uint16_t>(p->id), 0);
   tracer_.emit(EventKind::RuntimeStop, trace::kNoWorker, 0, static_cast<uint64_t>(exit_code_));
@@ -247,8 +252,8 @@ struct GEntry {
 };
 
 G* Sched::spawn(std::string name, std::function<void()> fn, const std::source_location& loc) {
-  G* g = new G();
-  g->id = next_goid_.fetch_add(1, std::memory_order_relaxed);
+  G* g = new_g();  // gfget: a recycled record when there is one (gcache.hpp)
+  g->id = add_count(next_goid_, 1);
   g->name = std::move(name);
   g->fn = std::move(fn);
   g->create_loc = tracer_.loc(loc);
@@ -256,7 +261,7 @@ G* Sched::spawn(std::string name, std::function<void()> fn, const std::source_lo
   M* m = current_m();
   G* parent = m ? m->curg : nullptr;
   g->parent = parent ? parent->id : 0;
-  g->fiber = new fiber::Fiber(
+  g->fiber = &g->fiber_slot.emplace(
       *stacks_, [this, g] { GEntry::run(this, g); }, std::string(), g->id);
   g->fiber->set_user(g);
   {
@@ -265,13 +270,13 @@ G* Sched::spawn(std::string name, std::function<void()> fn, const std::source_lo
     if (allg_) allg_->alllink_prev = g;
     allg_ = g;
   }
-  live_gs_.fetch_add(1, std::memory_order_acq_rel);
-  stats_.goroutines.fetch_add(1, std::memory_order_relaxed);
+  add_count(live_gs_, 1);
+  add_count(stats_.goroutines, 1);
   const uint16_t w = main_g_ ? worker_of(m) : 0;  // main is queued on P0
   int64_t ts = 0;
   if (tracer_.on()) {
     ts = tracer_.now();
-    tracer_.emit_at(ts, EventKind::TaskCreate, w, g->id, g->parent, tracer_.intern(g->name),
+    tracer_.emit_at(ts, EventKind::TaskCreate, w, g->id, g->parent, intern_name(m, g->name),
                     stacks_->config().reserve_bytes, g->create_loc);
   }
   g->status = GStatus::Runnable;
@@ -291,11 +296,23 @@ G* Sched::spawn(std::string name, std::function<void()> fn, const std::source_lo
   return g;
 }
 
+trace::StringId Sched::intern_name(M* m, const std::string& name) {
+  if (m == nullptr) return tracer_.intern(name);
+  if (m->last_name_id == 0 || m->last_name != name) {
+    m->last_name = name;
+    m->last_name_id = tracer_.intern(name);
+  }
+  return m->last_name_id;
+}
+
 void Sched::destroy_g(G* g) {
-  tracer_.emit(EventKind::TaskStop, worker_of(current_m()), g->id,
-               static_cast<uint64_t>(g->panicked ? Reason::Panic : Reason::Done));
-  tracer_.emit(EventKind::TaskDestroy, worker_of(current_m()), g->id,
-               static_cast<uint64_t>(g->panicked ? Reason::Panic : Reason::Done));
+  if (tracer_.on()) {
+    const int64_t ts = tracer_.now();  // one operation: stop and destroy share a time
+    const uint16_t w = worker_of(current_m());
+    const auto why = static_cast<uint64_t>(g->panicked ? Reason::Panic : Reason::Done);
+    tracer_.emit_at(ts, EventKind::TaskStop, w, g->id, why);
+    tracer_.emit_at(ts, EventKind::TaskDestroy, w, g->id, why);
+  }
   g->status = GStatus::Dead;
   {
     std::lock_guard guard(glock_);
@@ -305,10 +322,9 @@ void Sched::destroy_g(G* g) {
       allg_ = g->alllink_next;
     if (g->alllink_next) g->alllink_next->alllink_prev = g->alllink_prev;
   }
-  live_gs_.fetch_sub(1, std::memory_order_acq_rel);
+  add_count(live_gs_, -1);
   const bool was_main = g->is_main;
-  delete g->fiber;
-  delete g;
+  free_g(g);  // and its fiber; gfput: the record is kept for the next spawn
   if (was_main) {
     // main returned: the program ends, whatever other goroutines are doing (Go semantics).
     {
@@ -597,9 +613,11 @@ G* Sched::globrunqget(P* p, uint32_t max) {
   return g;
 }
 
-bool Sched::timers_due() const {
+bool Sched::timers_due(int64_t& now) const {
   const int64_t next = timers_->next_deadline();
-  return next != platform::kNever && next <= platform_.now();
+  if (next == platform::kNever) return false;
+  now = platform_.now();
+  return next <= now;
 }
 
 void Sched::trace_queues(P* p, int64_t ts, bool force_runnext) {
@@ -637,9 +655,9 @@ void Sched::schedule(M* m) {
     P* p = m->p;
     bool inherit = false;
     G* g = nullptr;
-    if (timers_due()) {
+    if (int64_t now; timers_due(now)) {
       RestoreM restore(m);
-      timers_->run(platform_.now());
+      timers_->run(now);
     }
     if (p->schedtick % 61 == 0 && runq_size_.load(std::memory_order_acquire) > 0) {
       std::lock_guard guard(lock_);
@@ -658,7 +676,9 @@ void Sched::schedule(M* m) {
 }
 
 // start_g makes g the running goroutine of m (execute's bookkeeping, before the switch to it).
-void Sched::start_g(M* m, G* g, bool inherit_time, int64_t ts) {
+// now: the time g starts — the TaskStart time and, for a fresh time slice, the preemption clock's
+// start (trace clock == platform clock); only read when tracing or !inherit_time.
+void Sched::start_g(M* m, G* g, bool inherit_time, int64_t now) {
   P* p = m->p;
   g->status = GStatus::Running;
   g->m = m;
@@ -666,18 +686,21 @@ void Sched::start_g(M* m, G* g, bool inherit_time, int64_t ts) {
   m->curg = g;
   if (!inherit_time) {
     ++p->schedtick;
-    g->run_start_ns = platform_.now();
+    g->run_start_ns = now;
   }
   // Only p's owner counts (a load and a store, not a locked add); stats sum over the Ps.
   p->switches.store(p->switches.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   if (tracer_.on()) {
-    trace_queues(p, ts);
-    tracer_.emit_at(ts, EventKind::TaskStart, static_cast<uint16_t>(p->id), g->id);
+    // A G taken from runnext left it empty: its TaskStart says so (the trace model dequeues a
+    // starting task from wherever it was), so no QueueLength(Runnext, 0) is written for it.
+    if (inherit_time) p->traced_runnext.store(false, std::memory_order_relaxed);
+    trace_queues(p, now);
+    tracer_.emit_at(now, EventKind::TaskStart, static_cast<uint16_t>(p->id), g->id);
   }
 }
 
 G* Sched::execute(M* m, G* g, bool inherit_time) {
-  start_g(m, g, inherit_time, tracer_.now());
+  start_g(m, g, inherit_time, (tracer_.on() || !inherit_time) ? platform_.now() : 0);
   if (simulated_) {
     platform_.consume(platform_.costs().task_switch_ns);
     set_current_m(m);
@@ -737,9 +760,9 @@ G* Sched::find_runnable(M* m, bool& inherit) {
       stopm(m);
       continue;
     }
-    if (timers_due()) {
+    if (int64_t now; timers_due(now)) {
       RestoreM restore(m);
-      timers_->run(platform_.now());
+      timers_->run(now);
     }
     if (G* g = p->runq.get(inherit)) return g;
     if (runq_size_.load(std::memory_order_acquire) > 0) {
@@ -956,7 +979,7 @@ void Sched::stack_sample(G* g, uint64_t used) {
 }
 
 void Sched::park_current(M* m, Reason reason, uint64_t object, trace::StringId object_name,
-                         UnlockFn unlock, void* arg, trace::StringId loc) {
+                         UnlockFn unlock, void* arg, trace::StringId loc, bool same_op) {
   G* g = m->curg;
   if (config_.check_stacks_every_park || simulated_) {
     // The depth at this park point (we run on g's stack). Traced only when it moved by 1 KiB or
@@ -967,7 +990,9 @@ void Sched::park_current(M* m, Reason reason, uint64_t object, trace::StringId o
     if (!g->stack_sampled || diff >= 1024) stack_sample(g, used);
   }
   if (tracer_.on()) {
-    m->trace_ts = tracer_.now();
+    if (!same_op || simulated_)
+      m->trace_ts = tracer_.now();  // sim: a platform call may have
+                                    // moved the virtual clock since
     tracer_.emit_at(m->trace_ts, EventKind::TaskBlock, worker_of(m), g->id,
                     static_cast<uint64_t>(reason), object, object_name, loc);
   }
@@ -993,7 +1018,7 @@ void Sched::park_current(M* m, Reason reason, uint64_t object, trace::StringId o
 G* Sched::handoff_target(M* m) {
   if (simulated_ || exiting_.load(std::memory_order_acquire)) return nullptr;
   P* p = m->p;
-  if (p == nullptr || timers_due()) return nullptr;
+  if (int64_t now; p == nullptr || timers_due(now)) return nullptr;
   if (p->schedtick % 61 == 0 && runq_size_.load(std::memory_order_acquire) > 0) return nullptr;
   bool inherit = false;
   G* next = p->runq.get(inherit);
@@ -1009,7 +1034,8 @@ G* Sched::handoff_target(M* m) {
 void Sched::handoff(M* m, G* g, G* next) {
   // next starts the moment g blocked: the time of g's TaskBlock (tens of ns of scheduler work on
   // real threads, not worth a clock read of their own).
-  start_g(m, next, m->handoff_inherit, m->trace_ts);
+  const bool inherit = m->handoff_inherit;
+  start_g(m, next, inherit, tracer_.on() ? m->trace_ts : (inherit ? 0 : platform_.now()));
   m->handoff_from = g;
   fiber::Fiber::switch_to(*next->fiber, &Sched::finish_handoff, m);
   // g resumes here once readied and scheduled again (maybe by another M).

@@ -1,6 +1,7 @@
 // core/goroutine/runtime.cpp — go::Runtime and the goroutine-level free functions.
 #include "core/goroutine/runtime.hpp"
 
+#include "core/goroutine/gcache.hpp"
 #include "core/goroutine/sched.hpp"
 #include "core/goroutine/stack_report.hpp"
 
@@ -97,6 +98,10 @@ uint64_t num_goroutine() {
 
 int procs() {
   return detail::sched().config().procs;
+}
+
+size_t free_os_memory() {
+  return detail::release_g_cache();
 }
 
 }  // namespace as::go

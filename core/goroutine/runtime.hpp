@@ -106,7 +106,8 @@ void work(std::chrono::nanoseconds d, std::source_location loc = std::source_loc
 void preempt_point();
 // syscall runs a blocking call off the P: the P is handed to another M meanwhile
 // (entersyscall/exitsyscall). fn runs on this goroutine's M; in the simulation fn must not block
-// for real and cost models how long the call takes.
+// for real and cost models how long the call takes. Like a real system call, fn must not use
+// goroutine operations (channels, spawn, sync, sleep): it runs without a P.
 void syscall(std::string_view name, const std::function<void()>& fn,
              std::chrono::nanoseconds cost = std::chrono::nanoseconds(-1),
              std::source_location loc = std::source_location::current());
@@ -120,5 +121,9 @@ uint64_t goroutine_id();
 uint64_t num_goroutine();
 // procs is GOMAXPROCS.
 int procs();
+// free_os_memory is runtime/debug.FreeOSMemory: the records of dead goroutines, which the process
+// keeps for later spawns (even across runtimes, as Go keeps dead gs), go back to the C heap.
+// Callable anywhere; returns the number of records released.
+size_t free_os_memory();
 
 }  // namespace as::go

@@ -80,6 +80,8 @@ struct M {
   UnlockFn unlock_fn = nullptr;
   void* unlock_arg = nullptr;
   G* handoff_from = nullptr;     // the parked G whose after-switch work the next G runs
+  std::string last_name;         // the goroutine name this M interned last, and its id: a spawn
+  uint32_t last_name_id = 0;     // loop interns one name, and Recorder::intern takes a mutex
   int64_t trace_ts = 0;          // time of this M's latest traced operation (see tracer.hpp)
   bool handoff_inherit = false;  // handoff_target took the next G from runnext
   uint64_t fastrand = 0;
@@ -122,9 +124,10 @@ class Sched {
                     UnlockFn unlock, void* arg, trace::StringId loc = 0) {
     park_current(current_m(), reason, object, object_name, unlock, arg, loc);
   }
-  // ... for m == current_m(), already looked up by the caller.
+  // ... for m == current_m(), already looked up by the caller. same_op: the park ends the
+  // operation m just traced (sleep: TimerArm), so TaskBlock reuses m->trace_ts (see tracer.hpp).
   void park_current(M* m, trace::Reason reason, uint64_t object, trace::StringId object_name,
-                    UnlockFn unlock, void* arg, trace::StringId loc = 0);
+                    UnlockFn unlock, void* arg, trace::StringId loc = 0, bool same_op = false);
   // ready makes a parked g runnable (goready): into the current P's runnext, then wakep.
   // by_runtime: the cause is a timer or the netpoller, not the running goroutine (the trace then
   // names no waker: by_task 0, by_worker none).
@@ -201,7 +204,7 @@ class Sched {
   void schedule(M* m);  // runs until the program exits
   G* find_runnable(M* m, bool& inherit_time);
   G* execute(M* m, G* g, bool inherit_time);  // returns the G that switched back to g0
-  void start_g(M* m, G* g, bool inherit_time, int64_t ts);
+  void start_g(M* m, G* g, bool inherit_time, int64_t now);
   void after_switch(M* m, G* g);
   G* handoff_target(M* m);
   void handoff(M* m, G* g, G* next);
@@ -221,8 +224,9 @@ class Sched {
   bool check_dead_locked();  // requires lock_; true: deadlock, the program is ending
   void on_stall();
   void trace_queues(P* p, int64_t ts, bool force_runnext = false);
-  // timers_due: an armed timer's deadline has passed (reads the clock only if one is armed).
-  bool timers_due() const;
+  // timers_due: an armed timer's deadline has passed (reads the clock, into now, only if one is
+  // armed).
+  bool timers_due(int64_t& now) const;
   void destroy_g(G* g);
   void switch_to_g0(M* m, G* g);
   void pidleput(P* p);  // requires lock_
@@ -230,6 +234,19 @@ class Sched {
   M* new_m(P* nextp);
   void exit_program_locked();
   void wake_all_ms();
+  // intern_name is tracer_.intern(name), answered from m's one-entry cache when it can be.
+  trace::StringId intern_name(M* m, const std::string& name);
+  // add_count changes a counter that only goroutine code (and the thread running run() before
+  // and after the Ms) writes. With one P there is one writer at a time, ordered by the P's
+  // hand-offs under lock_, so a load and a store replace a locked read-modify-write. Returns the
+  // value before the change.
+  uint64_t add_count(std::atomic<uint64_t>& counter, int64_t delta) {
+    if (config_.procs > 1)
+      return counter.fetch_add(static_cast<uint64_t>(delta), std::memory_order_acq_rel);
+    const uint64_t old = counter.load(std::memory_order_relaxed);
+    counter.store(old + static_cast<uint64_t>(delta), std::memory_order_release);
+    return old;
+  }
   void enter_syscall(M* m, G* g, std::string_view name, trace::StringId loc);
   void exit_syscall(M* m, G* g);
   bool poll_network(M* m, int64_t deadline);

@@ -17,19 +17,23 @@ namespace {
 std::atomic<uint64_t> g_sync_ids{1};
 
 // Per-runtime ids keep traces reproducible; objects made outside a runtime get global ones.
-uint64_t new_sync_id() {
+// Also decides whether the object's lock is needed at all (RuntimeLock: not with one P).
+uint64_t new_sync_id(detail::RuntimeLock& lock) {
   detail::M* m = detail::current_m();
-  if (m && m->sched) return m->sched->new_object_id();
+  if (m && m->sched) {
+    lock.set_shared(m->sched->config().procs > 1);
+    return m->sched->new_object_id();
+  }
   return (uint64_t{1} << 40) + g_sync_ids.fetch_add(1);
 }
 
 bool unlock_spin(G*, void* arg) {
-  static_cast<detail::SpinLock*>(arg)->unlock();
+  static_cast<detail::RuntimeLock*>(arg)->unlock();
   return true;
 }
 
 // park on q (caller holds lock).
-void park_on(detail::WaitQueue& q, detail::SpinLock& lock, Reason why, uint64_t id,
+void park_on(detail::WaitQueue& q, detail::RuntimeLock& lock, Reason why, uint64_t id,
              const std::string& name, const std::source_location& loc) {
   detail::Sched& s = detail::sched();
   Sudog sg;
@@ -43,7 +47,7 @@ void park_on(detail::WaitQueue& q, detail::SpinLock& lock, Reason why, uint64_t 
 
 // ---- WaitGroup ------------------------------------------------------------------------------
 
-WaitGroup::WaitGroup(std::string name) : id_(new_sync_id()), name_(std::move(name)) {}
+WaitGroup::WaitGroup(std::string name) : id_(new_sync_id(lock_)), name_(std::move(name)) {}
 
 void WaitGroup::add(int64_t delta, std::source_location) {
   lock_.lock();
@@ -76,7 +80,7 @@ void WaitGroup::wait(std::source_location loc) {
 
 // ---- Mutex ----------------------------------------------------------------------------------
 
-Mutex::Mutex(std::string name) : id_(new_sync_id()), name_(std::move(name)) {}
+Mutex::Mutex(std::string name) : id_(new_sync_id(lock_)), name_(std::move(name)) {}
 
 void Mutex::lock(std::source_location loc) {
   detail::Sched& s = detail::sched();
@@ -112,7 +116,7 @@ void Mutex::unlock(std::source_location) {
 
 // ---- Cond -----------------------------------------------------------------------------------
 
-Cond::Cond(Mutex& m, std::string name) : mu_(m), id_(new_sync_id()), name_(std::move(name)) {}
+Cond::Cond(Mutex& m, std::string name) : mu_(m), id_(new_sync_id(lock_)), name_(std::move(name)) {}
 
 void Cond::wait(std::source_location loc) {
   detail::Sched& s = detail::sched();

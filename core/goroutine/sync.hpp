@@ -36,7 +36,7 @@ class WaitGroup {
   int64_t count() const { return counter_; }
 
  private:
-  detail::SpinLock lock_;
+  detail::RuntimeLock lock_;
   int64_t counter_ = 0;
   detail::WaitQueue waiters_;
   uint64_t id_;
@@ -55,7 +55,7 @@ class Mutex {
 
  private:
   friend class Cond;
-  detail::SpinLock lock_;
+  detail::RuntimeLock lock_;
   bool locked_ = false;
   detail::WaitQueue waiters_;
   uint64_t id_;
@@ -74,7 +74,7 @@ class Cond {
 
  private:
   Mutex& mu_;
-  detail::SpinLock lock_;
+  detail::RuntimeLock lock_;
   detail::WaitQueue waiters_;
   uint64_t id_;
   std::string name_;

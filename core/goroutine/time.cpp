@@ -15,7 +15,7 @@ using trace::EventKind;
 
 namespace {
 bool unlock_timers(G*, void* arg) {
-  static_cast<detail::SpinLock*>(arg)->unlock();
+  static_cast<detail::RuntimeLock*>(arg)->unlock();
   return true;
 }
 
@@ -50,26 +50,37 @@ int64_t now() {
 }
 
 void sleep(Duration d, std::source_location loc) {
-  detail::Sched& s = detail::sched();
+  detail::M* m = detail::current_m();
+  detail::Sched& s = detail::sched_of(m);
   if (s.exiting()) throw detail::Unwind{};
   if (d.count() <= 0) return;
   s.charge(s.platform().costs().timer_ns);
+  // One clock read for the whole operation: the deadline, TimerArm and TaskBlock (the trace clock
+  // is the platform clock: the Runtime attaches its recorder to its platform).
+  const int64_t now = s.now();
   Timer t;
-  t.when = s.now() + d.count();
-  t.id = s.timers().new_id();
-  t.arg = detail::current_g();
+  t.when = now + d.count();
+  t.arg = m->curg;
   t.fire = [](Timer* timer, int64_t) {
-    detail::Sched& sc = detail::sched();
+    detail::M* fm = detail::current_m();
+    detail::Sched& sc = *fm->sched;
     auto* sleeper = static_cast<G*>(timer->arg);
-    sc.tracer().emit(EventKind::TimerFire, sc.worker_of(detail::current_m()), sleeper->id,
-                     timer->id);
-    sc.ready(sleeper, trace::Reason::Sleep, false, true);
+    detail::Tracer& tr = sc.tracer();
+    if (tr.on()) {
+      fm->trace_ts = tr.now();
+      tr.emit_at(fm->trace_ts, EventKind::TimerFire, sc.worker_of(fm), sleeper->id, timer->id);
+    }
+    sc.ready(fm, sleeper, trace::Reason::Sleep, false, true, /*same_op=*/true);
   };
   const trace::StringId where = s.tracer().loc(loc);
   auto& heap = s.timers();
   heap.lock().lock();
+  t.id = heap.new_id_locked();
   const bool earliest = heap.add(&t, true);
-  trace_arm(s, &t, where);
+  m->trace_ts = now;
+  if (s.tracer().on())
+    s.tracer().emit_at(now, EventKind::TimerArm, s.worker_of(m), m->curg->id, t.id,
+                       static_cast<uint64_t>(t.when), 0, where);
   if (earliest) s.wake_poller();  // the M sleeping in the poller may be sleeping too long
   struct Guard {
     detail::TimerHeap& heap;
@@ -79,7 +90,8 @@ void sleep(Duration d, std::source_location loc) {
       if (armed) heap.remove(&t);
     }
   } guard{heap, t};
-  s.park_current(trace::Reason::Sleep, t.id, 0, unlock_timers, &heap.lock(), where);
+  s.park_current(m, trace::Reason::Sleep, t.id, 0, unlock_timers, &heap.lock(), where,
+                 /*same_op=*/true);
   guard.armed = false;
 }
 

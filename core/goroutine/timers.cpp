@@ -20,11 +20,9 @@ void TimerHeap::sift_up(size_t i) {
     size_t parent = (i - 1) / 2;
     if (!less(e, heap_[parent])) break;
     heap_[i] = heap_[parent];
-    heap_[i].timer->index = static_cast<int>(i);
     i = parent;
   }
   heap_[i] = e;
-  e.timer->index = static_cast<int>(i);
 }
 
 void TimerHeap::sift_down(size_t i) {
@@ -36,26 +34,27 @@ void TimerHeap::sift_down(size_t i) {
     if (child + 1 < n && less(heap_[child + 1], heap_[child])) ++child;
     if (!less(heap_[child], e)) break;
     heap_[i] = heap_[child];
-    heap_[i].timer->index = static_cast<int>(i);
     i = child;
   }
   heap_[i] = e;
-  e.timer->index = static_cast<int>(i);
 }
 
 void TimerHeap::remove_at(size_t i) {
-  heap_[i].timer->index = -1;
+  heap_[i].timer->armed = false;
   const Entry last = heap_.back();
   heap_.pop_back();
   if (i < heap_.size()) {
     heap_[i] = last;
-    last.timer->index = static_cast<int>(i);
-    sift_down(i);
-    sift_up(static_cast<size_t>(last.timer->index));
+    // The moved entry goes down or up, whichever restores the order.
+    if (i > 0 && less(last, heap_[(i - 1) / 2]))
+      sift_up(i);
+    else
+      sift_down(i);
   }
 }
 
 void TimerHeap::push(Timer* t) {
+  t->armed = true;
   heap_.push_back(Entry{t->when, t->seq, t});
   sift_up(heap_.size() - 1);
 }
@@ -72,8 +71,13 @@ bool TimerHeap::add(Timer* t, bool locked) {
 
 bool TimerHeap::remove(Timer* t) {
   std::lock_guard guard(lock_);
-  if (t->index < 0) return false;
-  remove_at(static_cast<size_t>(t->index));
+  if (!t->armed) return false;
+  for (size_t i = 0; i < heap_.size(); ++i) {
+    if (heap_[i].timer == t) {
+      remove_at(i);
+      break;
+    }
+  }
   publish();
   return true;
 }
@@ -108,7 +112,7 @@ int TimerHeap::run(int64_t now) {
 void TimerHeap::clear() {
   std::lock_guard guard(lock_);
   for (const Entry& e : heap_) {
-    e.timer->index = -1;
+    e.timer->armed = false;
     if (e.timer->dispose) e.timer->dispose(e.timer);
   }
   heap_.clear();

@@ -4,7 +4,7 @@
 // deadlines fire in a reproducible order in the simulation).
 //
 // Invariants:
-//   - A Timer is in the heap iff index >= 0; only the heap (under its lock) changes index/when.
+//   - A Timer is in the heap iff armed; only the heap (under its lock) changes armed/when.
 //   - fire() runs WITHOUT the heap lock, on an M that holds a P (schedule/findrunnable call run()),
 //     so it may ready goroutines and send on channels.
 //   - next_deadline() is a lock-free snapshot (kNever when empty) used by idle Ms to decide how
@@ -14,7 +14,9 @@
 // Why the heap holds (when, seq, timer) and not just timer pointers: a sleeping goroutine's Timer
 // lives on its own stack, so with thousands of sleepers every comparison through a pointer would
 // touch another stack's page. Keeping the keys in the heap's array (as Go 1.23 does with
-// timerWhen) makes sifting walk one contiguous array; the Timer is written only to update index.
+// timerWhen) makes sifting walk one contiguous array, and a Timer is touched only when it is
+// armed, fired or removed. The price: remove() (a stopped Ticker, a sleep unwound at shutdown)
+// searches the array, O(n) instead of O(log n) — rare operations, unlike the sifts of every fire.
 #pragma once
 
 #include <atomic>
@@ -31,7 +33,7 @@ struct Timer {
   int64_t period = 0;  // > 0: re-armed after firing (Ticker)
   uint64_t seq = 0;    // arming order, tie-breaker
   uint64_t id = 0;     // traced timer id
-  int index = -1;      // position in the heap, -1 = not armed
+  bool armed = false;  // in the heap
   void (*fire)(Timer* t, int64_t now) = nullptr;
   void* arg = nullptr;
   // dispose frees a timer the heap owns (After's one-shot timers): called after it fired, or at
@@ -54,10 +56,18 @@ class TimerHeap {
   int64_t next_deadline() const { return next_.load(std::memory_order_acquire); }
   size_t size() const { return count_.load(std::memory_order_acquire); }
   uint64_t new_id() { return ids_.fetch_add(1, std::memory_order_relaxed); }
+  // new_id_locked is new_id() for a caller holding lock(): no atomic read-modify-write.
+  uint64_t new_id_locked() {
+    const uint64_t id = ids_.load(std::memory_order_relaxed);
+    ids_.store(id + 1, std::memory_order_relaxed);
+    return id;
+  }
   // clear disarms everything (runtime end): owned timers are disposed, others forgotten.
   void clear();
 
-  SpinLock& lock() { return lock_; }
+  RuntimeLock& lock() { return lock_; }
+  // set_shared(false): one P (see RuntimeLock). Before the runtime starts.
+  void set_shared(bool shared) { lock_.set_shared(shared); }
 
  private:
   struct Entry {
@@ -74,7 +84,7 @@ class TimerHeap {
   void remove_at(size_t i);
   void publish();
 
-  SpinLock lock_;
+  RuntimeLock lock_;
   std::vector<Entry> heap_;
   uint64_t seq_ = 0;
   std::atomic<int64_t> next_{platform::kNever};
