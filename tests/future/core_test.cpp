@@ -6,8 +6,12 @@
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <functional>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "core/future/executor/local_queue.hpp"
+#include "core/future/task/task_memory.hpp"
 #include "core/future/time/wheel.hpp"
 #include "tests/future/test_support.hpp"
 
@@ -395,4 +399,56 @@ TEST_CASE("destroying a task suspended on a resource-owning leaf releases it exa
     CHECK(sp.use_count() == 3);  // sp, the parameter, the leaf
   }
   CHECK(sp.use_count() == 1);
+}
+
+// ---- the task allocator (task/task_memory.hpp) -------------------------------------------------
+// Sanitizer builds bypass the pool (pooled() == false): there only the pass-through is checked.
+
+TEST_CASE("task memory: aligned distinct blocks, reused per size class, counted while free",
+          "[future][memory]") {
+  namespace mem = as::future::memory;
+  const int64_t free0 = mem::free_bytes();
+  const size_t sizes[] = {1, 16, 17, 100, 248, 512, 513, 4096};
+  std::vector<std::pair<unsigned char*, size_t>> blocks;
+  for (size_t n : sizes) {
+    auto* p = static_cast<unsigned char*>(mem::allocate(n));
+    CHECK(reinterpret_cast<uintptr_t>(p) % 16 == 0);
+    std::memset(p, static_cast<int>(blocks.size() + 1), n);
+    blocks.emplace_back(p, n);
+  }
+  for (size_t i = 0; i < blocks.size(); ++i)  // no block overlaps another
+    for (size_t k = 0; k < blocks[i].second; ++k)
+      REQUIRE(blocks[i].first[k] == static_cast<unsigned char>(i + 1));
+  for (auto [p, n] : blocks) mem::deallocate(p, n);
+  if (mem::pooled()) {
+    // Rounded to 16-byte classes; 513 and 4096 are beyond the pool and go back to the heap.
+    CHECK(mem::free_bytes() - free0 == 16 + 16 + 32 + 112 + 256 + 512);
+    void* again = mem::allocate(250);  // same class as 248: the block just freed comes back
+    CHECK(again == blocks[4].first);
+    CHECK(mem::free_bytes() - free0 == 16 + 16 + 32 + 112 + 512);
+    mem::deallocate(again, 250);
+  } else {
+    CHECK(mem::free_bytes() == 0);
+  }
+}
+
+TEST_CASE("task memory: a block freed on another thread joins that thread's free list",
+          "[future][memory]") {
+  namespace mem = as::future::memory;
+  const int64_t free0 = mem::free_bytes();
+  void* p = nullptr;
+  std::thread maker([&] { p = mem::allocate(64); });
+  maker.join();  // the maker exits: its (empty) lists go to the depot
+  REQUIRE(p != nullptr);
+  mem::deallocate(p, 64);
+  if (mem::pooled()) {
+    CHECK(mem::free_bytes() - free0 == 64);
+    void* again = mem::allocate(64);
+    CHECK(again == p);
+    mem::deallocate(again, 64);
+    // A thread that exits with free blocks hands them to the depot: still counted, still usable.
+    std::thread freer([&] { mem::deallocate(mem::allocate(64), 64); });
+    freer.join();
+    CHECK(mem::free_bytes() - free0 >= 64);
+  }
 }

@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <mutex>
 #include <new>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define AS_TASK_MEMORY_POOLED 0
@@ -37,6 +40,8 @@ struct Depot {
   FreeBlock* lists[kClasses] = {};
   std::size_t counts[kClasses] = {};
   ThreadCache* caches = nullptr;  // intrusive list of live thread caches
+  // Uncarved ends of the slabs of exited threads ([begin, end), at least kMaxPooled bytes).
+  std::vector<std::pair<char*, char*>> spares;
 };
 Depot& depot() {
   static Depot* d = new Depot;  // never destroyed: frees may still arrive during static teardown
@@ -84,8 +89,16 @@ struct ThreadCache {
     }
     const std::size_t bytes = (cls + 1) * kGranule;
     if (bump == nullptr || static_cast<std::size_t>(bump_end - bump) < bytes) {
-      bump = static_cast<char*>(::operator new(kSlabBytes));  // kept for the process lifetime
-      bump_end = bump + kSlabBytes;
+      Depot& d = depot();
+      std::unique_lock<std::mutex> lk(d.mu);
+      if (!d.spares.empty()) {  // the uncarved rest of an exited thread's slab
+        std::tie(bump, bump_end) = d.spares.back();
+        d.spares.pop_back();
+      } else {
+        lk.unlock();
+        bump = static_cast<char*>(::operator new(kSlabBytes));  // kept for the process lifetime
+        bump_end = bump + kSlabBytes;
+      }
     }
     void* p = bump;
     bump += bytes;
@@ -119,6 +132,8 @@ ThreadCache::~ThreadCache() {
   }
   Depot& d = depot();
   std::lock_guard<std::mutex> lk(d.mu);
+  if (bump && static_cast<std::size_t>(bump_end - bump) >= kMaxPooled)
+    d.spares.emplace_back(bump, bump_end);
   if (prev) {
     prev->next = next;
   } else {
@@ -187,6 +202,10 @@ int64_t free_bytes() {
   return total;
 }
 
+bool pooled() {
+  return true;
+}
+
 #else  // sanitizer build: every block is visible to the sanitizer
 
 void* allocate(std::size_t n) {
@@ -197,6 +216,9 @@ void deallocate(void* p, std::size_t) noexcept {
 }
 int64_t free_bytes() {
   return 0;
+}
+bool pooled() {
+  return false;
 }
 
 #endif

@@ -14,9 +14,10 @@
 //   - a block may be freed on another thread than the one that allocated it: it joins that
 //     thread's free list (memory migrates with the work, as in tcmalloc's thread caches);
 //   - when a thread exits its free lists move to a global depot under a mutex; a thread whose list
-//     is empty takes the depot's list for that size class before carving a new slab. Slabs are
-//     never returned to the OS: the memory stays for reuse for the process lifetime, like a malloc
-//     arena after free();
+//     is empty takes the depot's list for that size class before carving a new slab, and the
+//     uncarved end of an exited thread's slab is carved by the next thread that needs room. Slabs
+//     are never returned to the OS: the memory stays for reuse for the process lifetime, like a
+//     malloc arena after free();
 //   - larger blocks, and every block when built with a sanitizer, go to ::operator new/delete:
 //     ASan and TSan must see each frame's lifetime to find use-after-free and races.
 #pragma once
@@ -37,5 +38,7 @@ void deallocate(void* p, std::size_t n) noexcept;
 // measurement of what new tasks occupy must count what they took from here as well as the growth
 // of the resident set (the idle_memory benchmark does).
 int64_t free_bytes();
+// pooled is false in sanitizer builds (every block goes to ::operator new/delete).
+bool pooled();
 
 }  // namespace as::future::memory
