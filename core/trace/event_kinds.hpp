@@ -89,6 +89,10 @@ enum class ModelKind : uint8_t { Goroutine = 0, Future = 1 };
 enum class PollResult : uint8_t { Ready = 0, Pending = 1 };
 // QueueLength arg0: which queue.
 enum class QueueKind : uint8_t { Local = 0, Global = 1, Runnext = 2, Inject = 3, Lifo = 4, Blocking = 5 };
+// TaskStart arg0: where the starting task was taken from — 1 + its QueueKind, or 0 when the
+// runtime does not say. A task taken from a one-slot queue (runnext, LIFO) empties that slot, so
+// the runtime need not write a QueueLength(…, 0) for it: readers clear the slot from this.
+inline constexpr uint64_t start_from(QueueKind q) { return 1 + static_cast<uint64_t>(q); }
 // RuntimeError arg0: which error.
 enum class ErrorKind : uint8_t {
   Deadlock = 0, Panic = 1, StackOverflow = 2, LostWaker = 3, LongPoll = 4, SelfWake = 5,
@@ -122,7 +126,7 @@ inline constexpr int kMaxArgs = 3;
   X(ProcHandoff, Worker, "proc.handoff", U64, "from_m", U64, "to_m", None, "")                   \
   /* tasks (goroutines and future tasks) */                                                      \
   X(TaskCreate, Task, "task.create", Task, "parent", String, "name", U64, "frame_bytes")         \
-  X(TaskStart, Task, "task.start", None, "", None, "", None, "")                                 \
+  X(TaskStart, Task, "task.start", Enum, "from", None, "", None, "")                             \
   X(TaskStop, Task, "task.stop", Reason, "reason", None, "", None, "")                           \
   X(TaskBlock, Task, "task.block", Reason, "reason", U64, "object", String, "object_name")       \
   X(TaskUnblock, Task, "task.unblock", Task, "by_task", Worker, "by_worker", Reason, "reason")    \

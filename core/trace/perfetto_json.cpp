@@ -33,7 +33,9 @@
 #include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <map>
 #include <unordered_map>
+#include <utility>
 
 namespace as::trace {
 
@@ -444,20 +446,35 @@ class Exporter {
 
   // ---- counters and instants ----
   void counter_queue(const Event& e, int64_t at) {
+    write_queue_counter(e.args[0], e.args[1], e.args[2], at);
+  }
+  void write_queue_counter(uint64_t q, uint64_t owner, uint64_t length, int64_t at) {
     static constexpr const char* kQueue[] = {"local",  "global", "runnext",
                                              "inject", "lifo",   "blocking"};
-    const uint64_t q = e.args[0];
+    if (q == static_cast<uint64_t>(QueueKind::Runnext) ||
+        q == static_cast<uint64_t>(QueueKind::Lifo))
+      slot_length_[{q, owner}] = length;
     head('C', kRuntimeTid, at);
     out_.raw(",\"name\":\"queue ");
     out_.raw(q < std::size(kQueue) ? kQueue[q] : "other");
-    if (e.args[1] != kNoWorker) {
+    if (owner != kNoWorker) {
       out_.raw(" w");
-      out_.u64(e.args[1]);
+      out_.u64(owner);
     }
     out_.raw("\",\"args\":{\"length\":");
-    out_.u64(e.args[2]);
+    out_.u64(length);
     out_.raw("}");
     out_.end_event();
+  }
+  // A task started from a one-slot queue (TaskStart arg0) empties it without a QueueLength event:
+  // drop that slot's counter track to 0 here.
+  void slot_emptied_by_start(const Event& e, int64_t at) {
+    for (const QueueKind q : {QueueKind::Runnext, QueueKind::Lifo}) {
+      if (e.args[0] != start_from(q)) continue;
+      const auto it = slot_length_.find({static_cast<uint64_t>(q), e.worker});
+      if (it != slot_length_.end() && it->second != 0)
+        write_queue_counter(static_cast<uint64_t>(q), e.worker, 0, at);
+    }
   }
   void counter_stack(const Event& e, int64_t at) {
     head('C', kRuntimeTid, at);
@@ -497,6 +514,9 @@ class Exporter {
         task(e.task).name = static_cast<StringId>(e.args[1]);
         break;
       case EventKind::TaskStart:
+        slot_emptied_by_start(e, at);
+        open_run(tid_of(e.worker), e.task, at);
+        break;
       case EventKind::PollBegin:
         open_run(tid_of(e.worker), e.task, at);
         break;
@@ -559,6 +579,7 @@ class Exporter {
   std::vector<bool> escaped_ready_;
   std::vector<OpenRun> runs_;  // index = tid
   std::unordered_map<TaskId, TaskInfo> tasks_;
+  std::map<std::pair<uint64_t, uint64_t>, uint64_t> slot_length_;  // (queue, owner) -> length
   uint64_t flow_ids_ = 0;
 };
 

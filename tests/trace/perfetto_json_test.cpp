@@ -265,3 +265,37 @@ TEST_CASE("perfetto json: extreme timestamps from a hostile file stay well-forme
   empty_strings.events = d.events;
   check_structure(export_json(empty_strings));
 }
+
+TEST_CASE("perfetto json: a task started from runnext or the LIFO slot empties its counter",
+          "[json]") {
+  Recorder rec;
+  const auto runnext = static_cast<uint64_t>(QueueKind::Runnext);
+  const auto lifo = static_cast<uint64_t>(QueueKind::Lifo);
+  rec.emit_at(100, EventKind::TaskCreate, 0, 1, 0, rec.intern("a"), 0);
+  rec.emit_at(100, EventKind::QueueLength, 0, 0, runnext, 0, 1);
+  rec.emit_at(200, EventKind::TaskStart, 0, 1, start_from(QueueKind::Runnext));
+  rec.emit_at(300, EventKind::TaskStop, 0, 1, static_cast<uint64_t>(Reason::Yield));
+  rec.emit_at(300, EventKind::QueueLength, 1, 0, lifo, 1, 1);
+  rec.emit_at(400, EventKind::TaskStart, 1, 1, start_from(QueueKind::Local));  // not from LIFO
+  rec.emit_at(500, EventKind::TaskStop, 1, 1, static_cast<uint64_t>(Reason::Yield));
+  rec.emit_at(600, EventKind::TaskStart, 1, 1, start_from(QueueKind::Lifo));
+  const json doc = export_json(snapshot(rec));
+  check_structure(doc);
+  std::map<std::string, std::vector<std::pair<int64_t, uint64_t>>> counters;
+  for (const json& e : doc.at("traceEvents"))
+    if (e.at("ph") == "C")
+      counters[e.at("name").get<std::string>()].emplace_back(
+          ns(e.at("ts")), e.at("args").at("length").get<uint64_t>());
+  // Rebased (100 ns is 0; the exporter spreads equal timestamps by a few ns for viewers).
+  const auto values = [&](const std::string& name) {
+    std::vector<uint64_t> v;
+    for (const auto& [t, len] : counters[name]) v.push_back(len);
+    return v;
+  };
+  CHECK(values("queue runnext w0") == std::vector<uint64_t>{1, 0});
+  CHECK(values("queue lifo w1") == std::vector<uint64_t>{1, 0});
+  REQUIRE(counters["queue runnext w0"].size() == 2);
+  REQUIRE(counters["queue lifo w1"].size() == 2);
+  CHECK(std::abs(counters["queue runnext w0"][1].first - 100) < 10);  // at the start
+  CHECK(std::abs(counters["queue lifo w1"][1].first - 500) < 10);     // not at the start from Local
+}
