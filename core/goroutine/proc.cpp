@@ -691,11 +691,13 @@ void Sched::start_g(M* m, G* g, bool inherit_time, int64_t now) {
   // Only p's owner counts (a load and a store, not a locked add); stats sum over the Ps.
   p->switches.store(p->switches.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   if (tracer_.on()) {
-    // A G taken from runnext left it empty: its TaskStart says so (the trace model dequeues a
-    // starting task from wherever it was), so no QueueLength(Runnext, 0) is written for it.
+    // A G taken from runnext (inherit_time) left it empty: its TaskStart says so (arg0 "from";
+    // the trace model dequeues a starting task from wherever it was, the Perfetto export drops
+    // the runnext counter), so no QueueLength(Runnext, 0) is written for it.
     if (inherit_time) p->traced_runnext.store(false, std::memory_order_relaxed);
     trace_queues(p, now);
-    tracer_.emit_at(now, EventKind::TaskStart, static_cast<uint16_t>(p->id), g->id);
+    tracer_.emit_at(now, EventKind::TaskStart, static_cast<uint16_t>(p->id), g->id,
+                    inherit_time ? trace::start_from(trace::QueueKind::Runnext) : 0);
   }
 }
 

@@ -135,7 +135,7 @@ Ticker::~Ticker() {
 void Ticker::stop() {
   detail::M* m = detail::current_m();
   if (!m || !m->sched) return;  // the runtime is gone; its heap was cleared
-  if (m->sched->timers().remove(&timer_))
+  if (m->sched->timers().remove(&timer_, &m->sched->platform()))
     m->sched->tracer().emit(EventKind::TimerCancel, m->sched->worker_of(m),
                             m->curg ? m->curg->id : 0, timer_.id);
 }

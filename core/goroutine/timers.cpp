@@ -1,7 +1,9 @@
 // core/goroutine/timers.cpp — binary min-heap of timers (see timers.hpp).
 #include "core/goroutine/timers.hpp"
 
+#include <algorithm>
 #include <mutex>
+#include <thread>
 
 namespace as::go::detail {
 
@@ -69,43 +71,62 @@ bool TimerHeap::add(Timer* t, bool locked) {
   return earliest;
 }
 
-bool TimerHeap::remove(Timer* t) {
-  std::lock_guard guard(lock_);
-  if (!t->armed) return false;
-  for (size_t i = 0; i < heap_.size(); ++i) {
-    if (heap_[i].timer == t) {
-      remove_at(i);
-      break;
+bool TimerHeap::remove(Timer* t, platform::Platform* relax) {
+  lock_.lock();
+  const bool was_armed = t->armed;
+  if (was_armed) {
+    for (size_t i = 0; i < heap_.size(); ++i) {
+      if (heap_[i].timer == t) {
+        remove_at(i);
+        break;
+      }
     }
+    publish();
   }
-  publish();
-  return true;
+  // Only periodic timers are listed in firing_, and only while another M runs their fire().
+  while (std::find(firing_.begin(), firing_.end(), t) != firing_.end()) {
+    lock_.unlock();
+    if (relax != nullptr) relax->sched_point();
+    std::this_thread::yield();
+    lock_.lock();
+  }
+  lock_.unlock();
+  return was_armed;
 }
 
 int TimerHeap::run(int64_t now) {
   if (next_.load(std::memory_order_acquire) > now) return 0;
   int fired = 0;
+  Timer* fired_ticker = nullptr;  // fired in the previous round: leaves firing_ under the lock
   for (;;) {
     lock_.lock();
+    if (fired_ticker != nullptr) {
+      firing_.erase(std::find(firing_.begin(), firing_.end(), fired_ticker));
+      fired_ticker = nullptr;
+    }
     if (heap_.empty() || heap_.front().when > now) {
       lock_.unlock();
       return fired;
     }
     Timer* t = heap_.front().timer;
     remove_at(0);
-    if (t->period > 0) {
+    const bool periodic = t->period > 0;
+    if (periodic) {
       // Ticker: next tick after now, dropping ticks that were missed (time.go's when += period*k).
       t->when += t->period * (1 + (now - t->when) / t->period);
       t->seq = seq_++;
       push(t);
+      firing_.push_back(t);  // a concurrent remove() waits until fire() below returns
     }
     publish();
     lock_.unlock();
     ++fired;
     auto* fire = t->fire;
-    auto* dispose = t->period == 0 ? t->dispose : nullptr;
+    auto* dispose = periodic ? nullptr : t->dispose;
+    // A one-shot timer may be freed by the goroutine fire() readies: not touched after fire().
     fire(t, now);
     if (dispose) dispose(t);
+    if (periodic) fired_ticker = t;
   }
 }
 

@@ -6,7 +6,8 @@
 // Invariants:
 //   - A Timer is in the heap iff armed; only the heap (under its lock) changes armed/when.
 //   - fire() runs WITHOUT the heap lock, on an M that holds a P (schedule/findrunnable call run()),
-//     so it may ready goroutines and send on channels.
+//     so it may ready goroutines and send on channels. A periodic timer stays armed while it
+//     fires, so it is listed in firing_ until fire() returns, and remove() waits for that.
 //   - next_deadline() is a lock-free snapshot (kNever when empty) used by idle Ms to decide how
 //     long the netpoller/park may sleep.
 // Why one heap and not Go 1.14+'s per-P heaps: one heap keeps the teaching story short (an idle M
@@ -49,8 +50,11 @@ class TimerHeap {
   // add arms t (t->when set by the caller). Returns true if t became the earliest deadline.
   // With `locked`, the caller already holds lock() (sleep arms and parks under it).
   bool add(Timer* t, bool locked = false);
-  // remove disarms t; returns false if it was not armed (already fired).
-  bool remove(Timer* t);
+  // remove disarms t; returns false if it was not armed (already fired). A periodic timer may be
+  // firing on another M right now (run() calls fire() after unlocking): remove then waits,
+  // calling `relax` between looks, until that fire() has returned — so the caller may free t as
+  // soon as remove returns (Go's deltimer waits on timerRunning the same way).
+  bool remove(Timer* t, platform::Platform* relax = nullptr);
   // run fires every timer whose deadline is <= now; returns how many fired.
   int run(int64_t now);
   int64_t next_deadline() const { return next_.load(std::memory_order_acquire); }
@@ -86,6 +90,7 @@ class TimerHeap {
 
   RuntimeLock lock_;
   std::vector<Entry> heap_;
+  std::vector<Timer*> firing_;  // periodic timers whose fire() runs now, unlocked (under lock_)
   uint64_t seq_ = 0;
   std::atomic<int64_t> next_{platform::kNever};
   std::atomic<size_t> count_{0};

@@ -1,6 +1,7 @@
 // tests/goroutine/sched_test.cpp — scheduler behaviour: spawning, Gosched, preemption, syscall
 // hand-off, timers, WaitGroup/Mutex/Cond, the netpoller, and leak checks.
 #include <atomic>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -169,6 +170,32 @@ TEST_CASE("timers: sleepers wake in deadline order; After and Ticker", "[gorouti
   CHECK(elapsed >= 30'000'000);
   CHECK(ticks == 3);
   CHECK(after_fired);
+}
+
+TEST_CASE("timers: a Ticker stopped while another M fires it is never touched after stop",
+          "[goroutine][timers]") {
+  // Regression: the heap re-arms a ticker and calls its fire() after unlocking; a stop() on
+  // another M used to return meanwhile, and the Ticker (here on the heap, so ASan sees it) was
+  // freed under the running fire(). stop() now waits for a fire in progress to finish.
+  const int procs = GENERATE(1, 2, 4);
+  CAPTURE(procs, gotest::platform_name());
+  int stopped = 0;
+  auto e = run_go(procs, [&] {
+    constexpr int kTickers = 200 / gotest::kSpawnScale + 8;
+    go::Chan<int> done(kTickers);
+    for (int i = 0; i < kTickers; ++i) {
+      go::spawn("ticking", [&done, i] {
+        auto t = std::make_unique<go::Ticker>(std::chrono::microseconds(20 + i % 7));
+        for (int k = 0; k < 3; ++k) t->chan().recv();
+        t->stop();
+        t.reset();  // frees the timer the heap may be firing on another M
+        done.send(1);
+      });
+    }
+    for (int i = 0; i < kTickers; ++i) stopped += done.recv().first;
+  });
+  CHECK(e.code == 0);
+  CHECK(stopped == 200 / gotest::kSpawnScale + 8);
 }
 
 TEST_CASE("sync: Mutex protects, WaitGroup joins, Cond signals", "[goroutine][sync]") {
