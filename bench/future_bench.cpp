@@ -38,11 +38,6 @@ namespace {
 namespace fut = as::future;
 using Clock = std::chrono::steady_clock;
 
-struct Figure {
-  std::string metric;
-  double value;
-};
-
 // run_future runs make_root() on the os platform; returns the wall ns of block_on.
 int64_t run_future(int procs, bool trace, const std::function<fut::Task<int>()>& make_root) {
   std::unique_ptr<trace::Recorder> rec;
@@ -192,7 +187,6 @@ std::vector<Figure> idle_memory(int procs, bool trace) {
   return {{"bytes_per_task", bytes.value_or(-1.0)}};
 }
 
-using Workload = std::function<std::vector<Figure>(int, bool)>;
 const std::vector<std::pair<std::string, Workload>>& workloads() {
   static const std::vector<std::pair<std::string, Workload>> w = {{"spawn_join", spawn_join},
                                                                   {"pingpong", pingpong},
@@ -205,43 +199,7 @@ const std::vector<std::pair<std::string, Workload>>& workloads() {
 }  // namespace
 
 int run_future_bench(const Options& o) {
-  std::vector<std::string> names = o.workloads;
-  if (names.empty())
-    for (const auto& [name, fn] : workloads()) names.push_back(name);
-  for (const auto& name : names) {
-    if (std::none_of(workloads().begin(), workloads().end(),
-                     [&](const auto& w) { return w.first == name; })) {
-      std::fprintf(stderr,
-                   "asyncscope: unknown future workload '%s' (spawn_join, pingpong, fanout, "
-                   "timers, idle_memory)\n",
-                   name.c_str());
-      return 2;
-    }
-  }
-  for (const auto& name : names) {
-    auto it = std::find_if(workloads().begin(), workloads().end(),
-                           [&](const auto& w) { return w.first == name; });
-    for (int procs : o.procs) {
-      if (procs < 1 || procs > 256) {
-        std::fprintf(stderr, "asyncscope: procs must be in [1, 256], got %d\n", procs);
-        return 2;
-      }
-      std::map<std::string, std::vector<double>> samples;
-      std::vector<std::string> order;
-      for (int r = 0; r < std::max(1, o.repeat); ++r) {
-        for (const Figure& f : it->second(procs, o.trace)) {
-          if (!samples.count(f.metric)) order.push_back(f.metric);
-          samples[f.metric].push_back(f.value);
-        }
-      }
-      for (const auto& metric : order) {
-        std::printf("future %s %d %s=%.1f\n", name.c_str(), procs, metric.c_str(),
-                    median(samples[metric]));
-        std::fflush(stdout);
-      }
-    }
-  }
-  return 0;
+  return run_workloads("future", o, workloads());
 }
 
 }  // namespace as::bench

@@ -31,11 +31,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct Figure {
-  std::string metric;
-  double value;
-};
-
 // run_go runs body as a Go program on the os platform; returns wall ns of rt.run() and stores
 // the process CPU ns it used in *cpu (the honest figure on a loaded machine).
 int64_t run_go(int procs, bool trace, const std::function<void()>& body, int64_t* cpu = nullptr) {
@@ -166,54 +161,19 @@ std::vector<Figure> idle_memory(int procs, bool trace) {
   return {{"bytes_per_task", bytes.value_or(-1.0)}};
 }
 
-const std::vector<std::pair<std::string, std::function<std::vector<Figure>(int, bool)>>>&
-workloads() {
-  static const std::vector<std::pair<std::string, std::function<std::vector<Figure>(int, bool)>>>
-      w = {{"spawn_join", spawn_join},
-           {"pingpong", pingpong},
-           {"fanout", fanout},
-           {"timers", timers},
-           {"idle_memory", idle_memory}};
+const std::vector<std::pair<std::string, Workload>>& workloads() {
+  static const std::vector<std::pair<std::string, Workload>> w = {{"spawn_join", spawn_join},
+                                                                  {"pingpong", pingpong},
+                                                                  {"fanout", fanout},
+                                                                  {"timers", timers},
+                                                                  {"idle_memory", idle_memory}};
   return w;
 }
 
 }  // namespace
 
 int run_go_bench(const Options& o) {
-  std::vector<std::string> names = o.workloads;
-  if (names.empty())
-    for (const auto& [name, fn] : workloads()) names.push_back(name);
-  for (const auto& name : names) {
-    auto it = std::find_if(workloads().begin(), workloads().end(),
-                           [&](const auto& w) { return w.first == name; });
-    if (it == workloads().end()) {
-      std::fprintf(stderr,
-                   "asyncscope: unknown go workload '%s' (spawn_join, pingpong, fanout, timers, "
-                   "idle_memory)\n",
-                   name.c_str());
-      return 2;
-    }
-  }
-  for (const auto& name : names) {
-    auto it = std::find_if(workloads().begin(), workloads().end(),
-                           [&](const auto& w) { return w.first == name; });
-    for (int procs : o.procs) {
-      std::map<std::string, std::vector<double>> samples;
-      std::vector<std::string> order;
-      for (int r = 0; r < std::max(1, o.repeat); ++r) {
-        for (const Figure& f : it->second(procs, o.trace)) {
-          if (!samples.count(f.metric)) order.push_back(f.metric);
-          samples[f.metric].push_back(f.value);
-        }
-      }
-      for (const auto& metric : order) {
-        std::printf("go %s %d %s=%.1f\n", name.c_str(), procs, metric.c_str(),
-                    median(samples[metric]));
-        std::fflush(stdout);
-      }
-    }
-  }
-  return 0;
+  return run_workloads("go", o, workloads());
 }
 
 }  // namespace as::bench

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <exception>
 #include <fstream>
+#include <map>
 
 namespace as::bench {
 
@@ -44,6 +45,50 @@ double median(std::vector<double> values) {
 bool wanted(const Options& o, const std::string& workload) {
   return o.workloads.empty() ||
          std::find(o.workloads.begin(), o.workloads.end(), workload) != o.workloads.end();
+}
+
+int run_workloads(const char* model, const Options& o,
+                  const std::vector<std::pair<std::string, Workload>>& workloads) {
+  std::vector<std::string> names = o.workloads;
+  if (names.empty())
+    for (const auto& w : workloads) names.push_back(w.first);
+  std::vector<const Workload*> chosen;
+  for (const auto& name : names) {
+    auto it = std::find_if(workloads.begin(), workloads.end(),
+                           [&](const auto& w) { return w.first == name; });
+    if (it == workloads.end()) {
+      std::string known;
+      for (const auto& w : workloads) known += (known.empty() ? "" : ", ") + w.first;
+      std::fprintf(stderr, "asyncscope: unknown %s workload '%s' (%s)\n", model, name.c_str(),
+                   known.c_str());
+      return 2;
+    }
+    chosen.push_back(&it->second);
+  }
+  for (int procs : o.procs) {
+    if (procs < 1 || procs > 256) {
+      std::fprintf(stderr, "asyncscope: procs must be in [1, 256], got %d\n", procs);
+      return 2;
+    }
+  }
+  for (size_t i = 0; i < names.size(); ++i) {
+    for (int procs : o.procs) {
+      std::map<std::string, std::vector<double>> samples;
+      std::vector<std::string> order;
+      for (int r = 0; r < std::max(1, o.repeat); ++r) {
+        for (const Figure& f : (*chosen[i])(procs, o.trace)) {
+          if (!samples.count(f.metric)) order.push_back(f.metric);
+          samples[f.metric].push_back(f.value);
+        }
+      }
+      for (const auto& metric : order) {
+        std::printf("%s %s %d %s=%.1f\n", model, names[i].c_str(), procs, metric.c_str(),
+                    median(samples[metric]));
+        std::fflush(stdout);
+      }
+    }
+  }
+  return 0;
 }
 
 std::optional<double> in_fresh_process(const std::function<double()>& measure) {

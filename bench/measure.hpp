@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bench/benches.hpp"
@@ -29,6 +30,18 @@ long rss_bytes();
 double median(std::vector<double> values);
 // wanted: the workload was named on the command line, or none was.
 bool wanted(const Options& o, const std::string& workload);
+// One figure of a workload run: `metric=value`.
+struct Figure {
+  std::string metric;
+  double value;
+};
+// A workload: its figures for one run with `procs` workers, tracing on or off.
+using Workload = std::function<std::vector<Figure>(int procs, bool trace)>;
+// run_workloads is the driver of a runtime's benchmarks: every workload named in o (all when none
+// is), each procs of o, o.repeat runs each; prints `MODEL WORKLOAD PROCS metric=median` lines.
+// Returns 2 (after one line on stderr) for an unknown workload or procs outside [1, 256].
+int run_workloads(const char* model, const Options& o,
+                  const std::vector<std::pair<std::string, Workload>>& workloads);
 // in_fresh_process runs `measure` in a forked child and returns what it returned, or nullopt if
 // the child failed (crashed, or threw). Call it while the process has a single thread.
 std::optional<double> in_fresh_process(const std::function<double()>& measure);
