@@ -24,7 +24,9 @@ void trace_fire(detail::Sched& s, Timer* t) {
   s.tracer().emit(EventKind::TimerFire, s.worker_of(m), m && m->curg ? m->curg->id : 0, t->id);
 }
 
-void trace_arm(detail::Sched& s, Timer* t, trace::StringId loc) {
+// trace_arm records the arming of t. Call it BEFORE TimerHeap::add: once t is in the heap another
+// M may fire it (rewriting a Ticker's `when`) or fire and dispose it (After's timer).
+void trace_arm(detail::Sched& s, const Timer* t, trace::StringId loc) {
   detail::M* m = detail::current_m();
   s.tracer().emit(EventKind::TimerArm, s.worker_of(m), m && m->curg ? m->curg->id : 0, t->id,
                   static_cast<uint64_t>(t->when), 0, loc);
@@ -109,8 +111,8 @@ Chan<int64_t> after(Duration d, std::source_location loc) {
   };
   at->timer.dispose = [](Timer* t) { delete static_cast<AfterTimer*>(t->arg); };
   Chan<int64_t> result = at->ch;
-  const bool earliest = s.timers().add(&at->timer);
   trace_arm(s, &at->timer, s.tracer().loc(loc));
+  const bool earliest = s.timers().add(&at->timer);
   if (earliest) s.wake_poller();
   return result;
 }
@@ -123,8 +125,8 @@ Ticker::Ticker(Duration period, std::source_location loc) : c_(1, "time.Ticker",
   timer_.id = s.timers().new_id();
   timer_.arg = c_.raw();
   timer_.fire = send_time;
-  const bool earliest = s.timers().add(&timer_);
   trace_arm(s, &timer_, s.tracer().loc(loc));
+  const bool earliest = s.timers().add(&timer_);
   if (earliest) s.wake_poller();
 }
 
