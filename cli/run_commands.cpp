@@ -21,13 +21,20 @@ scenario::Model parse_model(const std::string& m) {
 }
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 void print_summary(const trace::TraceData& t, double wall_ms) {
   using trace::EventKind;
   std::map<EventKind, size_t> counts;
-  for (const auto& e : t.events) counts[e.kind]++;
+  size_t pending_polls = 0;  // a future's block: PollEnd(Pending)
+  for (const auto& e : t.events) {
+    counts[e.kind]++;
+    if (e.kind == EventKind::PollEnd &&
+        e.args[0] == static_cast<uint64_t>(trace::PollResult::Pending))
+      pending_polls++;
+  }
   int64_t dur = t.events.empty() ? 0 : t.events.back().ts - t.events.front().ts;
   auto count = [&](EventKind k) { return counts.count(k) ? counts[k] : size_t{0}; };
   std::printf("runtime:   %s (%s, %u workers, seed %llu)\n", t.meta.runtime.c_str(),
@@ -37,10 +44,12 @@ void print_summary(const trace::TraceData& t, double wall_ms) {
               t.meta.simulated ? "virtual" : "real", wall_ms);
   std::printf("tasks:     %zu created\n", count(EventKind::TaskCreate));
   std::printf("switches:  %zu task starts, %zu blocks, %zu unblocks, %zu preemptions\n",
-              count(EventKind::TaskStart), count(EventKind::TaskBlock),
+              count(EventKind::TaskStart), count(EventKind::TaskBlock) + pending_polls,
               count(EventKind::TaskUnblock), count(EventKind::TaskPreempt));
   std::printf("steals:    %zu\n", count(EventKind::Steal));
-  std::printf("polls:     %zu (%zu wakes)\n", count(EventKind::PollBegin), count(EventKind::WakerWake));
+  // A wake that schedules a future is a task.unblock; waker.wake marks the merged ones.
+  std::printf("polls:     %zu (%zu wakes)\n", count(EventKind::PollBegin),
+              count(EventKind::WakerWake) + count(EventKind::TaskUnblock));
   std::printf("events:    %zu\n", t.events.size());
 }
 
@@ -57,8 +66,8 @@ void add_run_commands(CLI::App& app, Context& ctx) {
     if (!lessons.empty()) {
       std::printf("\n%-8s %-22s %s\n", "MODELS", "LESSON", "TITLE");
       for (const auto& l : lessons)
-        std::printf("%-8s %-22s %s%s\n", l.models.c_str(), l.id.c_str(), l.ok ? "" : "ERROR: ",
-                    l.title.c_str());
+        std::printf("%-8s %-22s %s%s\n", l.models.c_str(), l.id.c_str(),
+                    l.ok ? "" : "ERROR: ", l.title.c_str());
     }
     ctx.exit_code = 0;
   });
@@ -80,7 +89,8 @@ void add_run_commands(CLI::App& app, Context& ctx) {
   run->add_option("--executor", args->executor, "Futures: current | multi")
       ->check(CLI::IsMember({"current", "multi"}))
       ->capture_default_str();
-  run->add_option("--seed,-s", args->seed, "Seed of the deterministic simulation")->capture_default_str();
+  run->add_option("--seed,-s", args->seed, "Seed of the deterministic simulation")
+      ->capture_default_str();
   run->add_flag("--real", args->real, "Run on real OS threads instead of the simulation");
   run->add_option("--out,-o", args->out, "Write the trace: FILE.astrace or FILE.json (Perfetto)");
   run->add_option("--param", args->params, "Scenario parameter key=value (repeatable)");
@@ -100,13 +110,15 @@ void add_run_commands(CLI::App& app, Context& ctx) {
     opt.executor = args->executor;
     for (const auto& kv : args->params) {
       auto eq = kv.find('=');
-      if (eq == std::string::npos || eq == 0) throw UsageError("--param expects key=value, got '" + kv + "'", 2);
+      if (eq == std::string::npos || eq == 0)
+        throw UsageError("--param expects key=value, got '" + kv + "'", 2);
       opt.params[kv.substr(0, eq)] = kv.substr(eq + 1);
     }
     trace::Recorder rec;
     auto t0 = std::chrono::steady_clock::now();
     scenario::RunResult r = s->run(opt, rec);
-    double wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    double wall_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     trace::TraceData data = trace::snapshot(rec);
     if (!args->out.empty()) {
       if (ends_with(args->out, ".json")) {

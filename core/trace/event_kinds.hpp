@@ -85,7 +85,11 @@ inline constexpr std::string_view reason_name(uint64_t r) {
 
 // Which model a runtime implements (RuntimeStart arg0).
 enum class ModelKind : uint8_t { Goroutine = 0, Future = 1 };
-// PollEnd arg0.
+// PollEnd arg0. A poll that returns Pending also says what the task now waits for (arg1 reason,
+// arg2 object: a channel, timer or fd id; both 0 when unsaid) — for futures it is the task.block
+// of goroutines, folded into the poll's end. A wake that makes a future runnable is a task.unblock
+// (cause and reason), as for goroutines; waker.wake marks only a wake that schedules nothing (merged
+// with a wake already pending, the task is running, or it has finished).
 enum class PollResult : uint8_t { Ready = 0, Pending = 1 };
 // QueueLength arg0: which queue.
 enum class QueueKind : uint8_t { Local = 0, Global = 1, Runnext = 2, Inject = 3, Lifo = 4, Blocking = 5 };
@@ -134,7 +138,7 @@ inline constexpr int kMaxArgs = 3;
   X(TaskDestroy, Task, "task.destroy", Reason, "reason", None, "", None, "")                     \
   /* futures */                                                                                  \
   X(PollBegin, Task, "future.poll.begin", None, "", None, "", None, "")                          \
-  X(PollEnd, Task, "future.poll.end", Enum, "result", None, "", None, "")                        \
+  X(PollEnd, Task, "future.poll.end", Enum, "result", Reason, "reason", U64, "object")           \
   X(FrameAlloc, Task, "future.frame.alloc", U64, "bytes", String, "coroutine", None, "")         \
   X(FrameFree, Task, "future.frame.free", U64, "bytes", None, "", None, "")                      \
   X(WakerClone, Task, "waker.clone", U64, "waker", None, "", None, "")                           \

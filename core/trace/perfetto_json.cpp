@@ -6,7 +6,8 @@
 //   thread tid w+2         worker w; thread_name from worker.start's name, else "worker w"
 //                          (tid 0 is avoided: viewers treat it as the idle/swapper thread)
 //   "X" slice              one task run on a worker: TaskStart/PollBegin .. TaskStop/TaskBlock/
-//                          PollEnd/TaskDestroy (or the next run / worker idle / trace end)
+//                          PollEnd (its end reason: what a Pending poll waits for)/TaskDestroy (or
+//                          the next run / worker idle / trace end)
 //   "s"/"f" flow "wake"    every TaskUnblock and WakerWake: from the cause (the waking task's run
 //                          slice, else the waking worker) to the woken task's next run slice
 //   "C" counter            QueueLength (one track per queue kind and owner), StackBytes
@@ -528,7 +529,11 @@ class Exporter {
         close_task(e, at, reason_name(e.args[0]));
         break;
       case EventKind::PollEnd:
-        close_task(e, at, e.args[0] == 0 ? "ready" : "pending");
+        // A Pending poll names what the task now waits for (the task.block of goroutines).
+        close_task(e, at,
+                   e.args[0] == 0   ? std::string_view("ready")
+                   : e.args[1] != 0 ? reason_name(e.args[1])
+                                    : std::string_view("pending"));
         break;
       case EventKind::WorkerIdle:
       case EventKind::WorkerStop:

@@ -299,3 +299,22 @@ TEST_CASE("perfetto json: a task started from runnext or the LIFO slot empties i
   CHECK(std::abs(counters["queue runnext w0"][1].first - 100) < 10);  // at the start
   CHECK(std::abs(counters["queue lifo w1"][1].first - 500) < 10);     // not at the start from Local
 }
+
+TEST_CASE("perfetto json: a Pending poll's slice ends with what the future waits for", "[json]") {
+  Recorder rec;
+  rec.meta().model = ModelKind::Future;
+  rec.emit_at(100, EventKind::TaskCreate, 0, 1, 0, rec.intern("reader"), 0);
+  rec.emit_at(200, EventKind::PollBegin, 0, 1);
+  rec.emit_at(300, EventKind::PollEnd, 0, 1, static_cast<uint64_t>(PollResult::Pending),
+              static_cast<uint64_t>(Reason::Io), 7);
+  rec.emit_at(400, EventKind::PollBegin, 0, 1);
+  rec.emit_at(500, EventKind::PollEnd, 0, 1, static_cast<uint64_t>(PollResult::Pending));
+  rec.emit_at(600, EventKind::PollBegin, 0, 1);
+  rec.emit_at(700, EventKind::PollEnd, 0, 1, static_cast<uint64_t>(PollResult::Ready));
+  const json doc = export_json(snapshot(rec));
+  check_structure(doc);
+  std::vector<std::string> ends;
+  for (const json& e : doc.at("traceEvents"))
+    if (e.at("ph") == "X") ends.push_back(e.at("args").at("end").get<std::string>());
+  CHECK(ends == std::vector<std::string>{"io", "pending", "ready"});
+}

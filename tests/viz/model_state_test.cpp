@@ -370,3 +370,35 @@ TEST_CASE("a future woken from another worker during its poll", "[viz][model][st
   CHECK(c.back().state == TaskState::Runnable);
   CHECK(c.back().worker == 0);
 }
+
+TEST_CASE("a future's Pending poll says what it waits for; its TaskUnblock wakes it",
+          "[viz][model][state]") {
+  HandTrace h(ModelKind::Future);
+  const auto name = h.str("jobs");
+  h.ev(0, EventKind::ChanMake, 0, 0, 8, 1, name)   // 0
+      .ev(0, EventKind::TaskCreate, kNoWorker, 1)  // 1: the receiver
+      .ev(0, EventKind::TaskCreate, kNoWorker, 2)  // 2: the sender
+      .ev(10, EventKind::PollBegin, 0, 1)          // 3
+      .ev(12, EventKind::PollEnd, 0, 1, uint64_t(as::trace::PollResult::Pending),
+          HandTrace::r(Reason::ChanRecv), 8)  // 4: Pending, waiting on channel 8
+      .ev(20, EventKind::PollBegin, 0, 2)     // 5
+      .ev(21, EventKind::ChanSend, 0, 2, 8, 1)
+      .ev(21, EventKind::TaskUnblock, 0, 1, 2, 0, HandTrace::r(Reason::ChanRecv));  // 7
+  TraceModel m(h.data);
+  ModelState s = m.state_at(4);
+  CHECK(channel(s, 8).receivers == std::vector<TaskId>{1});
+  REQUIRE(s.blocked.size() == 1);
+  CHECK(s.blocked[0].task == 1);
+  CHECK(s.blocked[0].state == TaskState::Pending);
+  CHECK(s.blocked[0].reason == Reason::ChanRecv);
+  CHECK(s.blocked[0].object == 8);
+  auto c = m.state_changes(*m.task_lane(1));
+  REQUIRE(c.size() >= 2);
+  CHECK(c[c.size() - 1].state == TaskState::Runnable);  // the unblock at 21
+  CHECK(c[c.size() - 1].reason == Reason::ChanRecv);
+  CHECK(c[c.size() - 2].state == TaskState::Pending);  // the poll's end at 12
+  CHECK(c[c.size() - 2].reason == Reason::ChanRecv);
+  s = m.state_at(7);
+  CHECK(channel(s, 8).receivers.empty());
+  CHECK(worker(s, 0).local == std::vector<TaskId>{1});
+}

@@ -105,7 +105,18 @@ void ReplayState::dequeue(uint32_t lane) {
   t.where = Where::None;
 }
 
-// leave_waiters removes a task from the waiter list its TaskBlock put it on.
+// join_waiters puts a task that just blocked (TaskBlock, or a future's PollEnd(Pending) naming
+// what it waits for) on the waiter list of the object its reason names.
+void ReplayState::join_waiters(uint32_t lane) {
+  TaskRec& t = task(lane);
+  if (t.reason == Reason::ChanSend) chan(t.object).senders.push_back(lane);
+  if (t.reason == Reason::ChanRecv) chan(t.object).receivers.push_back(lane);
+  if (t.reason == Reason::Io) {
+    if (auto it = io_.find(t.object); it != io_.end()) it->second.waiting.push_back(lane);
+  }
+}
+
+// leave_waiters removes a task from the waiter list its TaskBlock (or PollEnd) put it on.
 void ReplayState::leave_waiters(uint32_t lane) {
   TaskRec& t = task(lane);
   if (t.state != TaskState::Blocked && t.state != TaskState::Pending) return;
@@ -270,10 +281,13 @@ void ReplayState::apply(const EventStore& events, EventIndex i, uint32_t task_la
         t->reason = Reason::Waker;
         enqueue(task_lane, wl, ts);  // the worker that polled it re-queues it (Tokio)
       } else {
+        // What the task now waits for (0: unsaid, e.g. a hand-written future's own waker).
+        const auto why = static_cast<Reason>(events.arg(i, 1));
         t->state = TaskState::Pending;
-        t->reason = Reason::Waker;
-        t->object = 0;
+        t->reason = why != Reason::None ? why : Reason::Waker;
+        t->object = events.arg(i, 2);
         t->object_name = 0;
+        join_waiters(task_lane);
       }
       break;
     case EventKind::TaskBlock: {
@@ -290,11 +304,7 @@ void ReplayState::apply(const EventStore& events, EventIndex i, uint32_t task_la
       t->object = events.arg(i, 1);
       t->object_name = static_cast<uint32_t>(events.arg(i, 2));
       t->since = ts;
-      if (r == Reason::ChanSend) chan(t->object).senders.push_back(task_lane);
-      if (r == Reason::ChanRecv) chan(t->object).receivers.push_back(task_lane);
-      if (r == Reason::Io) {
-        if (auto it = io_.find(t->object); it != io_.end()) it->second.waiting.push_back(task_lane);
-      }
+      join_waiters(task_lane);
       break;
     }
     case EventKind::SyscallEnter:

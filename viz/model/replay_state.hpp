@@ -107,6 +107,7 @@ class ReplayState {
   void enqueue(uint32_t lane, int32_t worker_lane, Time ts);
   void dequeue(uint32_t lane);
   void leave_waiters(uint32_t lane);
+  void join_waiters(uint32_t lane);
   void set_stack(TaskRec& t, uint64_t used, uint64_t committed, uint64_t reserved);
   void set_frame(TaskRec& t, uint64_t bytes);
   void note_peak();

@@ -397,7 +397,9 @@ void TraceModel::build_lanes(EventIndex i, uint32_t tl) {
           close_run(tl, ts);
           push_change(tl, StateChange{ts, i, TaskState::Runnable, Reason::Waker, q});
         } else {
-          stop(TaskState::Pending, Reason::Waker);
+          // What the task now waits for (0: unsaid — a hand-written future's own waker).
+          const auto why = static_cast<Reason>(events_.arg(i, 1));
+          stop(TaskState::Pending, why != Reason::None ? why : Reason::Waker);
         }
       }
       break;
