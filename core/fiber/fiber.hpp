@@ -102,6 +102,11 @@ class Fiber {
   size_t committed_bytes() const { return stack_.valid() ? stack_.committed_bytes() : 0; }
   size_t high_water_bytes() const { return stack_.valid() ? stack_.high_water_bytes() : 0; }
   size_t reserved_bytes() const { return stack_.valid() ? stack_.reserved_bytes() : 0; }
+  // committed_sample / set_committed_sample: the stack's carried committed figure (Stack).
+  size_t committed_sample() const { return stack_.valid() ? stack_.committed_sample() : 0; }
+  void set_committed_sample(size_t bytes) {
+    if (stack_.valid()) stack_.set_committed_sample(bytes);
+  }
   // shrink_stack gives back the pages below the suspended fiber's stack pointer (keeping a small
   // margin), like Go shrinking the stack of a goroutine at GC. Returns bytes released. Only for a
   // Suspended or Created fiber.

@@ -96,6 +96,7 @@ size_t Stack::release_below(const void* keep_from) {
   const uintptr_t end = reinterpret_cast<uintptr_t>(keep) / page_size() * page_size();
   char* hi = reinterpret_cast<char*>(end);
   if (hi <= limit_) return 0;
+  committed_sample_ = std::min(committed_sample_, static_cast<size_t>(top_ - hi));
   size_t before = 0;
   for_each_page(limit_, hi, [&](char*, bool in) { before += in ? page_size() : 0; });
   if (before == 0) return 0;

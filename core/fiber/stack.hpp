@@ -82,11 +82,19 @@ class Stack {
   // to empty an idle stack. Returns the bytes released (as measured by committed_bytes()).
   size_t release_below(const void* keep_from);
 
+  // committed_sample is the committed figure its users last measured or modelled for this stack —
+  // a sample, not a measurement: pages touched since are not in it. It travels with the stack
+  // through the pool, so the next fiber on a reused stack starts from it without a mincore call
+  // (release_below lowers it to what can still be resident).
+  size_t committed_sample() const { return committed_sample_; }
+  void set_committed_sample(size_t bytes) { committed_sample_ = bytes; }
+
  private:
   friend class StackPool;
   char* base_ = nullptr;
   char* limit_ = nullptr;
   char* top_ = nullptr;
+  size_t committed_sample_ = 0;
   bool fresh_ = true;  // carved from a slab, never handed out (guard not decided yet)
 };
 

@@ -34,6 +34,7 @@
 #include "core/goroutine/panic.hpp"
 #include "core/goroutine/report.hpp"
 #include "core/goroutine/sched.hpp"
+#include "core/goroutine/stackcache.hpp"
 #include "core/goroutine/timers.hpp"
 
 namespace as::go::detail {
@@ -80,12 +81,13 @@ Sched::Sched(platform::Platform& platform, trace::Recorder* recorder, SchedConfi
   fiber::StackConfig sc;
   sc.reserve_bytes = config_.stack_size;
   // Keep every released stack warm for reuse while the runtime lives (a spawn storm releases
-  // 100k stacks at once; shrinking each one costs an madvise + mincore). The pool is unmapped
-  // when the runtime ends, and a parked goroutine's own stack is still shrunk at park points.
+  // 100k stacks at once; shrinking each one costs an madvise + mincore). When the runtime ends the
+  // pool goes to the next runtime or is unmapped (stackcache.hpp), and a parked goroutine's own
+  // stack is still shrunk at park points.
   sc.max_pooled = size_t{1} << 20;
   // Guard regions cost no mapping each: then every stack gets a guard, not just the first 24,000.
   if (fiber::StackPool::lightweight_guards()) sc.max_guarded = SIZE_MAX;
-  stacks_ = std::make_unique<fiber::StackPool>(sc);
+  stacks_ = take_stack_pool(sc);  // warm stacks of the previous runtime (stackcache.hpp)
   timers_ = std::make_unique<TimerHeap>();
   timers_->set_shared(config_.procs > 1);  // one P: no lock (RuntimeLock)
   netpoll_ = std::make_unique<NetPoller>(*this);
@@ -101,6 +103,7 @@ Sched::Sched(platform::Platform& platform, trace::Recorder* recorder, SchedConfi
 
 Sched::~Sched() {
   platform_.set_stall_handler({});
+  return_stack_pool(std::move(stacks_));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -958,21 +961,34 @@ void Sched::switch_to_g0(M* m, G* g) {
   fiber::Fiber::switch_to(*m->g0);
 }
 
-uint64_t Sched::committed_of(G* g) {
-  if (!simulated_) return g->fiber->committed_bytes();
+uint64_t Sched::committed_of(G* g, bool measure) {
+  constexpr uint64_t kPage = 4096;
+  if (!simulated_) {
+    const uint64_t committed =
+        measure ? g->fiber->committed_bytes()
+                : std::max<uint64_t>(g->fiber->committed_sample(),
+                                     (g->stack_used + kPage - 1) / kPage * kPage);
+    g->fiber->set_committed_sample(committed);
+    return committed;
+  }
   // In the simulation the trace must not depend on what the OS did with this memory before:
   // pooled stacks keep pages resident from earlier runtimes in the same process, so mincore would
   // make two runs with the same seed differ. Model the OS instead: it commits a page on first
   // touch, so committed = the deepest use seen since the last shrink, rounded up to whole pages.
-  constexpr uint64_t kPage = 4096;
   g->stack_peak = std::max(g->stack_peak, g->stack_used);
   return (g->stack_peak + kPage - 1) / kPage * kPage;
 }
 
+// A goroutine's first sample (its first park) does not call mincore: a spawn storm or 10,000
+// sleepers would pay one system call per goroutine (~0.5 us, more than the rest of a park). It
+// reports what its stack carried from its previous users (committed_sample) or, on a fresh stack,
+// the pages down to the current depth — a lower bound that is exact unless the goroutine went
+// deeper before it first parked. Later samples (the depth moved by 1 KiB or more) measure.
 void Sched::stack_sample(G* g, uint64_t used) {
+  const bool first = !g->stack_sampled;
   g->stack_sampled = true;
   g->stack_used = used;
-  g->stack_committed = committed_of(g);
+  g->stack_committed = committed_of(g, /*measure=*/!first);
   if (g->stack_committed > used + 32 * 1024) g->shrink_wanted = true;
   tracer_.emit(EventKind::StackSample, worker_of(current_m()), g->id, used, g->stack_committed,
                g->fiber->reserved_bytes());

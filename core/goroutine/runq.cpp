@@ -10,13 +10,14 @@ namespace as::go::detail {
 bool LocalRunQueue::put(G* g, bool next, G*& kicked) {
   kicked = nullptr;
   if (next) {
-    G* old;
-    if (stealable_) {
+    // Only the owner makes runnext non-null; thieves only take it (CAS non-null -> null). So an
+    // empty runnext cannot change under us, and filling it needs no locked instruction — only
+    // replacing a G a thief may be taking at this moment does (proc.go's runqput CAS loop).
+    G* old = runnext_.load(std::memory_order_relaxed);
+    if (old == nullptr || !stealable_)
+      runnext_.store(g, stealable_ ? std::memory_order_release : std::memory_order_relaxed);
+    else
       old = runnext_.exchange(g, std::memory_order_acq_rel);
-    } else {
-      old = runnext_.load(std::memory_order_relaxed);
-      runnext_.store(g, std::memory_order_relaxed);
-    }
     if (old == nullptr) return true;
     g = old;  // kick the old runnext out to the regular queue
   }

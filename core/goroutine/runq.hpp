@@ -15,7 +15,8 @@
 //     to a P copies pointers without touching the Gs: a spawn storm parks 100k goroutines there
 //     long enough for their records to leave the cache, and a linked list costs a miss per G.
 // Why a lock-free ring: the owner pushes and pops without any lock on the hot path; stealing only
-// costs a CAS on head. This is Go's design (and the Chase–Lev idea without resizing).
+// costs a CAS on head. This is Go's design (and the Chase–Lev idea without resizing). Filling an
+// empty runnext is a plain release store even with thieves (they never make it non-null).
 // With procs == 1 there is no thief (set_stealable(false)): the owner then claims runnext and the
 // head with plain loads and stores instead of exchange/CAS — a locked instruction costs ~8 ns on
 // the machines here, and a channel round trip does four queue operations.

@@ -3,6 +3,7 @@
 
 #include "core/goroutine/gcache.hpp"
 #include "core/goroutine/sched.hpp"
+#include "core/goroutine/stackcache.hpp"
 #include "core/goroutine/stack_report.hpp"
 
 namespace as::go {
@@ -101,6 +102,7 @@ int procs() {
 }
 
 size_t free_os_memory() {
+  detail::release_stack_cache();
   return detail::release_g_cache();
 }
 

@@ -122,7 +122,8 @@ uint64_t num_goroutine();
 // procs is GOMAXPROCS.
 int procs();
 // free_os_memory is runtime/debug.FreeOSMemory: the records of dead goroutines, which the process
-// keeps for later spawns (even across runtimes, as Go keeps dead gs), go back to the C heap.
+// keeps for later spawns (even across runtimes, as Go keeps dead gs), go back to the C heap, and
+// the stack pool a finished runtime left for the next one is unmapped (stackcache.hpp).
 // Callable anywhere; returns the number of records released.
 size_t free_os_memory();
 

@@ -194,8 +194,10 @@ class Sched {
   void wake_poller();
   // stack_sample traces g's stack use (at park points).
   void stack_sample(G* g, uint64_t used);
-  // committed_of is the stack bytes to report as committed for g (mincore on os, a model in sim).
-  uint64_t committed_of(G* g);
+  // committed_of is the stack bytes to report as committed for g: in sim always a model; on os
+  // mincore when `measure`, else (a goroutine's first sample) the stack's carried sample raised to
+  // the pages g's current depth must have touched — no system call (see stack_sample).
+  uint64_t committed_of(G* g, bool measure = true);
 
  private:
   friend struct GEntry;

@@ -63,13 +63,16 @@ void sleep(Duration d, std::source_location loc) {
   Timer t;
   t.when = now + d.count();
   t.arg = m->curg;
-  t.fire = [](Timer* timer, int64_t) {
+  t.fire = [](Timer* timer, int64_t run_at) {
     detail::M* fm = detail::current_m();
     detail::Sched& sc = *fm->sched;
     auto* sleeper = static_cast<G*>(timer->arg);
     detail::Tracer& tr = sc.tracer();
     if (tr.on()) {
-      fm->trace_ts = tr.now();
+      // On real threads the fire is stamped with the time the heap run found it due (one clock
+      // read per run of the heap, not per timer); in sim a platform call (a wakep) during the
+      // run may have moved the virtual clock, so it reads it.
+      fm->trace_ts = sc.simulated() ? tr.now() : run_at;
       tr.emit_at(fm->trace_ts, EventKind::TimerFire, sc.worker_of(fm), sleeper->id, timer->id);
     }
     sc.ready(fm, sleeper, trace::Reason::Sleep, false, true, /*same_op=*/true);
