@@ -22,8 +22,11 @@ void CurrentThreadScheduler::schedule(RawTask* t, bool yielded) {
     push_blocking(t);
     return;
   }
+  // On the worker: inside one of our polls the thread-local says so (the common case: a wake from
+  // a channel or a JoinHandle); otherwise ask the platform which worker this thread is.
   const bool on_worker =
-      worker_running_.load(std::memory_order_acquire) && platform_.current_worker() == 0;
+      (tl_current.scheduler == this && tl_current.worker == 0) ||
+      (worker_running_.load(std::memory_order_acquire) && platform_.current_worker() == 0);
   if (on_worker) {
     local_.push_back(t);
     (void)yielded;  // FIFO either way: a yielded task goes behind everything already queued
@@ -66,21 +69,34 @@ void CurrentThreadScheduler::worker_main(int index) {
   uint32_t tick = 0;
   const uint32_t event_interval =
       static_cast<uint32_t>(cfg_.event_interval > 0 ? cfg_.event_interval : 61);
+  // carry: what the previous run_task returned, while the worker went straight from that poll to
+  // this one (see Scheduler::run_task); reset by anything else the worker does.
+  int64_t carry = 0;
   while (!shutting_down()) {
     tl_current.worker = static_cast<trace::WorkerId>(index);
     ++tick;
-    if (tick % event_interval == 0) maintenance(index);
+    if (tick % event_interval == 0) {
+      maintenance(index);
+      carry = 0;
+    }
     RawTask* t = next_task(tick);
     if (!t) {
       emit(EventKind::WorkerIdle, index, 0);
       park_idle(index);
+      carry = 0;
       continue;
     }
-    if (rec_ && (tick & 15) == 0)
-      rec_->emit(EventKind::QueueLength, static_cast<trace::WorkerId>(index), 0,
-                 static_cast<uint64_t>(trace::QueueKind::Local), static_cast<uint64_t>(index),
-                 local_.len);
-    run_task(t, index);
+    if (rec_ && (tick & 15) == 0) {
+      const auto w = static_cast<trace::WorkerId>(index);
+      const auto queue = static_cast<uint64_t>(trace::QueueKind::Local);
+      if (carry != 0) {
+        rec_->emit_same_time(EventKind::QueueLength, w, 0, queue, static_cast<uint64_t>(index),
+                             local_.len);
+      } else {
+        rec_->emit(EventKind::QueueLength, w, 0, queue, static_cast<uint64_t>(index), local_.len);
+      }
+    }
+    carry = run_task(t, index, carry);
   }
   worker_running_.store(false, std::memory_order_release);
 }

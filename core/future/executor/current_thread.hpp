@@ -13,6 +13,7 @@
 // The local queue is intrusive (linked through RawTask::next): a task is in at most one queue at a
 // time (NOTIFIED guarantees it), so queueing it needs no allocation and no lock — the hot path of
 // a wake on the worker is two pointer stores.
+// Clock: back-to-back polls share one clock read at their boundary (Scheduler::run_task's carry).
 #pragma once
 
 #include <deque>

@@ -70,6 +70,7 @@ Scheduler::Scheduler(platform::Platform& p, trace::Recorder* rec, RuntimeConfig 
       rec_(rec),
       cfg_(cfg),
       simulated_(p.simulated()),
+      coarse_clock_(rec != nullptr && !p.simulated()),
       charge_costs_(p.simulated() && cfg.model_costs),
       serial_(g_next_scheduler_serial.fetch_add(1, std::memory_order_relaxed)),
       time_(p.now()),
@@ -117,12 +118,12 @@ void Scheduler::after_create(RawTask* t, std::string_view name, uint64_t bytes) 
   if (charge_costs_) model_cost(platform_.costs().task_spawn_ns);
 }
 
-void Scheduler::run_task(RawTask* t, int worker) {
+int64_t Scheduler::run_task(RawTask* t, int worker, int64_t carry) {
   uint32_t cur = t->state.load(std::memory_order_acquire);
   for (;;) {
     if (cur & RawTask::kComplete) {
       t->release();
-      return;
+      return carry;  // nothing traced
     }
     uint32_t next = (cur & ~RawTask::kNotified) | RawTask::kRunning;
     if (t->state.compare_exchange_weak(cur, next, std::memory_order_acq_rel,
@@ -133,20 +134,27 @@ void Scheduler::run_task(RawTask* t, int worker) {
   if (cur & RawTask::kCancelled) {
     complete(t, Reason::Cancelled, worker);
     t->release();
-    return;
+    return 0;
   }
 
   PollScope scope(this, t, worker);
   // A poll is the future's unit of running: PollBegin/PollEnd is the running span. TaskStart marks
   // the first poll and TaskStop the end (or a yield), not every poll: that halves the trace volume.
   // One clock read stamps the events before the poll (and starts the long-poll measurement), one
-  // the events after it.
-  const int64_t t0 = trace_now();
-  if (!t->polled) {
-    t->polled = true;
-    emit_at(t0, EventKind::TaskStart, worker, t->id);  // the task's first poll: it has started
+  // the events after it. Right after another poll on real threads (carry != 0) the first read is
+  // skipped: the events before the poll take the time of the worker's previous event, and the
+  // long-poll measurement starts at that poll's end (both within the executor's few-ns gap).
+  int64_t t0 = carry;
+  if (rec_ && carry != 0) {
+    const auto w = static_cast<trace::WorkerId>(worker < 0 ? trace::kNoWorker : worker);
+    if (!t->polled) rec_->emit_same_time(EventKind::TaskStart, w, t->id);
+    rec_->emit_same_time(EventKind::PollBegin, w, t->id);
+  } else {
+    t0 = trace_now();
+    if (!t->polled) emit_at(t0, EventKind::TaskStart, worker, t->id);  // its first poll: started
+    emit_at(t0, EventKind::PollBegin, worker, t->id);
   }
-  emit_at(t0, EventKind::PollBegin, worker, t->id);
+  t->polled = true;
   BorrowedWaker bw(t);
   Context cx(bw.waker);
   bool ready = false;
@@ -179,10 +187,11 @@ void Scheduler::run_task(RawTask* t, int worker) {
     }
   }
 
+  const int64_t next_carry = coarse_clock_ ? t1 : 0;
   if (ready) {
-    complete(t, why, worker);
+    complete(t, why, worker, true);
     t->release();  // the queue's reference
-    return;
+    return next_carry;
   }
 
   // Pending. The lost-waker lint: nobody holds a Waker and no wake is pending.
@@ -201,17 +210,22 @@ void Scheduler::run_task(RawTask* t, int worker) {
   }
   if (cur & RawTask::kNotified) {
     // Woken while it was running (yield_now, budget, a wake from elsewhere): run it again later.
-    if (block_reason == Reason::Preempted || block_reason == Reason::Yield)
-      emit_at(t1, EventKind::TaskStop, worker, t->id, static_cast<uint64_t>(block_reason));
+    if (rec_ && (block_reason == Reason::Preempted || block_reason == Reason::Yield))
+      rec_->emit_same_time(EventKind::TaskStop, static_cast<trace::WorkerId>(worker), t->id,
+                           static_cast<uint64_t>(block_reason));
     schedule(t, true);  // keeps the queue reference
-    return;
+    return next_carry;
   }
-  emit_at(t1, EventKind::TaskBlock, worker, t->id, static_cast<uint64_t>(block_reason),
-          block_object);
+  // Same time as PollEnd (a diagnostic emitted in between may have read the clock: the worker's
+  // events stay in time order).
+  if (rec_)
+    rec_->emit_same_time(EventKind::TaskBlock, static_cast<trace::WorkerId>(worker), t->id,
+                         static_cast<uint64_t>(block_reason), block_object);
   t->release();
+  return next_carry;
 }
 
-void Scheduler::complete(RawTask* t, Reason why, int worker) {
+void Scheduler::complete(RawTask* t, Reason why, int worker, bool after_poll) {
   {
     // Drop the future on this worker, as its own task (frame frees are traced on its lane).
     PollScope scope(this, t, worker);
@@ -232,12 +246,32 @@ void Scheduler::complete(RawTask* t, Reason why, int worker) {
     join = std::move(t->join_waker);
   }
   t->unlock_join();
-  const int64_t ts = trace_now();
-  emit_at(ts, EventKind::TaskStop, worker, t->id, static_cast<uint64_t>(why));
-  emit_at(ts, EventKind::TaskDestroy, worker, t->id, static_cast<uint64_t>(why));
-  {
-    WakeReasonScope reason(Reason::Join);
+  // One time for the completion's events (TaskStop, TaskDestroy, the joiner's wake): right after
+  // a poll on real threads, the time of the worker's previous event; otherwise a clock read.
+  int64_t ts = 0;
+  if (rec_) {
+    const auto w = static_cast<trace::WorkerId>(worker < 0 ? trace::kNoWorker : worker);
+    // The joiner's events may share the time only if they go to this recorder.
+    const bool joiner_here = join.vtable() == &kTaskWakerVTable &&
+                             static_cast<const RawTask*>(join.data())->scheduler == this;
+    if (after_poll && coarse_clock_) {
+      rec_->emit_same_time(EventKind::TaskStop, w, t->id, static_cast<uint64_t>(why));
+      ts = joiner_here ? kWakeSameTime : 0;
+    } else {
+      const int64_t now = rec_->now();
+      rec_->emit_at(now, EventKind::TaskStop, w, t->id, static_cast<uint64_t>(why));
+      ts = joiner_here ? now : 0;
+    }
+    rec_->emit_same_time(EventKind::TaskDestroy, w, t->id, static_cast<uint64_t>(why));
+  }
+  if (!join.empty()) {
+    WakeReasonScope reason(Reason::Join, ts);
+    // kWakeSameTime is honoured when the cause went to the waking thread's current recorder:
+    // here the cause, TaskDestroy, went to rec_ (the poll scope is already gone).
+    trace::Recorder* const outside = tl_current.recorder;
+    if (ts == kWakeSameTime) tl_current.recorder = rec_;
     join.wake();
+    tl_current.recorder = outside;
   }
   {
     std::lock_guard<sync::SpinLock> lk(owned_mu_);

@@ -109,7 +109,12 @@ class Scheduler {
   bool deadlocked() const { return deadlocked_.load(std::memory_order_acquire); }
 
   // run_task is the harness (file comment). t carries a queue reference, consumed here.
-  void run_task(RawTask* t, int worker);
+  // `carry`: the value the previous run_task on this worker returned, if the worker did nothing
+  // traced in between (else 0). On real threads it returns the time its PollEnd read, and a
+  // following run_task stamps its PollBegin with the time of the worker's last event instead of
+  // reading the clock again: one clock read per boundary between two polls (only executor code
+  // runs in between). Returns 0 in the simulation and with tracing off (nothing to carry).
+  int64_t run_task(RawTask* t, int worker, int64_t carry = 0);
 
   // ---- drivers ----------------------------------------------------------------------------------
   // park_idle: the calling worker has no work: drive time+I/O (if the driver is free) or park.
@@ -127,6 +132,9 @@ class Scheduler {
   const RuntimeConfig& config() const { return cfg_; }
   int workers() const { return cfg_.worker_count(); }
   bool simulated() const { return simulated_; }
+  // coarse_clock: traced on real threads, where the executor's own follow-on events share one
+  // clock read (run_task's carry; a completion's events right after its poll).
+  bool coarse_clock() const { return coarse_clock_; }
   // emit traces an event on worker w (no-op with tracing off). Always inlined: the untraced
   // runtime then pays one test of rec_ per event site, not a call.
   [[gnu::always_inline]] void emit(trace::EventKind k, int worker, trace::TaskId task,
@@ -175,7 +183,9 @@ class Scheduler {
       return 0;
     }
   }
-  void complete(RawTask* t, trace::Reason why, int worker);
+  // complete finishes t (drops its future, publishes the outcome, wakes the JoinHandle).
+  // after_poll: called right after t's PollEnd, so on real threads its events share that time.
+  void complete(RawTask* t, trace::Reason why, int worker, bool after_poll = false);
   // unpark_blocking_threads wakes idle blocking-pool threads (shutdown).
   void unpark_blocking_threads();
   void cancel_all_owned();
@@ -185,6 +195,7 @@ class Scheduler {
   trace::Recorder* rec_;
   RuntimeConfig cfg_;
   bool simulated_;
+  bool coarse_clock_;
   bool charge_costs_;
   std::atomic<bool> shutdown_{false};
   std::atomic<bool> deadlocked_{false};

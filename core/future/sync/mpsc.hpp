@@ -13,9 +13,10 @@
 // "notified-then-cancelled" lost wakeup that the tests pin down).
 // Invariants: values leave in the order they entered; len <= capacity for bounded channels;
 // every operation holds mu for a few stores only; wakers are woken after unlocking.
+// The queue is a ring (sync/ring_queue.hpp): a send or receive is an index mask and a move.
+// A send or receive reads the clock for its event; the wake it causes reuses that time.
 #pragma once
 
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,6 +25,7 @@
 #include "core/future/coop.hpp"
 #include "core/future/executor/scheduler.hpp"
 #include "core/future/result.hpp"
+#include "core/future/sync/ring_queue.hpp"
 #include "core/future/sync/spin_lock.hpp"
 #include "core/future/sync/wait_list.hpp"
 
@@ -44,7 +46,7 @@ struct Chan {
         id(current_scheduler() ? current_scheduler()->next_object_id()
                                : next_channel_id.fetch_add(1)) {}
   sync::SpinLock mu;
-  std::deque<T> queue;
+  sync::RingQueue<T> queue;
   size_t capacity;  // 0 = unbounded
   size_t senders = 1;
   bool rx_alive = true;
@@ -62,14 +64,15 @@ struct Chan {
     return {};
   }
   // trace emits a channel event on the lane of the task being polled (tl_current.recorder is the
-  // polling runtime's recorder, null outside a poll or with tracing off).
-  // Returns the event's timestamp (0 untraced): the wake that follows a send reuses it.
-  int64_t trace(trace::EventKind k, uint64_t len, uint64_t a2 = 0) {
-    trace::Recorder* rec = tl_current.recorder;
-    if (!rec) return 0;
-    const int64_t ts = rec->now();
-    rec->emit_at(ts, k, tl_current.worker, tl_current.task, id, len, a2);
-    return ts;
+  // polling runtime's recorder, null outside a poll or with tracing off). The test is inline; the
+  // recording is not (an untraced runtime pays one load and branch).
+  void trace(trace::EventKind k, uint64_t len, uint64_t a2 = 0) {
+    if (trace::Recorder* rec = tl_current.recorder) [[unlikely]]
+      record(rec, k, len, a2);
+  }
+  [[gnu::noinline]] void record(trace::Recorder* rec, trace::EventKind k, uint64_t len,
+                                uint64_t a2) {
+    rec->emit(k, tl_current.worker, tl_current.task, id, len, a2);
   }
 };
 }  // namespace detail
@@ -105,7 +108,6 @@ class SendFuture {
   Poll<Result<Unit, SendError<T>>> poll(Context& cx) {
     if (!coop::poll_proceed(cx)) return pending;
     Waker rx;
-    int64_t ts = 0;
     {
       std::unique_lock<sync::SpinLock> lk(chan_->mu);
       node_.notified = false;
@@ -124,11 +126,11 @@ class SendFuture {
       if (waited_) chan_->send_waiters.remove(&node_);
       chan_->queue.push_back(std::move(*value_));
       value_.reset();
-      ts = chan_->trace(trace::EventKind::ChanSend, chan_->queue.size());
+      chan_->trace(trace::EventKind::ChanSend, chan_->queue.size());
       rx = std::move(chan_->rx_waker);
     }
-    {
-      WakeReasonScope why(trace::Reason::ChanSend, ts);  // the wake is stamped with the send
+    if (!rx.empty()) {
+      WakeReasonScope why(trace::Reason::ChanSend, kWakeSameTime);  // stamped with the send
       rx.wake();
     }
     return Result<Unit, SendError<T>>(Unit{});
@@ -214,13 +216,12 @@ class RecvFuture {
         note_block(trace::Reason::ChanRecv, chan_->id);
         return pending;
       }
-      v.emplace(std::move(chan_->queue.front()));
-      chan_->queue.pop_front();
+      v.emplace(chan_->queue.pop_front());
       chan_->trace(trace::EventKind::ChanRecv, chan_->queue.size(), 1);
       sender = chan_->notify_sender_locked();
     }
-    {
-      WakeReasonScope why(trace::Reason::ChanRecv);
+    if (!sender.empty()) {
+      WakeReasonScope why(trace::Reason::ChanRecv, kWakeSameTime);  // stamped with the receive
       sender.wake();
     }
     return v;
@@ -246,8 +247,7 @@ class Receiver {
     {
       std::lock_guard<sync::SpinLock> lk(chan_->mu);
       if (chan_->queue.empty()) return v;
-      v.emplace(std::move(chan_->queue.front()));
-      chan_->queue.pop_front();
+      v.emplace(chan_->queue.pop_front());
       sender = chan_->notify_sender_locked();
     }
     sender.wake();

@@ -57,14 +57,25 @@ void RawTask::wake(bool owned) {
   const trace::TaskId by_task = tl_current.task;
   const trace::WorkerId by_worker = tl_current.worker;
   trace::Recorder* rec = s->recorder();
-  int64_t ts = 0;  // one clock read stamps both events of this wake
   if (rec) {
     // Event::worker = the worker whose queue will hold the task (kNoWorker = inject queue).
-    const int cw = s->platform().current_worker();
+    // Inside a poll of this runtime that is the polling worker (no platform call needed).
+    const int cw = tl_current.scheduler == s ? tl_current.worker : s->platform().current_worker();
     const auto queue_worker =
         static_cast<trace::WorkerId>(cw >= 0 && cw < s->workers() ? cw : trace::kNoWorker);
-    ts = tl_current.wake_ts != 0 ? tl_current.wake_ts : rec->now();
-    rec->emit_at(ts, EventKind::WakerWake, queue_worker, id, by_task, by_worker, owned ? 0 : 1);
+    // The first event of a wake is stamped with its cause's time when the waker gave one (a
+    // channel send traced just before on this thread and recorder; a completion), otherwise it
+    // reads the clock. The TaskUnblock below shares its time.
+    const int64_t cause_ts = tl_current.wake_ts;
+    if (cause_ts > 0) {
+      rec->emit_at(cause_ts, EventKind::WakerWake, queue_worker, id, by_task, by_worker,
+                   owned ? 0 : 1);
+    } else if (cause_ts == kWakeSameTime && tl_current.recorder == rec) {
+      rec->emit_same_time(EventKind::WakerWake, queue_worker, id, by_task, by_worker,
+                          owned ? 0 : 1);
+    } else {
+      rec->emit(EventKind::WakerWake, queue_worker, id, by_task, by_worker, owned ? 0 : 1);
+    }
   }
   uint32_t cur = state.load(std::memory_order_acquire);
   for (;;) {
@@ -85,8 +96,8 @@ void RawTask::wake(bool owned) {
     return;
   }
   if (rec)  // the cause: channel send, timer, I/O, waker.wake...
-    rec->emit_at(ts, EventKind::TaskUnblock, by_worker, id, by_task, by_worker,
-                 static_cast<uint64_t>(tl_current.wake_reason));
+    rec->emit_same_time(EventKind::TaskUnblock, by_worker, id, by_task, by_worker,
+                        static_cast<uint64_t>(tl_current.wake_reason));
   if (!owned) add_ref();  // the queue's reference
   if (s->charges_costs()) s->model_cost(s->platform().costs().wake_ns);
   s->schedule(this, false);
