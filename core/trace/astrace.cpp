@@ -120,8 +120,10 @@ bool check_event(const Event& e, size_t string_count, std::string* why) {
       case ArgType::String:
         limit = string_count;
         break;
-      case ArgType::Reason:
-        limit = static_cast<uint64_t>(Reason::kCount);
+      case ArgType::Reason:  // the Reason, and (TaskUnblock) the queue the task was put in
+        if ((v & 0xff) >= static_cast<uint64_t>(Reason::kCount) ||
+            (v >> 8) > start_from(QueueKind::Blocking))
+          limit = 1;  // reject below, with the value
         break;
       case ArgType::Enum:
         limit = enum_limit(e.kind, i);

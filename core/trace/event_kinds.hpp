@@ -79,7 +79,8 @@ inline constexpr std::array<std::string_view, static_cast<size_t>(Reason::kCount
     "io",    "mutex",   "waitgroup", "cond",      "syscall",   "join",       "waker",  "spawn",
     "nil chan", "blocking", "done",  "panic",     "cancelled", "forever"};
 
-inline constexpr std::string_view reason_name(uint64_t r) {
+inline constexpr std::string_view reason_name(uint64_t arg) {
+  const uint64_t r = arg & 0xff;  // a TaskUnblock's queue bits are not part of the name
   return r < kReasonNames.size() ? kReasonNames[r] : std::string_view("?");
 }
 
@@ -97,6 +98,15 @@ enum class QueueKind : uint8_t { Local = 0, Global = 1, Runnext = 2, Inject = 3,
 // runtime does not say. A task taken from a one-slot queue (runnext, LIFO) empties that slot, so
 // the runtime need not write a QueueLength(…, 0) for it: readers clear the slot from this.
 inline constexpr uint64_t start_from(QueueKind q) { return 1 + static_cast<uint64_t>(q); }
+// A Reason argument holds the Reason in its low byte. TaskUnblock's may also say, in bits 8..15,
+// where the woken task was put: start_from(QueueKind), 0 when unsaid. Go's ready() puts the
+// goroutine it readies into the waker's runnext slot; saying so in the unblock spares the runtime
+// a QueueLength(Runnext, W, 1) event per wake. Readers take the Reason with reason_of().
+inline constexpr uint64_t unblock_reason(Reason r, QueueKind into) {
+  return static_cast<uint64_t>(r) | (start_from(into) << 8);
+}
+inline constexpr Reason reason_of(uint64_t arg) { return static_cast<Reason>(arg & 0xff); }
+inline constexpr uint64_t queued_into(uint64_t arg) { return arg >> 8; }  // a start_from() value
 // RuntimeError arg0: which error.
 enum class ErrorKind : uint8_t {
   Deadlock = 0, Panic = 1, StackOverflow = 2, LostWaker = 3, LongPoll = 4, SelfWake = 5,

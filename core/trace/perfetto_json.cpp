@@ -477,6 +477,17 @@ class Exporter {
         write_queue_counter(static_cast<uint64_t>(q), e.worker, 0, at);
     }
   }
+  // An unblock that says it put the task in a one-slot queue (Go's ready() → runnext) fills it
+  // without a QueueLength event: raise that slot's counter track to 1 here.
+  void slot_filled_by_unblock(const Event& e, int64_t at) {
+    const uint64_t into = queued_into(e.args[2]);
+    for (const QueueKind q : {QueueKind::Runnext, QueueKind::Lifo}) {
+      if (into != start_from(q)) continue;
+      const auto it = slot_length_.find({static_cast<uint64_t>(q), e.worker});
+      if (it == slot_length_.end() || it->second != 1)
+        write_queue_counter(static_cast<uint64_t>(q), e.worker, 1, at);
+    }
+  }
   void counter_stack(const Event& e, int64_t at) {
     head('C', kRuntimeTid, at);
     out_.raw(",\"name\":\"stack bytes\",\"args\":{\"committed\":");
@@ -542,6 +553,7 @@ class Exporter {
       case EventKind::TaskUnblock:
         wake(e, at, static_cast<TaskId>(e.args[0]), static_cast<WorkerId>(e.args[1]),
              reason_cstr(e.args[2]));
+        slot_filled_by_unblock(e, at);
         break;
       case EventKind::WakerWake:
         wake(e, at, static_cast<TaskId>(e.args[0]), static_cast<WorkerId>(e.args[1]), "waker");

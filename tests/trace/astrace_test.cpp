@@ -140,6 +140,24 @@ TEST_CASE("astrace: check_event rejects out-of-range arguments", "[astrace]") {
   e.kind = EventKind::TaskUnblock;
   e.args[0] = uint64_t{1} << 32;  // task id wider than 32 bits
   CHECK_FALSE(check_event(e, 3, &why));
+  // A reason may say which queue the task was put in (bits 8..15), nothing beyond.
+  e.args[0] = 1;
+  e.args[2] = unblock_reason(Reason::ChanRecv, QueueKind::Runnext);
+  CHECK(check_event(e, 3, &why));
+  CHECK(reason_name(e.args[2]) == "chan recv");
+  CHECK(reason_of(e.args[2]) == Reason::ChanRecv);
+  CHECK(queued_into(e.args[2]) == start_from(QueueKind::Runnext));
+  e.args[2] = (start_from(QueueKind::Blocking) + 1) << 8;
+  CHECK_FALSE(check_event(e, 3, &why));
+  e.args[2] = uint64_t{1} << 16;
+  CHECK_FALSE(check_event(e, 3, &why));
+  e.kind = EventKind::PollEnd;  // a Pending poll's reason
+  e.args[0] = 1;
+  e.args[1] = static_cast<uint64_t>(Reason::Io);
+  e.args[2] = 7;
+  CHECK(check_event(e, 3, &why));
+  e.args[1] = static_cast<uint64_t>(Reason::kCount);
+  CHECK_FALSE(check_event(e, 3, &why));
 }
 
 TEST_CASE("astrace: writer refuses events the reader would reject", "[astrace]") {

@@ -318,3 +318,25 @@ TEST_CASE("perfetto json: a Pending poll's slice ends with what the future waits
     if (e.at("ph") == "X") ends.push_back(e.at("args").at("end").get<std::string>());
   CHECK(ends == std::vector<std::string>{"io", "pending", "ready"});
 }
+
+TEST_CASE("perfetto json: an unblock into runnext raises the runnext counter", "[json]") {
+  Recorder rec;
+  rec.emit_at(100, EventKind::TaskCreate, 0, 1, 0, rec.intern("a"), 0);
+  rec.emit_at(100, EventKind::TaskCreate, 0, 2, 0, rec.intern("b"), 0);
+  rec.emit_at(200, EventKind::TaskStart, 0, 1);
+  rec.emit_at(300, EventKind::TaskBlock, 0, 1, static_cast<uint64_t>(Reason::ChanRecv), 8);
+  rec.emit_at(400, EventKind::TaskStart, 0, 2);
+  rec.emit_at(500, EventKind::TaskUnblock, 0, 1, 2, 0,
+              unblock_reason(Reason::ChanRecv, QueueKind::Runnext));
+  rec.emit_at(600, EventKind::TaskStop, 0, 2, static_cast<uint64_t>(Reason::Done));
+  rec.emit_at(700, EventKind::TaskStart, 0, 1, start_from(QueueKind::Runnext));
+  const json doc = export_json(snapshot(rec));
+  check_structure(doc);
+  std::vector<uint64_t> runnext;
+  std::string flow_reason;
+  for (const json& e : doc.at("traceEvents")) {
+    if (e.at("ph") == "C" && e.at("name") == "queue runnext w0")
+      runnext.push_back(e.at("args").at("length").get<uint64_t>());
+  }
+  CHECK(runnext == std::vector<uint64_t>{1, 0});
+}

@@ -402,3 +402,28 @@ TEST_CASE("a future's Pending poll says what it waits for; its TaskUnblock wakes
   CHECK(channel(s, 8).receivers.empty());
   CHECK(worker(s, 0).local == std::vector<TaskId>{1});
 }
+
+TEST_CASE("an unblock that says it used runnext fills the slot and its counter; a start empties it",
+          "[viz][model][state]") {
+  HandTrace h(ModelKind::Goroutine);
+  const uint64_t into_runnext = as::trace::unblock_reason(Reason::ChanRecv, QueueKind::Runnext);
+  h.ev(0, EventKind::WorkerStart, 0, 0);
+  for (TaskId t = 1; t <= 3; ++t) h.ev(1, EventKind::TaskCreate, 0, t);      // 1..3: local 1, 2, 3
+  h.ev(2, EventKind::TaskStart, 0, 1)                                        // 4
+      .ev(3, EventKind::TaskBlock, 0, 1, HandTrace::r(Reason::ChanRecv), 8)  // 5
+      .ev(4, EventKind::TaskStart, 0, 2)                                     // 6
+      .ev(5, EventKind::TaskUnblock, 0, 1, 2, 0, into_runnext)               // 7: 1 → runnext
+      .ev(6, EventKind::TaskBlock, 0, 2, HandTrace::r(Reason::ChanSend), 8)  // 8
+      .ev(7, EventKind::TaskStart, 0, 1, as::trace::start_from(QueueKind::Runnext));  // 9
+  TraceModel m(h.data);
+  ModelState s = m.state_at(7);
+  CHECK(worker(s, 0).runnext == 1);
+  CHECK(worker(s, 0).local == std::vector<TaskId>{3});
+  const auto c = m.state_changes(*m.task_lane(1));
+  CHECK(c[c.size() - 2].reason == Reason::ChanRecv);  // the unblock's reason, without the queue
+  s = m.state_at(9);
+  CHECK(worker(s, 0).runnext == 0);
+  CHECK(worker(s, 0).running == 1);
+  const CounterKey runnext{EventKind::QueueLength, uint8_t(QueueKind::Runnext), 0};
+  CHECK(m.counter_samples(runnext) == std::vector<CounterSample>{{5, 1}, {7, 0}});
+}

@@ -219,7 +219,8 @@ WakeEdge TraceModel::wake_edge(size_t k) const {
       e.from_task = static_cast<TaskId>(events_.arg(i, 0));
       e.from_worker = static_cast<WorkerId>(events_.arg(i, 1));
       e.reason = static_cast<Reason>(
-          std::min<uint64_t>(events_.arg(i, 2), static_cast<uint64_t>(Reason::kCount) - 1));
+          std::min<uint64_t>(static_cast<uint64_t>(trace::reason_of(events_.arg(i, 2))),
+                             static_cast<uint64_t>(Reason::kCount) - 1));
       break;
   }
   if (s.run_event != kNoEvent) {
@@ -460,12 +461,9 @@ void TraceModel::query_counter(const CounterKey& key, const ViewWindow& view,
                             [&](const CounterTrack& c) { return c.key == key; });
   if (track == counters_.end()) return;
   const auto& ev = track->events;
-  const int slot = key.kind == EventKind::QueueLength ? 2 : 0;
   const auto n = static_cast<uint32_t>(ev.size());
   auto tf = [&](uint32_t k) { return events_.ts(ev[k]); };
-  auto sample = [&](uint32_t k) {
-    return CounterSample{events_.ts(ev[k]), events_.arg(ev[k], slot)};
-  };
+  auto sample = [&](uint32_t k) { return CounterSample{events_.ts(ev[k]), counter_value(ev[k])}; };
   uint32_t k = first_index_at_or_after(0, n, view.t0, tf);
   if (k > 0) out.push_back(sample(k - 1));  // the value entering the window
   const uint32_t end = first_index_at_or_after(k, n, view.end_exclusive(), tf);
@@ -476,9 +474,9 @@ void TraceModel::query_counter(const CounterKey& key, const ViewWindow& view,
     const uint32_t stride = count <= 64 ? 1 : count / 64;
     uint32_t lo = k, hi = k;
     for (uint32_t j = k; j < next; j += stride) {
-      const uint64_t v = events_.arg(ev[j], slot);
-      if (v < events_.arg(ev[lo], slot)) lo = j;
-      if (v > events_.arg(ev[hi], slot)) hi = j;
+      const uint64_t v = counter_value(ev[j]);
+      if (v < counter_value(ev[lo])) lo = j;
+      if (v > counter_value(ev[hi])) hi = j;
     }
     out.push_back(sample(std::min(lo, hi)));
     if (lo != hi) out.push_back(sample(std::max(lo, hi)));
@@ -497,8 +495,7 @@ std::vector<CounterSample> TraceModel::counter_samples(const CounterKey& key) co
   for (const auto& c : counters_) {
     if (!(c.key == key)) continue;
     out.reserve(c.events.size());
-    const int slot = key.kind == EventKind::QueueLength ? 2 : 0;
-    for (EventIndex i : c.events) out.push_back({events_.ts(i), events_.arg(i, slot)});
+    for (EventIndex i : c.events) out.push_back({events_.ts(i), counter_value(i)});
   }
   return out;
 }

@@ -134,6 +134,44 @@ void ReplayState::leave_waiters(uint32_t lane) {
   }
 }
 
+// place_in_slot moves the task last enqueued on worker lane `owner` into its runnext / LIFO slot
+// (QueueLength(Runnext | Lifo, W, 1), or a TaskUnblock that says so); the slot's previous occupant
+// is kicked to the tail of the local queue, as Go does.
+void ReplayState::place_in_slot(int32_t owner, QueueKind q) {
+  WorkerRec* w = worker(owner);
+  if (!w) return;
+  uint32_t& slot = q == QueueKind::Runnext ? w->runnext : w->lifo;
+  const uint32_t cand = w->last_enqueued;
+  if (cand == kNone || cand == slot) return;
+  TaskRec* c = tasks_.find(cand);
+  if (!c) return;
+  if (c->where == Where::Global && w->last_overflowed == cand) {
+    // The enqueue overflowed the local queue, but the runtime put this task in the slot and
+    // overflowed the slot's old occupant instead: swap them.
+    auto it = std::find(global_.begin(), global_.end(), cand);
+    if (it == global_.end()) return;
+    if (slot != kNone) {
+      *it = slot;
+      if (TaskRec* old = tasks_.find(slot)) {
+        old->where = Where::Global;
+        old->worker = trace::kNoWorker;
+      }
+    } else {
+      global_.erase(it);
+    }
+  } else {
+    if (c->where != Where::Local || static_cast<int32_t>(c->worker) != owner) return;
+    erase_one(w->local, cand);
+    if (slot != kNone) {  // the old occupant is kicked to the tail of the local queue
+      w->local.push_back(slot);
+      if (TaskRec* old = tasks_.find(slot)) old->where = Where::Local;
+    }
+  }
+  slot = cand;
+  c->where = q == QueueKind::Runnext ? Where::Runnext : Where::Lifo;
+  c->worker = static_cast<WorkerId>(owner);
+}
+
 void ReplayState::set_stack(TaskRec& t, uint64_t used, uint64_t committed, uint64_t reserved) {
   memory_.stack_used += clamp32(used) - static_cast<uint64_t>(t.stack_used);
   memory_.stack_committed += clamp32(committed) - static_cast<uint64_t>(t.stack_committed);
@@ -325,9 +363,14 @@ void ReplayState::apply(const EventStore& events, EventIndex i, uint32_t task_la
       }
       if (t->state == TaskState::Runnable || t->state == TaskState::Done) break;  // merged wake
       leave_waiters(task_lane);  // before the reason changes: it names the list the task is on
-      t->reason =
-          kind == EventKind::WakerWake ? Reason::Waker : static_cast<Reason>(events.arg(i, 2));
+      t->reason = kind == EventKind::WakerWake ? Reason::Waker : trace::reason_of(events.arg(i, 2));
       make_runnable(wl);
+      if (kind == EventKind::TaskUnblock) {
+        // The unblock may say it put the task in W's runnext / LIFO slot (Go's ready()).
+        const uint64_t into = trace::queued_into(events.arg(i, 2));
+        if (into == trace::start_from(QueueKind::Runnext)) place_in_slot(wl, QueueKind::Runnext);
+        if (into == trace::start_from(QueueKind::Lifo)) place_in_slot(wl, QueueKind::Lifo);
+      }
       break;
     case EventKind::TaskDestroy:
       if (!t) break;
@@ -374,40 +417,12 @@ void ReplayState::apply(const EventStore& events, EventIndex i, uint32_t task_la
     case EventKind::QueueLength: {
       const auto q = static_cast<QueueKind>(events.arg(i, 0));
       if (q != QueueKind::Runnext && q != QueueKind::Lifo) break;
-      WorkerRec* w = worker(lane_of(events.arg(i, 1)));
+      const int32_t owner = lane_of(events.arg(i, 1));
+      WorkerRec* w = worker(owner);
       if (!w) break;
       uint32_t& slot = q == QueueKind::Runnext ? w->runnext : w->lifo;
-      const int32_t owner = lane_of(events.arg(i, 1));
       if (events.arg(i, 2) > 0) {
-        const uint32_t cand = w->last_enqueued;
-        if (cand == kNone || cand == slot) break;
-        TaskRec* c = tasks_.find(cand);
-        if (!c) break;
-        if (c->where == Where::Global && w->last_overflowed == cand) {
-          // The enqueue overflowed the local queue, but the runtime put this task in the slot and
-          // overflowed the slot's old occupant instead: swap them.
-          auto it = std::find(global_.begin(), global_.end(), cand);
-          if (it == global_.end()) break;
-          if (slot != kNone) {
-            *it = slot;
-            if (TaskRec* old = tasks_.find(slot)) {
-              old->where = Where::Global;
-              old->worker = trace::kNoWorker;
-            }
-          } else {
-            global_.erase(it);
-          }
-        } else {
-          if (c->where != Where::Local || static_cast<int32_t>(c->worker) != owner) break;
-          erase_one(w->local, cand);
-          if (slot != kNone) {  // the old occupant is kicked to the tail of the local queue
-            w->local.push_back(slot);
-            if (TaskRec* old = tasks_.find(slot)) old->where = Where::Local;
-          }
-        }
-        slot = cand;
-        c->where = q == QueueKind::Runnext ? Where::Runnext : Where::Lifo;
-        c->worker = static_cast<WorkerId>(owner);
+        place_in_slot(owner, q);
       } else if (slot != kNone) {
         // The runtime says the slot is empty: whatever we placed there moved to the queue head.
         w->local.push_front(slot);

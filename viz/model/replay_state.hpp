@@ -108,6 +108,7 @@ class ReplayState {
   void dequeue(uint32_t lane);
   void leave_waiters(uint32_t lane);
   void join_waiters(uint32_t lane);
+  void place_in_slot(int32_t owner, trace::QueueKind q);
   void set_stack(TaskRec& t, uint64_t used, uint64_t committed, uint64_t reserved);
   void set_frame(TaskRec& t, uint64_t bytes);
   void note_peak();

@@ -13,7 +13,8 @@
 //     poll is re-queued by the worker that polled it when the poll returns Pending.
 //   - QueueLength(Runnext | Lifo, W, 1) after an enqueue on W (at the same or a later time) moves
 //     that task into W's runnext / LIFO slot (the previous occupant is kicked to the local queue
-//     tail, as Go does). Between a TaskCreate and the runtime's actual put (Go charges the spawn
+//     tail, as Go does); so does a TaskUnblock whose reason says it put the task there
+//     (trace::queued_into, Go's ready()). Between a TaskCreate and the runtime's actual put (Go charges the spawn
 //     cost in between), the task already shows in the queue.
 //   - A local queue holds 256 tasks; one more overflows it as in both runtimes: the older half and
 //     the new task move to the global/inject queue.

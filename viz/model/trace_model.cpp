@@ -433,7 +433,7 @@ void TraceModel::build_lanes(EventIndex i, uint32_t tl) {
         break;
       }
       const Reason r =
-          kind == EventKind::WakerWake ? Reason::Waker : static_cast<Reason>(events_.arg(i, 2));
+          kind == EventKind::WakerWake ? Reason::Waker : trace::reason_of(events_.arg(i, 2));
       push_change(tl, StateChange{ts, i, TaskState::Runnable, r, worker});
       break;
     }
@@ -469,17 +469,43 @@ void TraceModel::build_lanes(EventIndex i, uint32_t tl) {
         key.queue = static_cast<uint8_t>(events_.arg(i, 0));
         key.owner = static_cast<WorkerId>(events_.arg(i, 1));
       }
-      auto it = std::find_if(counters_.begin(), counters_.end(),
-                             [&](const CounterTrack& c) { return c.key == key; });
-      if (it == counters_.end()) {
-        counters_.push_back(CounterTrack{key, {}});
-        it = counters_.end() - 1;
-      }
-      it->events.push_back(i);
+      add_counter_event(key, i);
       break;
     }
     default:
       break;
+  }
+  // A one-slot queue filled by an unblock or emptied by a start (see CounterKey).
+  if (kind == EventKind::TaskUnblock || kind == EventKind::TaskStart) {
+    const uint64_t q =
+        kind == EventKind::TaskStart ? events_.arg(i, 0) : trace::queued_into(events_.arg(i, 2));
+    for (const trace::QueueKind slot : {trace::QueueKind::Runnext, trace::QueueKind::Lifo}) {
+      if (q != trace::start_from(slot)) continue;
+      add_counter_event(CounterKey{EventKind::QueueLength, static_cast<uint8_t>(slot), worker}, i);
+    }
+  }
+}
+
+void TraceModel::add_counter_event(const CounterKey& key, EventIndex i) {
+  auto it = std::find_if(counters_.begin(), counters_.end(),
+                         [&](const CounterTrack& c) { return c.key == key; });
+  if (it == counters_.end()) {
+    counters_.push_back(CounterTrack{key, {}});
+    it = counters_.end() - 1;
+  }
+  it->events.push_back(i);
+}
+
+uint64_t TraceModel::counter_value(EventIndex i) const {
+  switch (events_.kind(i)) {
+    case EventKind::QueueLength:
+      return events_.arg(i, 2);
+    case EventKind::TaskUnblock:
+      return 1;  // put in the slot
+    case EventKind::TaskStart:
+      return 0;  // taken from the slot
+    default:     // StackBytes
+      return events_.arg(i, 0);
   }
 }
 

@@ -89,7 +89,9 @@ struct FrameSample {
   friend bool operator==(const FrameSample&, const FrameSample&) = default;
 };
 
-// A counter track (QueueLength events of one (queue, owner), or StackBytes).
+// A counter track (QueueLength events of one (queue, owner), or StackBytes). A runnext / LIFO
+// track also takes the TaskUnblock that put a task in the slot (value 1) and the TaskStart that took
+// it from there (value 0): the runtimes say so in those events instead of a QueueLength.
 struct CounterKey {
   trace::EventKind kind = trace::EventKind::QueueLength;
   uint8_t queue = 0;                  // QueueKind for QueueLength
@@ -330,6 +332,8 @@ class TraceModel {
   void close_run(uint32_t task_lane, Time ts);
   void add_wake(uint32_t task_lane, EventIndex i);
   void maybe_checkpoint();
+  void add_counter_event(const CounterKey& key, EventIndex i);
+  uint64_t counter_value(EventIndex i) const;  // of an event of a counter track
   void shrink_to_fit();
   void shrink_lanes();        // everything build_lanes() writes
   void shrink_task_events();  // what replay() writes
