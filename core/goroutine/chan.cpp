@@ -130,28 +130,27 @@ __attribute__((noinline)) void emit_chan_event(EventKind kind, HChan* c, M* m, u
 }
 }  // namespace
 
-void trace_chan_send(HChan* c, M* m) {
-  if (m && m->sched->tracer().on()) emit_chan_event(EventKind::ChanSend, c, m, 0);
+// The hot paths of chansend/chanrecv split that in two: stamp_chan_event reads the clock under the
+// channel lock (so one channel's events keep the lock's order) and emit_chan_at writes the event
+// after the lock is released — on two Ps contending for a channel, the critical section then
+// holds no event encoding.
+namespace {
+int64_t stamp_chan_event(M* m) {
+  return m->trace_ts = m->sched->tracer().now();
+}
+__attribute__((noinline)) void emit_chan_at(EventKind kind, HChan* c, M* m, int64_t ts,
+                                            uint64_t qcount, uint64_t ok) {
+  Tracer& t = m->sched->tracer();
+  t.emit_at(ts, kind, m->sched->worker_of(m), m->curg ? m->curg->id : 0, c->id, qcount, ok);
 }
 
-void trace_chan_recv(HChan* c, bool ok, M* m) {
-  if (m && m->sched->tracer().on()) emit_chan_event(EventKind::ChanRecv, c, m, ok ? 1 : 0);
-}
-
-// send_direct: a receiver is parked on c; move the value into its slot. Caller holds c->lock,
-// unlocks, then readies the returned goroutine (chan.go's send(), whose unlockf does the same).
-G* send_direct(HChan* c, Sudog* sg, void* ep, M* m) {
+// The value moves of send_direct / recv_direct / buf_send / buf_recv, without their event.
+void give_to_receiver(HChan* c, Sudog* sg, void* ep) {
   if (sg->elem) c->ops->move_construct(sg->elem, ep);
   sg->success = true;
   sg->g->param = sg;
-  trace_chan_send(c, m);
-  return sg->g;
 }
-
-// recv_direct: a sender is parked on c. Unbuffered: take its value. Buffered (then full): take
-// the head of the buffer and put the sender's value at the tail. Caller holds c->lock, unlocks,
-// then readies the returned goroutine.
-G* recv_direct(HChan* c, Sudog* sg, void* ep, M* m) {
+void take_from_sender(HChan* c, Sudog* sg, void* ep) {
   if (c->dataqsiz == 0) {
     if (ep) c->ops->move_construct(ep, sg->elem);
   } else {
@@ -164,24 +163,54 @@ G* recv_direct(HChan* c, Sudog* sg, void* ep, M* m) {
   }
   sg->success = true;
   sg->g->param = sg;
+}
+void put_in_buffer(HChan* c, void* ep) {
+  c->ops->move_construct(c->slot(c->sendx), ep);
+  if (++c->sendx == c->dataqsiz) c->sendx = 0;
+  ++c->qcount;
+}
+void take_from_buffer(HChan* c, void* ep) {
+  void* head = c->slot(c->recvx);
+  if (ep) c->ops->move_construct(ep, head);
+  c->ops->destroy(head);
+  if (++c->recvx == c->dataqsiz) c->recvx = 0;
+  --c->qcount;
+}
+}  // namespace
+
+void trace_chan_send(HChan* c, M* m) {
+  if (m && m->sched->tracer().on()) emit_chan_event(EventKind::ChanSend, c, m, 0);
+}
+
+void trace_chan_recv(HChan* c, bool ok, M* m) {
+  if (m && m->sched->tracer().on()) emit_chan_event(EventKind::ChanRecv, c, m, ok ? 1 : 0);
+}
+
+// send_direct: a receiver is parked on c; move the value into its slot. Caller holds c->lock,
+// unlocks, then readies the returned goroutine (chan.go's send(), whose unlockf does the same).
+G* send_direct(HChan* c, Sudog* sg, void* ep, M* m) {
+  give_to_receiver(c, sg, ep);
+  trace_chan_send(c, m);
+  return sg->g;
+}
+
+// recv_direct: a sender is parked on c. Unbuffered: take its value. Buffered (then full): take
+// the head of the buffer and put the sender's value at the tail. Caller holds c->lock, unlocks,
+// then readies the returned goroutine.
+G* recv_direct(HChan* c, Sudog* sg, void* ep, M* m) {
+  take_from_sender(c, sg, ep);
   trace_chan_recv(c, true, m);
   return sg->g;
 }
 
 // buf_send / buf_recv: the buffer has room / a value. Caller holds c->lock.
 void buf_send(HChan* c, void* ep, M* m) {
-  c->ops->move_construct(c->slot(c->sendx), ep);
-  if (++c->sendx == c->dataqsiz) c->sendx = 0;
-  ++c->qcount;
+  put_in_buffer(c, ep);
   trace_chan_send(c, m);
 }
 
 void buf_recv(HChan* c, void* ep, M* m) {
-  void* head = c->slot(c->recvx);
-  if (ep) c->ops->move_construct(ep, head);
-  c->ops->destroy(head);
-  if (++c->recvx == c->dataqsiz) c->recvx = 0;
-  --c->qcount;
+  take_from_buffer(c, ep);
   trace_chan_recv(c, true, m);
 }
 
@@ -212,15 +241,23 @@ bool chansend(HChan* c, void* ep, bool block, const std::source_location& loc) {
     c->lock.unlock();
     throw Panic("send on closed channel");
   }
+  const bool traced = s.tracer().on();
   if (Sudog* sg = c->recvq.dequeue()) {
-    G* g = send_direct(c, sg, ep, m);
+    give_to_receiver(c, sg, ep);
+    G* g = sg->g;
+    const int64_t ts = traced ? stamp_chan_event(m) : 0;
+    const uint64_t qcount = c->qcount;
     c->lock.unlock();
+    if (traced) emit_chan_at(EventKind::ChanSend, c, m, ts, qcount, 0);
     s.ready(m, g, Reason::ChanSend, true, false, /*same_op=*/true);
     return true;
   }
   if (c->qcount < c->dataqsiz) {
-    buf_send(c, ep, m);
+    put_in_buffer(c, ep);
+    const int64_t ts = traced ? stamp_chan_event(m) : 0;
+    const uint64_t qcount = c->qcount;
     c->lock.unlock();
+    if (traced) emit_chan_at(EventKind::ChanSend, c, m, ts, qcount, 0);
     return true;
   }
   if (!block) {
@@ -256,15 +293,23 @@ std::pair<bool, bool> chanrecv(HChan* c, void* ep, bool block, const std::source
     trace_chan_recv(c, false, m);
     return {true, false};
   }
+  const bool traced = s.tracer().on();
   if (Sudog* sg = c->sendq.dequeue()) {
-    G* g = recv_direct(c, sg, ep, m);
+    take_from_sender(c, sg, ep);
+    G* g = sg->g;
+    const int64_t ts = traced ? stamp_chan_event(m) : 0;
+    const uint64_t qcount = c->qcount;
     c->lock.unlock();
+    if (traced) emit_chan_at(EventKind::ChanRecv, c, m, ts, qcount, 1);
     s.ready(m, g, Reason::ChanRecv, true, false, /*same_op=*/true);
     return {true, true};
   }
   if (c->qcount > 0) {
-    buf_recv(c, ep, m);
+    take_from_buffer(c, ep);
+    const int64_t ts = traced ? stamp_chan_event(m) : 0;
+    const uint64_t qcount = c->qcount;
     c->lock.unlock();
+    if (traced) emit_chan_at(EventKind::ChanRecv, c, m, ts, qcount, 1);
     return {true, true};
   }
   if (!block) {

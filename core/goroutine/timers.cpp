@@ -16,10 +16,12 @@ void TimerHeap::publish() {
   count_.store(heap_.size(), std::memory_order_release);
 }
 
+// A 4-ary heap, like Go's timer heap (time.go siftupTimer/siftdownTimer): half the levels of a
+// binary heap, and a node's four children sit in one or two cache lines of the array.
 void TimerHeap::sift_up(size_t i) {
   const Entry e = heap_[i];
   while (i > 0) {
-    size_t parent = (i - 1) / 2;
+    size_t parent = (i - 1) / kArity;
     if (!less(e, heap_[parent])) break;
     heap_[i] = heap_[parent];
     i = parent;
@@ -31,9 +33,12 @@ void TimerHeap::sift_down(size_t i) {
   const size_t n = heap_.size();
   const Entry e = heap_[i];
   for (;;) {
-    size_t child = 2 * i + 1;
-    if (child >= n) break;
-    if (child + 1 < n && less(heap_[child + 1], heap_[child])) ++child;
+    const size_t first = kArity * i + 1;
+    if (first >= n) break;
+    const size_t end = std::min(first + kArity, n);
+    size_t child = first;
+    for (size_t c = first + 1; c < end; ++c)
+      if (less(heap_[c], heap_[child])) child = c;
     if (!less(heap_[child], e)) break;
     heap_[i] = heap_[child];
     i = child;
@@ -48,7 +53,7 @@ void TimerHeap::remove_at(size_t i) {
   if (i < heap_.size()) {
     heap_[i] = last;
     // The moved entry goes down or up, whichever restores the order.
-    if (i > 0 && less(last, heap_[(i - 1) / 2]))
+    if (i > 0 && less(last, heap_[(i - 1) / kArity]))
       sift_up(i);
     else
       sift_down(i);
@@ -119,6 +124,9 @@ int TimerHeap::run(int64_t now) {
       firing_.push_back(t);  // a concurrent remove() waits until fire() below returns
     }
     publish();
+    // The next timer to fire lives in another goroutine's frame (sleep) or on the heap, most
+    // likely out of the cache by now: start loading it while this one fires.
+    if (!heap_.empty()) __builtin_prefetch(heap_.front().timer);
     lock_.unlock();
     ++fired;
     auto* fire = t->fire;

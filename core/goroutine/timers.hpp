@@ -79,6 +79,7 @@ class TimerHeap {
     uint64_t seq;
     Timer* timer;
   };
+  static constexpr size_t kArity = 4;
   static bool less(const Entry& a, const Entry& b) {
     return a.when != b.when ? a.when < b.when : a.seq < b.seq;
   }
