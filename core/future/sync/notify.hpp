@@ -9,6 +9,9 @@
 //   co_await n.notified()
 // A waiter chosen by notify_one and then dropped before it observed the notification passes it
 // on (to the next waiter, or back as the permit): the lost-wakeup regression the tests pin down.
+// The notify_waiters call count is 32 bits and wraps (Tokio keeps 30 bits of it in its state
+// word): a Notified is 48 bytes — its wait node plus the Notify pointer — because it sits in every
+// parked task.
 //
 // Semaphore: FIFO acquire of n permits; a Permit gives them back when destroyed. A waiter that is
 // granted permits and dropped before observing them returns them.
@@ -62,15 +65,15 @@ class Notify {
 
   class Notified {
    public:
-    Notified(Notify* n, uint64_t gen) : notify_(n), generation_(gen) {}
-    Notified(Notified&& o) noexcept : notify_(o.notify_), generation_(o.generation_) {}
+    Notified(Notify* n, uint32_t gen) : notify_(n) { node_.want = gen; }
+    Notified(Notified&& o) noexcept : notify_(o.notify_) { node_.want = o.node_.want; }
     ~Notified() {
-      if (done_) return;
+      if (node_.done) return;
       Waker pass_on;
       {
         std::lock_guard<sync::SpinLock> lk(notify_->mu_);
         notify_->waiters_.remove(&node_);
-        if (node_.notified && notify_->generation_ == generation_) {
+        if (node_.notified && notify_->generation_ == node_.want) {
           // Chosen by notify_one but cancelled before observing it: pass it on.
           if (sync::WaitNode* n = notify_->waiters_.pop_front()) {
             n->notified = true;
@@ -84,14 +87,14 @@ class Notify {
     }
     Poll<Unit> poll(Context& cx) {
       std::lock_guard<sync::SpinLock> lk(notify_->mu_);
-      if (node_.notified || notify_->generation_ != generation_) {
+      if (node_.notified || notify_->generation_ != node_.want) {
         notify_->waiters_.remove(&node_);
-        done_ = true;
+        node_.done = true;
         return Unit{};
       }
       if (!node_.queued && notify_->permit_) {
         notify_->permit_ = false;
-        done_ = true;
+        node_.done = true;
         return Unit{};
       }
       if (!node_.queued) notify_->waiters_.push_back(&node_);
@@ -102,16 +105,14 @@ class Notify {
 
    private:
     Notify* notify_;
-    uint64_t generation_;
-    bool done_ = false;
-    sync::WaitNode node_;
+    sync::WaitNode node_;  // want = the notify_waiters call count at creation; done = completed
   };
 
  private:
   sync::SpinLock mu_;
   sync::WaitList waiters_;
   bool permit_ = false;
-  uint64_t generation_ = 0;
+  uint32_t generation_ = 0;  // notify_waiters calls (wrapping)
 };
 
 inline Notify::Notified Notify::notified() {

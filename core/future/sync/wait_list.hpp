@@ -11,14 +11,16 @@
 
 namespace as::future::sync {
 
-// WaitNode is 40 bytes (the 32-bit `want` packs with the flags): it sits in every parked future.
+// WaitNode is 40 bytes (the 32-bit `want` packs with the flags): it sits in every parked future,
+// so the futures keep their own small state in it too (`want`, `done`) rather than beside it.
 struct WaitNode {
   WaitNode* prev = nullptr;
   WaitNode* next = nullptr;
   Waker waker;
-  uint32_t want = 0;  // primitive-specific (semaphore: permits wanted)
+  uint32_t want = 0;  // primitive-specific (semaphore: permits wanted; Notify: its call count)
   bool queued = false;
   bool notified = false;  // set by the notifier when it picked this node (still to be observed)
+  bool done = false;      // the owning future completed (it has nothing to hand back or pass on)
 };
 
 class WaitList {

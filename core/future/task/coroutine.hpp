@@ -65,11 +65,14 @@ struct CoroChain {
   void* leaf = nullptr;                                  // its awaiter
   Context* cx = nullptr;                                 // Context of the poll in progress
   int hops = 0;                                          // transfers since the loop last resumed
-  bool done = false;  // the root coroutine finished (or returned via ?)
+  bool done = false;     // the root coroutine finished (or returned via ?)
+  bool started = false;  // polled at least once (the Task may no longer move)
 };
 
 inline constexpr int kMaxSymmetricHops = 64;
 // The chain whose root loop is running on this thread (leaf awaiters poll with its Context).
+// A coroutine runs only inside its root's poll loop, so this is also every running coroutine's
+// chain: promises do not store it (8 bytes less in every frame).
 inline thread_local CoroChain* tl_chain = nullptr;
 // Size of the frame most recently allocated on this thread (read by the promise constructor).
 inline thread_local uint32_t tl_last_frame_bytes = 0;
@@ -81,7 +84,6 @@ struct PromiseBase {
   std::coroutine_handle<> self;
   PromiseBase* parent = nullptr;  // the coroutine awaiting this one (null for a root)
   void** owner_slot = nullptr;    // where the parent's awaiter keeps our frame (nulled on destroy)
-  CoroChain* chain = nullptr;
   std::exception_ptr exception;
   uint32_t frame_bytes = tl_last_frame_bytes;
   // Set by a propagating await (`?` on a Task<Result>): moves our Err into the parent's result
@@ -114,11 +116,11 @@ struct PromiseBase {
   // finish: this coroutine has its result (normal end or `?`): hand control to the parent.
   std::coroutine_handle<> finish() noexcept {
     if (!parent) {
-      chain->done = true;
+      tl_chain->done = true;
       return std::noop_coroutine();
     }
     if (propagate && !exception && propagate(this, parent)) return parent->finish();
-    return transfer_to(chain, parent);
+    return transfer_to(tl_chain, parent);
   }
 
   struct FinalAwaiter {
@@ -176,7 +178,7 @@ struct LeafAwaiter {
   }
   template <class P>
   void await_suspend(std::coroutine_handle<P> h) {
-    CoroChain* c = h.promise().chain;
+    CoroChain* c = tl_chain;
     c->innermost = &h.promise();
     c->leaf = this;
     c->poll_leaf = &poll_leaf;
@@ -205,9 +207,8 @@ struct TaskAwaiter {
   std::coroutine_handle<> await_suspend(std::coroutine_handle<P> parent) {
     auto& cp = child();
     cp.parent = &parent.promise();
-    cp.chain = parent.promise().chain;
     cp.owner_slot = &frame;
-    return PromiseBase::transfer_to(cp.chain, &cp);
+    return PromiseBase::transfer_to(tl_chain, &cp);
   }
   OutputOf<U> await_resume() {
     auto& cp = child();
@@ -293,14 +294,12 @@ class [[nodiscard]] Task {
   using Output = OutputOf<T>;
 
   Task() = default;
-  Task(Task&& o) noexcept
-      : frame_(std::exchange(o.frame_, nullptr)), chain_(o.chain_), started_(o.started_) {}
+  Task(Task&& o) noexcept : frame_(std::exchange(o.frame_, nullptr)), chain_(o.chain_) {}
   Task& operator=(Task&& o) noexcept {
     if (this != &o) {
       destroy();
       frame_ = std::exchange(o.frame_, nullptr);
       chain_ = o.chain_;
-      started_ = o.started_;
     }
     return *this;
   }
@@ -315,9 +314,8 @@ class [[nodiscard]] Task {
   // poll drives the chain (see the file comment). Precondition: not moved since the first poll.
   Poll<Output> poll(Context& cx) {
     detail::CoroChain& c = chain_;
-    if (!started_) {
-      started_ = true;
-      promise().chain = &c;
+    if (!c.started) {
+      c.started = true;
       c.innermost = &promise();
     }
     c.cx = &cx;
@@ -343,7 +341,7 @@ class [[nodiscard]] Task {
 
   // release gives up ownership of the frame (used by co_await on a Task).
   void* release() {
-    if (started_) throw std::logic_error("Task: co_await on a Task that was already polled");
+    if (chain_.started) throw std::logic_error("Task: co_await on a Task that was already polled");
     return std::exchange(frame_, nullptr);
   }
 
@@ -354,7 +352,7 @@ class [[nodiscard]] Task {
   }
   void destroy() {
     if (!frame_) return;
-    if (started_ && !chain_.done) {
+    if (chain_.started && !chain_.done) {
       // Cancelled while suspended: destroy the chain from the innermost frame outwards.
       detail::PromiseBase* p = chain_.innermost;
       detail::PromiseBase* root = &promise();
@@ -370,7 +368,6 @@ class [[nodiscard]] Task {
 
   void* frame_ = nullptr;
   detail::CoroChain chain_;
-  bool started_ = false;
 };
 
 }  // namespace as::future

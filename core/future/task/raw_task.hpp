@@ -74,13 +74,13 @@ struct RawTask {
   std::atomic<uint32_t> refs{3};                           // handle + owned list + queue
   std::atomic<uint32_t> live_wakers{0};  // Waker clones alive (diagnostics, tracing only)
   std::atomic<uint32_t> traced_live{0};  // live_wakers as the last WakerClone/WakerDrop showed
-  std::atomic<bool> join_lock{false};
   const TaskVTable* vtable;
   Scheduler* scheduler;
   RawTask* next = nullptr;        // intrusive link: inject queue / run queue (owner: that queue)
   RawTask* owned_prev = nullptr;  // intrusive links of the scheduler's owned-task list
   RawTask* owned_next = nullptr;
   trace::TaskId id;
+  std::atomic<bool> join_lock{false};
   bool blocking = false;     // runs on the blocking pool (spawn_blocking)
   bool polled = false;       // polled at least once (written by the running worker only)
   std::exception_ptr panic;  // the future threw (guarded by join_lock once COMPLETE)

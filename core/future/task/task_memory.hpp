@@ -15,9 +15,10 @@
 //     thread's free list (memory migrates with the work, as in tcmalloc's thread caches);
 //   - when a thread exits its free lists move to a global depot under a mutex; a thread whose list
 //     is empty takes the depot's list for that size class before carving a new slab, and the
-//     uncarved end of an exited thread's slab is carved by the next thread that needs room. Slabs
-//     are never returned to the OS: the memory stays for reuse for the process lifetime, like a
-//     malloc arena after free();
+//     uncarved end of an exited thread's slab is carved by the next thread that needs room (the
+//     depot's mutex is taken only when the depot holds blocks of the class, or a slab runs
+//     out). Slabs are never returned to the OS: the memory stays for reuse for the process
+//     lifetime, like a malloc arena after free();
 //   - larger blocks, and every block when built with a sanitizer, go to ::operator new/delete:
 //     ASan and TSan must see each frame's lifetime to find use-after-free and races.
 #pragma once
