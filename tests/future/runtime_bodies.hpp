@@ -51,7 +51,7 @@ inline void body_spawn_join(const Env& e) {
   CHECK(run_root(e, root) == expect);
 }
 
-inline void body_pingpong(const Env& e) {
+inline void body_pingpong(const Env& e, trace::Recorder* rec = nullptr) {
   auto root = []() -> Task<int> {
     auto [ping_tx, ping_rx] = mpsc::channel<int>(1);
     auto [pong_tx, pong_rx] = mpsc::channel<int>(1);
@@ -73,7 +73,7 @@ inline void body_pingpong(const Env& e) {
     int n = (co_await h).value();
     co_return x + n;
   };
-  CHECK(run_root(e, root) == 2000);
+  CHECK(run_root(e, root, rec) == 2000);
 }
 
 // A leaf future that counts its polls: Pending until `open`, waker stored each time.

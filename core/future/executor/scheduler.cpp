@@ -172,35 +172,19 @@ int64_t Scheduler::run_task(RawTask* t, int worker, int64_t carry) {
   const uint64_t block_object = tl_current.block_object;
   if (charge_costs_) model_cost(platform_.costs().poll_ns);
   const int64_t t1 = trace_now();
-  emit_at(t1, EventKind::PollEnd, worker, t->id,
-          static_cast<uint64_t>(ready ? trace::PollResult::Ready : trace::PollResult::Pending));
-  if (rec_) {
-    const int64_t took = t1 - t0;
-    if (took > cfg_.long_poll_ns && !t->blocking)  // the blocking pool is where blocking belongs
-      report(
-          trace::ErrorKind::LongPoll,
-          "long poll: " + std::to_string(took / 1000) + " us without yielding (blocking in async?)",
-          t->id);
-    if (why == Reason::Panic) {
-      JoinError e = JoinError::panic(t->panic);
-      report(trace::ErrorKind::Panic, e.message(), t->id);
-    }
-  }
-
   const int64_t next_carry = coarse_clock_ ? t1 : 0;
+  const uint64_t took = static_cast<uint64_t>(t1 - t0);
   if (ready) {
+    emit_at(t1, EventKind::PollEnd, worker, t->id, static_cast<uint64_t>(trace::PollResult::Ready));
+    report_poll(t, took, why);
     complete(t, why, worker, true);
     t->release();  // the queue's reference
     return next_carry;
   }
 
   // Pending. The lost-waker lint: nobody holds a Waker and no wake is pending.
-  if (rec_ && t->live_wakers.load(std::memory_order_acquire) == 0 &&
-      !(t->state.load(std::memory_order_acquire) & RawTask::kNotified))
-    report(trace::ErrorKind::LostWaker,
-           "lost wakeup: task returned Pending but holds no live Waker; nothing can wake it",
-           t->id);
-
+  const bool lost_waker = rec_ && t->live_wakers.load(std::memory_order_acquire) == 0 &&
+                          !(t->state.load(std::memory_order_acquire) & RawTask::kNotified);
   cur = t->state.load(std::memory_order_acquire);
   for (;;) {
     uint32_t next = cur & ~RawTask::kRunning;
@@ -208,21 +192,39 @@ int64_t Scheduler::run_task(RawTask* t, int worker, int64_t carry) {
                                        std::memory_order_acquire))
       break;
   }
-  if (cur & RawTask::kNotified) {
-    // Woken while it was running (yield_now, budget, a wake from elsewhere): run it again later.
+  // Woken while it was running (yield_now, budget, a wake from elsewhere): it runs again later.
+  const bool requeue = (cur & RawTask::kNotified) != 0;
+  // PollEnd(Pending) says what the task now waits for (the reason and object its leaf future
+  // gave) — the future's task.block; nothing when it is re-queued at once.
+  emit_at(t1, EventKind::PollEnd, worker, t->id, static_cast<uint64_t>(trace::PollResult::Pending),
+          requeue ? 0 : static_cast<uint64_t>(block_reason), requeue ? 0 : block_object);
+  report_poll(t, took, why);
+  if (lost_waker)
+    report(trace::ErrorKind::LostWaker,
+           "lost wakeup: task returned Pending but holds no live Waker; nothing can wake it",
+           t->id);
+  if (requeue) {
     if (rec_ && (block_reason == Reason::Preempted || block_reason == Reason::Yield))
       rec_->emit_same_time(EventKind::TaskStop, static_cast<trace::WorkerId>(worker), t->id,
                            static_cast<uint64_t>(block_reason));
     schedule(t, true);  // keeps the queue reference
     return next_carry;
   }
-  // Same time as PollEnd (a diagnostic emitted in between may have read the clock: the worker's
-  // events stay in time order).
-  if (rec_)
-    rec_->emit_same_time(EventKind::TaskBlock, static_cast<trace::WorkerId>(worker), t->id,
-                         static_cast<uint64_t>(block_reason), block_object);
   t->release();
   return next_carry;
+}
+
+void Scheduler::report_poll(RawTask* t, uint64_t took, Reason why) {
+  if (!rec_) return;
+  if (took > static_cast<uint64_t>(cfg_.long_poll_ns) && !t->blocking)  // blocking pool: expected
+    report(
+        trace::ErrorKind::LongPoll,
+        "long poll: " + std::to_string(took / 1000) + " us without yielding (blocking in async?)",
+        t->id);
+  if (why == Reason::Panic) {
+    JoinError e = JoinError::panic(t->panic);
+    report(trace::ErrorKind::Panic, e.message(), t->id);
+  }
 }
 
 void Scheduler::complete(RawTask* t, Reason why, int worker, bool after_poll) {

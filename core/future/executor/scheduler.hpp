@@ -11,8 +11,9 @@
 //   Ready/panic → drop the future, publish output, wake the JoinHandle (COMPLETE);
 //   Pending     → RUNNING → idle, unless a wake arrived during the poll (→ re-queued, a "yield");
 //   CANCELLED   → drop the future without polling it; the handle sees JoinError::cancelled().
-// Every step is traced: TaskStart/PollBegin/PollEnd/TaskStop, TaskBlock(reason, object) with the
-// reason the leaf future gave, TaskDestroy(Done|Panic|Cancelled), plus the diagnostics:
+// Every step is traced: TaskStart/PollBegin/PollEnd/TaskStop, PollEnd(Pending, reason, object) with
+// the reason the leaf future gave (a future's task.block, folded into its poll's end),
+// TaskDestroy(Done|Panic|Cancelled), plus the diagnostics:
 // LostWaker (Pending and no live Waker), SelfWake, LongPoll (> long_poll_ns), LargeFuture.
 //
 // Drivers (tokio runtime/driver.rs): whichever worker runs out of work takes the driver (an
@@ -186,6 +187,8 @@ class Scheduler {
   // complete finishes t (drops its future, publishes the outcome, wakes the JoinHandle).
   // after_poll: called right after t's PollEnd, so on real threads its events share that time.
   void complete(RawTask* t, trace::Reason why, int worker, bool after_poll = false);
+  // report_poll emits the diagnostics of a poll that took `took` ns (LongPoll, Panic).
+  void report_poll(RawTask* t, uint64_t took, trace::Reason why);
   // unpark_blocking_threads wakes idle blocking-pool threads (shutdown).
   void unpark_blocking_threads();
   void cancel_all_owned();

@@ -1,5 +1,7 @@
 // core/future/task/raw_task.cpp — the task state transitions and the task waker vtable.
 // See raw_task.hpp for the state machine (mirrors tokio runtime/task/state.rs + waker.rs).
+// Tracing a wake: one event — TaskUnblock(cause, reason) when it makes the task runnable, WakerWake
+// when it schedules nothing (merged with a pending wake, the task is running, or it finished).
 #include "core/future/task/raw_task.hpp"
 
 #include "core/future/executor/scheduler.hpp"
@@ -57,29 +59,39 @@ void RawTask::wake(bool owned) {
   const trace::TaskId by_task = tl_current.task;
   const trace::WorkerId by_worker = tl_current.worker;
   trace::Recorder* rec = s->recorder();
+  // The wake's one event is stamped with its cause's time when the waker gave one (a channel send
+  // traced just before on this thread and recorder; a completion), otherwise with a clock read
+  // taken before the transition (so it precedes the poll the wake leads to).
+  int64_t ts = 0;
+  bool same_time = false;
   if (rec) {
-    // Event::worker = the worker whose queue will hold the task (kNoWorker = inject queue).
-    // Inside a poll of this runtime that is the polling worker (no platform call needed).
+    const int64_t cause_ts = tl_current.wake_ts;
+    if (cause_ts > 0) {
+      ts = cause_ts;
+    } else if (cause_ts == kWakeSameTime && tl_current.recorder == rec) {
+      same_time = true;
+    } else {
+      ts = rec->now();
+    }
+  }
+  // trace_wake: TaskUnblock when this wake makes the task runnable, WakerWake when it schedules
+  // nothing (merged with a pending wake, the task is running, or it finished). Event::worker = the
+  // worker whose queue will hold the task (kNoWorker = inject queue); inside a poll of this runtime
+  // that is the polling worker (no platform call needed).
+  auto trace_wake = [&](EventKind kind, uint64_t a2) {
     const int cw = tl_current.scheduler == s ? tl_current.worker : s->platform().current_worker();
     const auto queue_worker =
         static_cast<trace::WorkerId>(cw >= 0 && cw < s->workers() ? cw : trace::kNoWorker);
-    // The first event of a wake is stamped with its cause's time when the waker gave one (a
-    // channel send traced just before on this thread and recorder; a completion), otherwise it
-    // reads the clock. The TaskUnblock below shares its time.
-    const int64_t cause_ts = tl_current.wake_ts;
-    if (cause_ts > 0) {
-      rec->emit_at(cause_ts, EventKind::WakerWake, queue_worker, id, by_task, by_worker,
-                   owned ? 0 : 1);
-    } else if (cause_ts == kWakeSameTime && tl_current.recorder == rec) {
-      rec->emit_same_time(EventKind::WakerWake, queue_worker, id, by_task, by_worker,
-                          owned ? 0 : 1);
+    if (same_time) {
+      rec->emit_same_time(kind, queue_worker, id, by_task, by_worker, a2);
     } else {
-      rec->emit(EventKind::WakerWake, queue_worker, id, by_task, by_worker, owned ? 0 : 1);
+      rec->emit_at(ts, kind, queue_worker, id, by_task, by_worker, a2);
     }
-  }
+  };
   uint32_t cur = state.load(std::memory_order_acquire);
   for (;;) {
     if (cur & (kComplete | kNotified)) {  // merged with a pending poll, or finished
+      if (rec) trace_wake(EventKind::WakerWake, owned ? 0 : 1);
       if (owned) release();
       return;
     }
@@ -90,14 +102,14 @@ void RawTask::wake(bool owned) {
   }
   if (cur & kRunning) {
     // Woken during its own poll: the harness re-queues it when the poll returns.
+    if (rec) trace_wake(EventKind::WakerWake, owned ? 0 : 1);
     if (by_task == id && !tl_current.expected_self_wake && rec)
       s->report(trace::ErrorKind::SelfWake, "task woke itself during its own poll", id);
     if (owned) release();
     return;
   }
-  if (rec)  // the cause: channel send, timer, I/O, waker.wake...
-    rec->emit_same_time(EventKind::TaskUnblock, by_worker, id, by_task, by_worker,
-                        static_cast<uint64_t>(tl_current.wake_reason));
+  // The cause: channel send, timer, I/O, waker.wake...
+  if (rec) trace_wake(EventKind::TaskUnblock, static_cast<uint64_t>(tl_current.wake_reason));
   if (!owned) add_ref();  // the queue's reference
   if (s->charges_costs()) s->model_cost(s->platform().costs().wake_ns);
   s->schedule(this, false);
