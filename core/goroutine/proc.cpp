@@ -88,13 +88,12 @@ Sched::Sched(platform::Platform& platform, trace::Recorder* recorder, SchedConfi
   // Guard regions cost no mapping each: then every stack gets a guard, not just the first 24,000.
   if (fiber::StackPool::lightweight_guards()) sc.max_guarded = SIZE_MAX;
   stacks_ = take_stack_pool(sc);  // warm stacks of the previous runtime (stackcache.hpp)
-  timers_ = std::make_unique<TimerHeap>();
-  timers_->set_shared(config_.procs > 1);  // one P: no lock (RuntimeLock)
   netpoll_ = std::make_unique<NetPoller>(*this);
   for (int i = 0; i < config_.procs; ++i) {
     auto p = std::make_unique<P>();
     p->id = i;
     p->runq.set_stealable(config_.procs > 1);  // one P: nobody steals
+    p->timers.set_shared(config_.procs > 1);   // one P: no lock (RuntimeLock)
     allp_.push_back(std::move(p));
     p_names_.push_back(tracer_.intern("P" + std::to_string(i)));
   }
@@ -146,7 +145,7 @@ void Sched::run(std::function<void()> main_fn, std::source_location loc) {
     }
   }
   // Everything below runs on the caller's thread with no M: the program is over.
-  timers_->clear();
+  for (auto& p : allp_) p->timers.clear();
   netpoll_->shutdown();
   // Forget the run queues first (the goroutines in them are unwound below with all others).
   for (auto& p : allp_) {
@@ -537,7 +536,7 @@ void Sched::reset_spinning(M* m) {
 
 void Sched::handoffp(P* p, int from_m) {
   const bool has_work =
-      !p->runq.empty() || runq_size_.load(std::memory_order_acquire) > 0 || timers_->size() > 0;
+      !p->runq.empty() || runq_size_.load(std::memory_order_acquire) > 0 || p->timers.size() > 0;
   if (has_work) {
     startm(p, false, nullptr, from_m);
     return;
@@ -616,11 +615,40 @@ G* Sched::globrunqget(P* p, uint32_t max) {
   return g;
 }
 
-bool Sched::timers_due(int64_t& now) const {
-  const int64_t next = timers_->next_deadline();
+bool Sched::timers_due(const P* p, int64_t& now) const {
+  const int64_t next = p->timers.next_deadline();
   if (next == platform::kNever) return false;
   now = platform_.now();
   return next <= now;
+}
+
+int64_t Sched::next_timer() const {
+  int64_t next = platform::kNever;
+  for (const auto& p : allp_) next = std::min(next, p->timers.next_deadline());
+  return next;
+}
+
+bool Sched::timers_pending() const {
+  for (const auto& p : allp_)
+    if (p->timers.size() > 0) return true;
+  return false;
+}
+
+int Sched::run_other_timers(M* m) {
+  int fired = 0;
+  int64_t now = 0;
+  bool have_now = false;
+  for (auto& other : allp_) {
+    if (other.get() == m->p || other->timers.next_deadline() == platform::kNever) continue;
+    if (!have_now) {
+      now = platform_.now();
+      have_now = true;
+    }
+    if (other->timers.next_deadline() > now) continue;
+    RestoreM restore(m);
+    fired += other->timers.run(now);
+  }
+  return fired;
 }
 
 void Sched::trace_queues(P* p, int64_t ts, bool force_runnext) {
@@ -658,9 +686,9 @@ void Sched::schedule(M* m) {
     P* p = m->p;
     bool inherit = false;
     G* g = nullptr;
-    if (int64_t now; timers_due(now)) {
+    if (int64_t now; timers_due(p, now)) {
       RestoreM restore(m);
-      timers_->run(now);
+      p->timers.run(now);
     }
     if (p->schedtick % 61 == 0 && runq_size_.load(std::memory_order_acquire) > 0) {
       std::lock_guard guard(lock_);
@@ -696,9 +724,13 @@ void Sched::start_g(M* m, G* g, bool inherit_time, int64_t now) {
   if (tracer_.on()) {
     // A G taken from runnext (inherit_time) left it empty: its TaskStart says so (arg0 "from";
     // the trace model dequeues a starting task from wherever it was, the Perfetto export drops
-    // the runnext counter), so no QueueLength(Runnext, 0) is written for it.
-    if (inherit_time) p->traced_runnext.store(false, std::memory_order_relaxed);
-    trace_queues(p, now);
+    // the runnext counter), so no QueueLength(Runnext, 0) is written for it. The ring did not
+    // change then either (every put, ring take and steal traced its own change), so there is
+    // nothing else to compare.
+    if (inherit_time)
+      p->traced_runnext.store(false, std::memory_order_relaxed);
+    else
+      trace_queues(p, now);
     tracer_.emit_at(now, EventKind::TaskStart, static_cast<uint16_t>(p->id), g->id,
                     inherit_time ? trace::start_from(trace::QueueKind::Runnext) : 0);
   }
@@ -765,9 +797,9 @@ G* Sched::find_runnable(M* m, bool& inherit) {
       stopm(m);
       continue;
     }
-    if (int64_t now; timers_due(now)) {
+    if (int64_t now; timers_due(p, now)) {
       RestoreM restore(m);
-      timers_->run(now);
+      p->timers.run(now);
     }
     if (G* g = p->runq.get(inherit)) return g;
     if (runq_size_.load(std::memory_order_acquire) > 0) {
@@ -809,6 +841,10 @@ G* Sched::find_runnable(M* m, bool& inherit) {
         if (G* g = steal_work(m, inherit)) return g;
         if (m->p != p) continue;
       }
+      // Last, the due timers of the other Ps (stealWork's checkTimers): what they ready lands in
+      // our queue. (A P whose M is busy fires its own at its next schedule; an idle P's wait here
+      // or for the netpoller M.)
+      if (run_other_timers(m) > 0) continue;
     }
     // Nothing to do: give the P back.
     {
@@ -845,7 +881,7 @@ G* Sched::find_runnable(M* m, bool& inherit) {
       if (retry) continue;
     }
     // Timers or I/O pending and nobody waiting for them: this M waits (the netpoller M).
-    const int64_t next_timer = timers_->next_deadline();
+    const int64_t next_timer = this->next_timer();
     if ((next_timer != platform::kNever || netpoll_->waiters() > 0) &&
         !polling_.exchange(true, std::memory_order_acq_rel)) {
       {
@@ -937,7 +973,7 @@ bool Sched::check_dead_locked() {
     if (!m->exited) ++run;
   run -= nmidle_;
   if (run > 0) return false;
-  if (timers_->size() > 0 || netpoll_->waiters() > 0) return false;
+  if (timers_pending() || netpoll_->waiters() > 0) return false;
   if (runq_.size() > 0) return false;
   for (auto& p : allp_)
     if (!p->runq.empty()) return false;
@@ -1036,7 +1072,7 @@ void Sched::park_current(M* m, Reason reason, uint64_t object, trace::StringId o
 G* Sched::handoff_target(M* m) {
   if (simulated_ || exiting_.load(std::memory_order_acquire)) return nullptr;
   P* p = m->p;
-  if (int64_t now; p == nullptr || timers_due(now)) return nullptr;
+  if (int64_t now; p == nullptr || timers_due(p, now)) return nullptr;
   if (p->schedtick % 61 == 0 && runq_size_.load(std::memory_order_acquire) > 0) return nullptr;
   bool inherit = false;
   G* next = p->runq.get(inherit);

@@ -1,8 +1,8 @@
 // core/goroutine/sched.hpp — M and P, and the scheduler that binds G, M and P together.
 //
 // Owns: the scheduler state of one go::Runtime (proc.go's `schedt` plus allp/allm/allgs): the
-// Ps and their run queues, the Ms (platform workers), the global run queue, the idle P and M
-// lists, the spinning-M count, the timer heap, the netpoller, and the program's exit status.
+// Ps and their run queues and timer heaps, the Ms (platform workers), the global run queue, the
+// idle P and M lists, the spinning-M count, the netpoller, and the program's exit status.
 //
 // Vocabulary (proc.go's design essay):
 //   G  goroutine: a fiber with its own stack (g.hpp).
@@ -13,11 +13,15 @@
 //      One shortcut (real threads only): a parking G whose successor is already in its P's queue
 //      switches straight to it, and the after-switch work runs on G' before G' continues.
 //   P  processor: the right to run Go code, `procs` of them (GOMAXPROCS). Holds the local run
-//      queue. An M in a blocking syscall hands its P to another M.
+//      queue and the timers its goroutines armed (Go 1.14+). An M in a blocking syscall hands its
+//      P to another M.
 //
 // Invariants:
 //   - Sched::lock protects: the global run queue, the idle P list (pidle) and idle M list (midle),
-//     nmidle, nmsys, and the exit status. The timer heap has its own lock (timers.hpp).
+//     nmidle, nmsys, and the exit status. Each P's timer heap has its own lock (timers.hpp).
+//   - A P's timers are fired by the M holding it (schedule, findrunnable); another M fires them
+//     only from findrunnable's last steal round or as the netpoller M, which sleeps until the
+//     earliest deadline over all Ps — so a timer of an idle P is never forgotten.
 //   - A P is either owned by exactly one M (p->m) or on the idle list, never both.
 //   - nmspinning counts Ms that are looking for work while holding a P; if it is > 0, a newly
 //     readied goroutine will be found without waking anyone (wakep does nothing). When the last
@@ -38,18 +42,19 @@
 #include "core/goroutine/g.hpp"
 #include "core/goroutine/runq.hpp"
 #include "core/goroutine/spinlock.hpp"
+#include "core/goroutine/timers.hpp"
 #include "core/goroutine/tracer.hpp"
 #include "core/platform/platform.hpp"
 
 namespace as::go::detail {
 
 class Sched;
-class TimerHeap;
 class NetPoller;
 
 struct P {
   int id = 0;
   LocalRunQueue runq;
+  TimerHeap timers;        // timers armed by goroutines running on this P (timers.hpp)
   uint32_t schedtick = 0;  // incremented on every fresh schedule (not when inheriting a slice)
   M* m = nullptr;
   P* link = nullptr;  // idle list
@@ -161,7 +166,10 @@ class Sched {
   // ---- accessors -------------------------------------------------------------------------
   platform::Platform& platform() { return platform_; }
   Tracer& tracer() { return tracer_; }
-  TimerHeap& timers() { return *timers_; }
+  // timers_of is the heap a goroutine running on m arms its timers on: its P's.
+  TimerHeap& timers_of(M* m) { return m->p->timers; }
+  // new_timer_id numbers timers per runtime in arming order (reproducible traces).
+  uint64_t new_timer_id() { return add_count(timer_ids_, 1); }
   NetPoller& netpoll() { return *netpoll_; }
   const SchedConfig& config() const { return config_; }
   SchedStats& stats() { return stats_; }
@@ -226,9 +234,15 @@ class Sched {
   bool check_dead_locked();  // requires lock_; true: deadlock, the program is ending
   void on_stall();
   void trace_queues(P* p, int64_t ts, bool force_runnext = false);
-  // timers_due: an armed timer's deadline has passed (reads the clock, into now, only if one is
-  // armed).
-  bool timers_due(int64_t& now) const;
+  // timers_due: an armed timer of p has its deadline passed (reads the clock, into now, only if
+  // one is armed).
+  bool timers_due(const P* p, int64_t& now) const;
+  // next_timer is the earliest deadline over all Ps (kNever if none); timers_pending: any armed.
+  int64_t next_timer() const;
+  bool timers_pending() const;
+  // run_other_timers fires the due timers of the Ps other than m's (findrunnable's timer steal);
+  // the goroutines they ready go to m's P. Returns how many fired.
+  int run_other_timers(M* m);
   void destroy_g(G* g);
   void switch_to_g0(M* m, G* g);
   void pidleput(P* p);  // requires lock_
@@ -258,7 +272,6 @@ class Sched {
   SchedConfig config_;
   bool simulated_ = false;
   std::unique_ptr<fiber::StackPool> stacks_;
-  std::unique_ptr<TimerHeap> timers_;
   std::unique_ptr<NetPoller> netpoll_;
 
   std::vector<std::unique_ptr<P>> allp_;
@@ -288,6 +301,7 @@ class Sched {
 
   SchedStats stats_;
   std::atomic<uint64_t> object_ids_{1};
+  std::atomic<uint64_t> timer_ids_{1};
   trace::StringId p_names_base_ = 0;
   std::vector<trace::StringId> p_names_;
 };

@@ -78,9 +78,9 @@ void sleep(Duration d, std::source_location loc) {
     sc.ready(fm, sleeper, trace::Reason::Sleep, false, true, /*same_op=*/true);
   };
   const trace::StringId where = s.tracer().loc(loc);
-  auto& heap = s.timers();
+  auto& heap = s.timers_of(m);  // this P's heap: the timer stays there even if we move
+  t.id = s.new_timer_id();
   heap.lock().lock();
-  t.id = heap.new_id_locked();
   const bool earliest = heap.add(&t, true);
   m->trace_ts = now;
   if (s.tracer().on())
@@ -101,10 +101,11 @@ void sleep(Duration d, std::source_location loc) {
 }
 
 Chan<int64_t> after(Duration d, std::source_location loc) {
-  detail::Sched& s = detail::sched();
+  detail::M* m = detail::current_m();
+  detail::Sched& s = detail::sched_of(m);
   auto* at = new AfterTimer{Timer{}, Chan<int64_t>(1, "time.After", loc)};
   at->timer.when = s.now() + std::max<int64_t>(d.count(), 0);
-  at->timer.id = s.timers().new_id();
+  at->timer.id = s.new_timer_id();
   at->timer.arg = at;
   at->timer.fire = [](Timer* t, int64_t now) {
     auto* self = static_cast<AfterTimer*>(t->arg);
@@ -115,21 +116,22 @@ Chan<int64_t> after(Duration d, std::source_location loc) {
   at->timer.dispose = [](Timer* t) { delete static_cast<AfterTimer*>(t->arg); };
   Chan<int64_t> result = at->ch;
   trace_arm(s, &at->timer, s.tracer().loc(loc));
-  const bool earliest = s.timers().add(&at->timer);
+  const bool earliest = s.timers_of(m).add(&at->timer);
   if (earliest) s.wake_poller();
   return result;
 }
 
 Ticker::Ticker(Duration period, std::source_location loc) : c_(1, "time.Ticker", loc) {
   if (period.count() <= 0) throw Panic("non-positive interval for NewTicker");
-  detail::Sched& s = detail::sched();
+  detail::M* m = detail::current_m();
+  detail::Sched& s = detail::sched_of(m);
   timer_.period = period.count();
   timer_.when = s.now() + period.count();
-  timer_.id = s.timers().new_id();
+  timer_.id = s.new_timer_id();
   timer_.arg = c_.raw();
   timer_.fire = send_time;
   trace_arm(s, &timer_, s.tracer().loc(loc));
-  const bool earliest = s.timers().add(&timer_);
+  const bool earliest = s.timers_of(m).add(&timer_);
   if (earliest) s.wake_poller();
 }
 
@@ -140,7 +142,8 @@ Ticker::~Ticker() {
 void Ticker::stop() {
   detail::M* m = detail::current_m();
   if (!m || !m->sched) return;  // the runtime is gone; its heap was cleared
-  if (m->sched->timers().remove(&timer_, &m->sched->platform()))
+  // The heap it was armed on (its P's then), wherever this goroutine runs now.
+  if (timer_.heap != nullptr && timer_.heap->remove(&timer_, &m->sched->platform()))
     m->sched->tracer().emit(EventKind::TimerCancel, m->sched->worker_of(m),
                             m->curg ? m->curg->id : 0, timer_.id);
 }

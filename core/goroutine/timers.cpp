@@ -69,6 +69,7 @@ void TimerHeap::push(Timer* t) {
 bool TimerHeap::add(Timer* t, bool locked) {
   if (!locked) lock_.lock();
   t->seq = seq_++;
+  t->heap = this;
   push(t);
   const bool earliest = heap_.front().timer == t;
   publish();

@@ -1,7 +1,8 @@
-// core/goroutine/timers.hpp — the timer heap behind sleep, After and Ticker (time.go).
+// core/goroutine/timers.hpp — a timer heap behind sleep, After and Ticker (time.go).
 //
-// Owns: every armed timer of one runtime, ordered by deadline (then by arming order, so equal
-// deadlines fire in a reproducible order in the simulation).
+// Owns: the armed timers of one P (Go 1.14+: every P has its own heap, see sched.hpp), ordered by
+// deadline (then by arming order, so equal deadlines fire in a reproducible order in the
+// simulation).
 //
 // Invariants:
 //   - A Timer is in the heap iff armed; only the heap (under its lock) changes armed/when.
@@ -10,8 +11,11 @@
 //     fires, so it is listed in firing_ until fire() returns, and remove() waits for that.
 //   - next_deadline() is a lock-free snapshot (kNever when empty) used by idle Ms to decide how
 //     long the netpoller/park may sleep.
-// Why one heap and not Go 1.14+'s per-P heaps: one heap keeps the teaching story short (an idle M
-// sleeps until the earliest deadline); per-P heaps are an optimisation for timer-heavy servers.
+// Why one heap per P and not one per runtime (Go before 1.14): a timer lives on the P whose
+// goroutine armed it and is normally fired by that P's M, so with several Ps arming and firing
+// never contend for one lock, and the heap's array stays in one CPU's cache. Other Ms fire a P's
+// timers only when they run out of work (findrunnable's steal round, or the M waiting in the
+// netpoller until the earliest deadline of all Ps) — timers of an idle P still fire on time.
 // Why the heap holds (when, seq, timer) and not just timer pointers: a sleeping goroutine's Timer
 // lives on its own stack, so with thousands of sleepers every comparison through a pointer would
 // touch another stack's page. Keeping the keys in the heap's array (as Go 1.23 does with
@@ -29,12 +33,15 @@
 
 namespace as::go::detail {
 
+class TimerHeap;
+
 struct Timer {
   int64_t when = 0;
   int64_t period = 0;  // > 0: re-armed after firing (Ticker)
   uint64_t seq = 0;    // arming order, tie-breaker
   uint64_t id = 0;     // traced timer id
   bool armed = false;  // in the heap
+  TimerHeap* heap = nullptr;  // the heap add() put it on (its P's); remove() goes there
   void (*fire)(Timer* t, int64_t now) = nullptr;
   void* arg = nullptr;
   // dispose frees a timer the heap owns (After's one-shot timers): called after it fired, or at
@@ -47,7 +54,8 @@ class TimerHeap {
   TimerHeap() = default;
   ~TimerHeap();
 
-  // add arms t (t->when set by the caller). Returns true if t became the earliest deadline.
+  // add arms t (t->when set by the caller) on this heap. Returns true if t became its earliest
+  // deadline.
   // With `locked`, the caller already holds lock() (sleep arms and parks under it).
   bool add(Timer* t, bool locked = false);
   // remove disarms t; returns false if it was not armed (already fired). A periodic timer may be
@@ -59,13 +67,6 @@ class TimerHeap {
   int run(int64_t now);
   int64_t next_deadline() const { return next_.load(std::memory_order_acquire); }
   size_t size() const { return count_.load(std::memory_order_acquire); }
-  uint64_t new_id() { return ids_.fetch_add(1, std::memory_order_relaxed); }
-  // new_id_locked is new_id() for a caller holding lock(): no atomic read-modify-write.
-  uint64_t new_id_locked() {
-    const uint64_t id = ids_.load(std::memory_order_relaxed);
-    ids_.store(id + 1, std::memory_order_relaxed);
-    return id;
-  }
   // clear disarms everything (runtime end): owned timers are disposed, others forgotten.
   void clear();
 
@@ -95,7 +96,6 @@ class TimerHeap {
   uint64_t seq_ = 0;
   std::atomic<int64_t> next_{platform::kNever};
   std::atomic<size_t> count_{0};
-  std::atomic<uint64_t> ids_{1};
 };
 
 }  // namespace as::go::detail
