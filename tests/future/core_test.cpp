@@ -452,3 +452,43 @@ TEST_CASE("task memory: a block freed on another thread joins that thread's free
     CHECK(mem::free_bytes() - free0 >= 64);
   }
 }
+
+namespace {
+// ThrowOnRepoll is a leaf future that is Pending on its first poll and throws on the next one.
+struct ThrowOnRepoll {
+  int polls = 0;
+  Poll<int> poll(Context&) {
+    if (polls++ == 0) return pending;
+    throw std::runtime_error("leaf failed");
+  }
+};
+Task<int> catch_leaf_failure(bool* caught) {
+  try {
+    co_return co_await ThrowOnRepoll{};
+  } catch (const std::runtime_error&) {
+    *caught = true;
+  }
+  co_return -1;
+}
+Task<int> let_leaf_failure_escape() {
+  co_return co_await ThrowOnRepoll{};
+}
+}  // namespace
+
+TEST_CASE("a leaf that throws when re-polled throws inside the awaiting coroutine",
+          "[future][task]") {
+  WakeCounts c;
+  test::BorrowedWaker bw(c);
+  Context cx(bw.waker);
+  bool caught = false;
+  Task<int> t = catch_leaf_failure(&caught);
+  CHECK(t.poll(cx).is_pending());
+  auto r = t.poll(cx);  // the re-poll throws: the coroutine's catch handles it
+  REQUIRE(r.is_ready());
+  CHECK(r.take() == -1);
+  CHECK(caught);
+  // Not caught there: it leaves the Task's poll (the executor turns it into a JoinError).
+  Task<int> u = let_leaf_failure_escape();
+  CHECK(u.poll(cx).is_pending());
+  CHECK_THROWS_AS(u.poll(cx), std::runtime_error);
+}

@@ -152,12 +152,14 @@ struct PromiseValue<void> : PromiseBase {
 // LeafAwaiter: `co_await future` for a hand-written Future. Polls once in await_ready (most
 // leaves are ready at once: no suspension at all), otherwise registers itself as the chain's
 // pending leaf; the root loop re-polls it and resumes this coroutine only when it is Ready.
+// A re-poll that throws leaves `out` empty and parks the exception in the awaiting coroutine's
+// promise (its own exception slot is unused while it is suspended), so the awaiter — which sits
+// in every parked frame — carries no exception slot of its own.
 template <class F>
 struct LeafAwaiter {
   using Out = FutureOutput<std::remove_reference_t<F>>;
-  F fut;  // a reference for lvalue futures, the future itself for rvalues
-  std::optional<Out> out;
-  std::exception_ptr exception;
+  F fut;                   // a reference for lvalue futures, the future itself for rvalues
+  std::optional<Out> out;  // empty after a Ready re-poll only if that poll threw
 
   bool await_ready() {
     Poll<Out> p = fut.poll(*tl_chain->cx);
@@ -172,7 +174,8 @@ struct LeafAwaiter {
       if (p.is_pending()) return false;
       a->out.emplace(p.take());
     } catch (...) {
-      a->exception = std::current_exception();  // rethrown inside the coroutine by await_resume
+      // rethrown inside the coroutine by await_resume; innermost is the awaiting coroutine
+      tl_chain->innermost->exception = std::current_exception();
     }
     return true;
   }
@@ -184,7 +187,7 @@ struct LeafAwaiter {
     c->poll_leaf = &poll_leaf;
   }
   Out await_resume() {
-    if (exception) std::rethrow_exception(exception);
+    if (!out) std::rethrow_exception(std::exchange(tl_chain->innermost->exception, nullptr));
     return std::move(*out);
   }
 };
@@ -289,7 +292,7 @@ class [[nodiscard]] Task {
     }
     template <class F>
     requires Future<std::remove_reference_t<F>>
-    auto await_transform(F&& f) { return detail::LeafAwaiter<F>{std::forward<F>(f), {}, {}}; }
+    auto await_transform(F&& f) { return detail::LeafAwaiter<F>{std::forward<F>(f), {}}; }
   };
   using Output = OutputOf<T>;
 

@@ -54,44 +54,57 @@ Waker RawTask::waker() {
   return Waker(waker_clone(this), &kTaskWakerVTable);
 }
 
-void RawTask::wake(bool owned) {
-  Scheduler* s = scheduler;
-  const trace::TaskId by_task = tl_current.task;
-  const trace::WorkerId by_worker = tl_current.worker;
-  trace::Recorder* rec = s->recorder();
-  // The wake's one event is stamped with its cause's time when the waker gave one (a channel send
-  // traced just before on this thread and recorder; a completion), otherwise with a clock read
-  // taken before the transition (so it precedes the poll the wake leads to).
+namespace {
+
+// WakeStamp is when a traced wake happened: a timestamp, or "the time of this thread's previous
+// event" (its cause, a channel send traced just before on this thread and recorder).
+struct WakeStamp {
   int64_t ts = 0;
   bool same_time = false;
-  if (rec) {
-    const int64_t cause_ts = tl_current.wake_ts;
-    if (cause_ts > 0) {
-      ts = cause_ts;
-    } else if (cause_ts == kWakeSameTime && tl_current.recorder == rec) {
-      same_time = true;
-    } else {
-      ts = rec->now();
-    }
+};
+
+// wake_stamp reads the wake's time before its transition, so the wake's event precedes the poll it
+// leads to: the cause's time when the waker gave one (tl_current.wake_ts), else a clock read.
+[[gnu::noinline]] WakeStamp wake_stamp(trace::Recorder* rec) {
+  const int64_t cause_ts = tl_current.wake_ts;
+  if (cause_ts > 0) return {cause_ts, false};
+  if (cause_ts == kWakeSameTime && tl_current.recorder == rec) return {0, true};
+  return {rec->now(), false};
+}
+
+// trace_wake emits a wake's one event: TaskUnblock(by_task, by_worker, reason) when it made the
+// task runnable, WakerWake(by_task, by_worker, by_ref) when it scheduled nothing. Event::worker =
+// the worker whose queue will hold the task (kNoWorker = inject queue); inside a poll of this
+// runtime that is the polling worker (no platform call needed). Also reports a self-wake.
+[[gnu::noinline]] void trace_wake(RawTask* t, trace::Recorder* rec, WakeStamp at, bool scheduled,
+                                  bool running, bool owned) {
+  Scheduler* s = t->scheduler;
+  const int cw = tl_current.scheduler == s ? tl_current.worker : s->platform().current_worker();
+  const auto queue_worker =
+      static_cast<trace::WorkerId>(cw >= 0 && cw < s->workers() ? cw : trace::kNoWorker);
+  const EventKind kind = scheduled ? EventKind::TaskUnblock : EventKind::WakerWake;
+  const uint64_t a2 =
+      scheduled ? static_cast<uint64_t>(tl_current.wake_reason) : (owned ? 0 : 1);  // by_ref
+  if (at.same_time) {
+    rec->emit_same_time(kind, queue_worker, t->id, tl_current.task, tl_current.worker, a2);
+  } else {
+    rec->emit_at(at.ts, kind, queue_worker, t->id, tl_current.task, tl_current.worker, a2);
   }
-  // trace_wake: TaskUnblock when this wake makes the task runnable, WakerWake when it schedules
-  // nothing (merged with a pending wake, the task is running, or it finished). Event::worker = the
-  // worker whose queue will hold the task (kNoWorker = inject queue); inside a poll of this runtime
-  // that is the polling worker (no platform call needed).
-  auto trace_wake = [&](EventKind kind, uint64_t a2) {
-    const int cw = tl_current.scheduler == s ? tl_current.worker : s->platform().current_worker();
-    const auto queue_worker =
-        static_cast<trace::WorkerId>(cw >= 0 && cw < s->workers() ? cw : trace::kNoWorker);
-    if (same_time) {
-      rec->emit_same_time(kind, queue_worker, id, by_task, by_worker, a2);
-    } else {
-      rec->emit_at(ts, kind, queue_worker, id, by_task, by_worker, a2);
-    }
-  };
+  if (running && tl_current.task == t->id && !tl_current.expected_self_wake)
+    s->report(trace::ErrorKind::SelfWake, "task woke itself during its own poll", t->id);
+}
+
+}  // namespace
+
+void RawTask::wake(bool owned) {
+  Scheduler* s = scheduler;
+  trace::Recorder* rec = s->recorder();
+  WakeStamp at;
+  if (rec) at = wake_stamp(rec);
   uint32_t cur = state.load(std::memory_order_acquire);
   for (;;) {
     if (cur & (kComplete | kNotified)) {  // merged with a pending poll, or finished
-      if (rec) trace_wake(EventKind::WakerWake, owned ? 0 : 1);
+      if (rec) trace_wake(this, rec, at, false, false, owned);
       if (owned) release();
       return;
     }
@@ -102,15 +115,12 @@ void RawTask::wake(bool owned) {
   }
   if (cur & kRunning) {
     // Woken during its own poll: the harness re-queues it when the poll returns.
-    if (rec) trace_wake(EventKind::WakerWake, owned ? 0 : 1);
-    if (by_task == id && !tl_current.expected_self_wake && rec)
-      s->report(trace::ErrorKind::SelfWake, "task woke itself during its own poll", id);
+    if (rec) trace_wake(this, rec, at, false, true, owned);
     if (owned) release();
     return;
   }
-  // The cause: channel send, timer, I/O, waker.wake...
-  if (rec) trace_wake(EventKind::TaskUnblock, static_cast<uint64_t>(tl_current.wake_reason));
-  if (!owned) add_ref();  // the queue's reference
+  if (rec) trace_wake(this, rec, at, true, false, owned);  // the cause: send, timer, I/O, wake()
+  if (!owned) add_ref();                                   // the queue's reference
   if (s->charges_costs()) s->model_cost(s->platform().costs().wake_ns);
   s->schedule(this, false);
 }
