@@ -89,6 +89,28 @@ RawTask* MultiThreadScheduler::pop_inject() {
   return t;
 }
 
+RawTask* MultiThreadScheduler::pop_inject_batch(int w) {
+  if (inject_len_.load(std::memory_order_acquire) == 0) return nullptr;
+  Worker& me = *workers_[static_cast<size_t>(w)];
+  RawTask* batch[LocalQueue::kCapacity / 2];
+  size_t n = 0;
+  {
+    std::lock_guard<std::mutex> lk(inject_mu_);
+    // worker.rs: a fair share (len / workers + 1), at most half a local queue, at most the room
+    // left in ours (only we push to it, so the room cannot shrink meanwhile).
+    n = std::min<size_t>({inject_.size() / static_cast<size_t>(workers()) + 1, std::size(batch),
+                          LocalQueue::kCapacity - me.queue.len(), inject_.size()});
+    for (size_t i = 0; i < n; ++i) {
+      batch[i] = inject_.front();
+      inject_.pop_front();
+    }
+    inject_len_.store(inject_.size(), std::memory_order_release);
+  }
+  if (n == 0) return nullptr;
+  for (size_t i = 1; i < n; ++i) (void)me.queue.push_back(batch[i]);
+  return batch[0];
+}
+
 RawTask* MultiThreadScheduler::next_task(int w) {
   Worker& me = *workers_[static_cast<size_t>(w)];
   const uint32_t interval =
@@ -102,7 +124,7 @@ RawTask* MultiThreadScheduler::next_task(int w) {
   me.lifo_streak = 0;
   if (me.lifo) push_local(w, std::exchange(me.lifo, nullptr));
   if (RawTask* t = me.queue.pop()) return t;
-  return pop_inject();
+  return pop_inject_batch(w);
 }
 
 bool MultiThreadScheduler::transition_to_searching(int w) {
@@ -142,7 +164,7 @@ RawTask* MultiThreadScheduler::steal_work(int w) {
     for (uint32_t k = 1; k < got; ++k) me.queue.push_back(batch[k]);  // our queue was empty
     return batch[0];
   }
-  return pop_inject();
+  return pop_inject_batch(w);
 }
 
 bool MultiThreadScheduler::any_work_visible() const {

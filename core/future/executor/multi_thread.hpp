@@ -13,7 +13,9 @@
 //   - a yielding task goes to the back of the local queue; a full local queue moves half of itself
 //     plus the task to the inject queue; a task woken from outside goes to the inject queue;
 //   - every 61 ticks a worker looks at the inject queue first (no starvation of injected tasks),
-//     and polls the drivers;
+//     and polls the drivers; a worker whose own queues are empty takes a batch from the inject
+//     queue (its fair share: len / workers + 1, at most 128) into its local queue — one lock for
+//     many tasks, as worker.rs does;
 //   - a worker without work becomes "searching" — only if fewer than half of the workers already
 //     search (limits the thundering herd) — and steals half of a victim's queue, victims tried in
 //     order from a random start (the platform chooser: deterministic in sim);
@@ -55,6 +57,8 @@ class MultiThreadScheduler final : public Scheduler {
   void push_inject(RawTask* t);
   void push_inject_batch(RawTask** ts, uint32_t n);
   RawTask* pop_inject();
+  // pop_inject_batch moves a share of the inject queue into w's local queue, returns the first.
+  RawTask* pop_inject_batch(int w);
   RawTask* next_task(int w);
   RawTask* steal_work(int w);
   bool any_work_visible() const;

@@ -73,7 +73,7 @@ Scheduler::Scheduler(platform::Platform& p, trace::Recorder* rec, RuntimeConfig 
       coarse_clock_(rec != nullptr && !p.simulated()),
       charge_costs_(p.simulated() && cfg.model_costs),
       serial_(g_next_scheduler_serial.fetch_add(1, std::memory_order_relaxed)),
-      time_(p.now()),
+      time_(p.now(), cfg.worker_count()),
       reactor_(p.io()) {}
 
 Scheduler::~Scheduler() = default;
@@ -382,15 +382,52 @@ void Scheduler::unpark_driver() {
   if (w >= 0) platform_.unpark(w);
 }
 
+void Scheduler::timer_moved_earlier(int shard) {
+  if (platform_.current_worker() == shard) return;  // running: it parks with the new deadline
+  platform_.unpark(shard);
+}
+
+int64_t Scheduler::timer_wakeup(int worker) const {
+  int64_t at = time_.next_deadline_ns(worker);
+  for (int s = 0; s < time_.shards(); ++s) {
+    if (s == worker) continue;
+    const int64_t other = time_.next_deadline_ns(s);
+    if (other != INT64_MAX) at = std::min(at, other + kTimerStealGraceNs);
+  }
+  return at;
+}
+
+void Scheduler::fire_timers(int worker) {
+  if (timer_wakeup(worker) > platform_.now()) return;
+  // Local, not thread_local: in the simulation every worker is a fiber of one thread, and a wake
+  // may switch fibers (model_cost) into another worker's fire_timers.
+  std::vector<Waker> wakers;
+  std::vector<uint64_t> fired;
+  const int64_t now = platform_.now();
+  time_.process(worker, now, wakers, fired);
+  // Another worker's timers, if it left them overdue (it is stuck in a long poll — blocking in
+  // async — or is late to wake): Go's findrunnable also runs the timers of other Ps.
+  for (int s = 0; s < time_.shards(); ++s)
+    if (s != worker && time_.next_deadline_ns(s) <= now - kTimerStealGraceNs)
+      time_.process(s, now, wakers, fired);
+  if (wakers.empty()) return;
+  for (uint64_t id : fired) emit(EventKind::TimerFire, worker, 0, id);
+  fired.clear();
+  {
+    WakeReasonScope reason(Reason::Sleep);
+    for (auto& w : wakers) w.wake();
+  }
+  wakers.clear();
+  model_cost(platform_.costs().timer_ns);
+}
+
 bool Scheduler::poll_drivers(int worker, int64_t deadline) {
   // Caller holds driver_busy_.
   static thread_local std::vector<platform::ReadyEvent> events;
   static thread_local std::vector<Waker> wakers;
-  static thread_local std::vector<uint64_t> fired;
   static thread_local std::vector<std::pair<int, uint32_t>> ready_fds;
   events.clear();
-  const int64_t next_timer = time_.next_deadline_ns();
-  const int64_t until = std::min(deadline, next_timer);
+  const int64_t until = std::min(deadline, timer_wakeup(worker));
   const int64_t now = platform_.now();
   const bool block = until > now;
   if (reactor_.registered() > 0) {
@@ -409,15 +446,7 @@ bool Scheduler::poll_drivers(int worker, int64_t deadline) {
     for (auto& w : wakers) w.wake();
     wakers.clear();
   }
-  time_.process(platform_.now(), wakers, fired);
-  if (!wakers.empty()) {
-    for (uint64_t id : fired) emit(EventKind::TimerFire, worker, 0, id);
-    fired.clear();
-    WakeReasonScope reason(Reason::Sleep);
-    for (auto& w : wakers) w.wake();
-    wakers.clear();
-    model_cost(platform_.costs().timer_ns);
-  }
+  fire_timers(worker);
   return true;
 }
 
@@ -428,17 +457,23 @@ void Scheduler::park_idle(int worker) {
     driver_worker_.store(-1, std::memory_order_release);
     driver_busy_.store(false, std::memory_order_release);
   } else {
-    platform_.park(platform::kNever);
+    // Not the I/O driver: sleep until our own wheel's next timer (we fire it ourselves).
+    platform_.park(timer_wakeup(worker));
+    tl_current.worker = static_cast<trace::WorkerId>(worker);
+    tl_current.task = 0;
+    fire_timers(worker);
   }
 }
 
 void Scheduler::maintenance(int worker) {
-  if (time_.next_deadline_ns() > platform_.now() && reactor_.registered() == 0) return;
-  if (driver_busy_.exchange(true, std::memory_order_acq_rel)) return;
-  driver_worker_.store(worker, std::memory_order_release);
-  poll_drivers(worker, platform_.now());
-  driver_worker_.store(-1, std::memory_order_release);
-  driver_busy_.store(false, std::memory_order_release);
+  if (reactor_.registered() > 0 && !driver_busy_.exchange(true, std::memory_order_acq_rel)) {
+    driver_worker_.store(worker, std::memory_order_release);
+    poll_drivers(worker, platform_.now());
+    driver_worker_.store(-1, std::memory_order_release);
+    driver_busy_.store(false, std::memory_order_release);
+    return;
+  }
+  if (timer_wakeup(worker) <= platform_.now()) fire_timers(worker);
 }
 
 void Scheduler::run(RawTask* root) {

@@ -16,9 +16,13 @@
 // TaskDestroy(Done|Panic|Cancelled), plus the diagnostics:
 // LostWaker (Pending and no live Waker), SelfWake, LongPoll (> long_poll_ns), LargeFuture.
 //
-// Drivers (tokio runtime/driver.rs): whichever worker runs out of work takes the driver (an
-// atomic flag), and parks *in the Poller* with the next timer as deadline; the others park on the
-// platform. Any worker that is busy checks the driver without blocking every event_interval ticks.
+// Drivers (tokio runtime/driver.rs): whichever worker runs out of work takes the I/O driver (an
+// atomic flag), and parks *in the Poller*; the others park on the platform. Timers are per worker
+// (time/driver.hpp): a Sleep is armed in the wheel of the worker that polls it, every worker parks
+// with its own wheel's next deadline and fires its own timers, so woken tasks stay on the worker
+// whose cache holds them (Go's per-P timers). A wheel left overdue by more than a grace period
+// (its worker is stuck in a long poll) is fired by another worker. Any worker that is busy checks
+// its timers and the I/O driver without blocking every event_interval ticks.
 //
 // Threading: schedule() may be called from any thread (wakers travel); everything else from
 // workers. Sim: workers are fibers on one OS thread, so thread-locals (tl_current) are
@@ -122,8 +126,17 @@ class Scheduler {
   void park_idle(int worker);
   // maintenance: poll the drivers without blocking (every event_interval ticks).
   void maintenance(int worker);
-  // unpark_driver wakes whoever waits in the Poller (a new earlier timer, shutdown).
+  // unpark_driver wakes whoever waits in the Poller (a newly registered fd).
   void unpark_driver();
+  // time_shard is the timer wheel a Sleep polled on this thread is armed in: that of the calling
+  // executor worker (which then fires it), 0 for any other thread.
+  int time_shard() const {
+    const int w = platform_.current_worker();
+    return w >= 0 && w < workers() ? w : 0;
+  }
+  // timer_moved_earlier: wheel `shard` got an earlier next deadline; wakes its worker (unless it
+  // is the caller) so that it parks again with the new deadline.
+  void timer_moved_earlier(int shard);
   time::TimeDriver& time() { return time_; }
   io::Reactor& reactor() { return reactor_; }
 
@@ -193,6 +206,13 @@ class Scheduler {
   void unpark_blocking_threads();
   void cancel_all_owned();
   bool poll_drivers(int worker, int64_t deadline);  // true = drove (may have woken tasks)
+  // fire_timers fires the due timers of `worker`'s wheel, and of any other wheel left overdue by
+  // more than kTimerStealGraceNs, and wakes their tasks (onto this worker).
+  void fire_timers(int worker);
+  // timer_wakeup is when `worker` must wake for timers: its own wheel's next deadline, or another
+  // wheel's plus the grace (INT64_MAX = kNever if there is none).
+  int64_t timer_wakeup(int worker) const;
+  static constexpr int64_t kTimerStealGraceNs = 2 * time::kTickNs;
 
   platform::Platform& platform_;
   trace::Recorder* rec_;

@@ -1,18 +1,30 @@
-// core/future/time/driver.hpp — the time driver: the wheel, its lock, the clock (tokio
-// runtime/time/).
+// core/future/time/driver.hpp — the time driver: one timer wheel per worker, their locks, the
+// clock (tokio runtime/time/; the per-worker split is Go's per-P timers, and Tokio's sharded
+// wheels).
 //
-// Owns: the Wheel of one runtime, the translation platform-ns ↔ 1 ms ticks (deadlines round UP,
-// so a sleep never ends early), and firing: expired entries are unlinked under the lock, their
-// wakers collected, and woken after the lock is released (never wake while holding a lock: the
-// woken task may be polled on another worker that needs it).
+// Owns: one Shard (Wheel + lock + next deadline) per executor worker, the translation platform-ns
+// ↔ 1 ms ticks (deadlines round UP, so a sleep never ends early), and firing: expired entries are
+// unlinked under their shard's lock, their wakers collected, and woken after the lock is released
+// (never wake while holding a lock: the woken task may be polled on another worker that needs it).
 //
-// Invariants: entries are touched only under mu_; `fired` is final. Why one lock and not Tokio's
-// sharded wheels: one lock is simple and fast enough for a teaching runtime at 2 workers; the
-// bench's timers workload shows its cost.
+// Why a wheel per worker: a Sleep is armed in the wheel of the worker that polls it, and that
+// worker fires it (scheduler.cpp: it parks with its own wheel's next deadline), so the woken task
+// runs on the worker whose cache holds it, and two workers arming timers never contend for one
+// lock. A shard's lock is still taken by other threads — a cancel from another worker, a busy
+// worker firing the overdue timers of a stuck one — so it stays a real lock.
+//
+// Invariants: an entry lives in the wheel of shard `entry.shard` (fixed when it is armed); entries
+// are touched only under that shard's lock, except `fired`: it is final, and stored (release) as
+// the driver's last touch of a fired entry, so a Sleep that reads it true (acquire) is Ready and
+// drops without taking any lock — one lock per timer from the task side instead of three.
+// Timer ids are unique per runtime: shard s numbers its timers s+1, s+1+n, s+1+2n... (n shards), so
+// they are deterministic in the simulation without a shared counter.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -25,9 +37,12 @@ inline constexpr int64_t kTickNs = 1'000'000;  // 1 ms resolution, as Tokio
 
 class TimeDriver {
  public:
-  explicit TimeDriver(int64_t origin_ns) : origin_(origin_ns) {}
+  TimeDriver(int64_t origin_ns, int shards) : origin_(origin_ns) {
+    for (int i = 0; i < std::max(1, shards); ++i) shards_.push_back(std::make_unique<Shard>());
+  }
 
   int64_t origin() const { return origin_; }
+  int shards() const { return static_cast<int>(shards_.size()); }
   uint64_t tick_of_deadline(int64_t deadline_ns) const {
     if (deadline_ns <= origin_) return 0;
     return static_cast<uint64_t>((deadline_ns - origin_ + kTickNs - 1) / kTickNs);
@@ -37,36 +52,43 @@ class TimeDriver {
   }
   int64_t ns_of_tick(uint64_t tick) const { return origin_ + static_cast<int64_t>(tick) * kTickNs; }
 
-  // register_or_update arms e with waker w (or refreshes its waker). Returns false if the entry
-  // already fired (then the caller is Ready). `armed` is set when e was newly inserted.
+  // register_or_update arms e with waker w in shard e->shard (set by its owner before the first
+  // call, never changed after), or refreshes its waker. Returns false if the entry already fired
+  // (then the caller is Ready). `armed` is set when e was newly inserted. A re-poll after the fire
+  // costs no lock.
   bool register_or_update(TimerEntry* e, const Waker& w, bool* armed) {
-    std::lock_guard<std::mutex> lk(mu_);
-    if (e->fired) return false;
     *armed = false;
+    if (e->fired.load(std::memory_order_acquire)) return false;
+    Shard& s = *shards_[static_cast<size_t>(clamp(e->shard))];
+    std::lock_guard<std::mutex> lk(s.mu);
+    if (e->fired.load(std::memory_order_relaxed)) return false;
     if (e->level < 0) {
-      if (e->deadline_tick <= wheel_.elapsed()) {
-        e->fired = true;
+      if (e->deadline_tick <= s.wheel.elapsed()) {
+        e->fired.store(true, std::memory_order_release);
         return false;
       }
-      e->id = ++next_id_;
-      wheel_.insert(e);
+      e->id = s.next_id++ * shards_.size() + static_cast<uint64_t>(clamp(e->shard)) + 1;
+      s.wheel.insert(e);
       *armed = true;
-      update_next_locked();
+      update_next_locked(s);
     }
     e->waker.clone_if_changed(w);
     return true;
   }
 
   // cancel removes e if still armed; returns true if it was armed (traced TimerCancel).
+  // A fired entry is out of the wheel and its waker is gone: no lock needed.
   bool cancel(TimerEntry* e) {
+    if (e->fired.load(std::memory_order_acquire)) return false;
+    Shard& s = *shards_[static_cast<size_t>(clamp(e->shard))];
     Waker w;
     bool was = false;
     {
-      std::lock_guard<std::mutex> lk(mu_);
+      std::lock_guard<std::mutex> lk(s.mu);
       if (e->level >= 0) {
-        wheel_.remove(e);
+        s.wheel.remove(e);
         was = true;
-        update_next_locked();
+        update_next_locked(s);
       }
       w = std::move(e->waker);
     }
@@ -74,41 +96,61 @@ class TimeDriver {
   }
 
   // is_fired reads the entry's final state.
-  bool is_fired(TimerEntry* e) {
-    std::lock_guard<std::mutex> lk(mu_);
-    return e->fired;
-  }
+  bool is_fired(TimerEntry* e) { return e->fired.load(std::memory_order_acquire); }
 
-  // process fires everything due at now_ns; appends the fired entries' wakers and ids to out.
-  void process(int64_t now_ns, std::vector<Waker>& wakers, std::vector<uint64_t>& ids) {
-    if (next_deadline_ns_.load(std::memory_order_acquire) > now_ns) return;
-    std::lock_guard<std::mutex> lk(mu_);
-    wheel_.advance(tick_of_now(now_ns), [&](TimerEntry* e) {
-      e->fired = true;
+  // process fires everything of shard `shard` due at now_ns; appends the fired entries' wakers
+  // and ids to out.
+  void process(int shard, int64_t now_ns, std::vector<Waker>& wakers, std::vector<uint64_t>& ids) {
+    Shard& s = *shards_[static_cast<size_t>(clamp(shard))];
+    if (s.next_deadline_ns.load(std::memory_order_acquire) > now_ns) return;
+    std::lock_guard<std::mutex> lk(s.mu);
+    s.wheel.advance(tick_of_now(now_ns), [&](TimerEntry* e) {
       ids.push_back(e->id);
       wakers.push_back(std::move(e->waker));
+      e->fired.store(true, std::memory_order_release);  // last touch: the owner may now skip mu
     });
-    update_next_locked();
+    update_next_locked(s);
   }
 
-  // next_deadline_ns is when the next timer is due (INT64_MAX if none). Lock-free read.
-  int64_t next_deadline_ns() const { return next_deadline_ns_.load(std::memory_order_acquire); }
+  // next_deadline_ns is when shard's next timer is due (INT64_MAX if none). Lock-free read.
+  int64_t next_deadline_ns(int shard) const {
+    return shards_[static_cast<size_t>(clamp(shard))]->next_deadline_ns.load(
+        std::memory_order_acquire);
+  }
+  // earliest_ns is the next deadline over every shard (INT64_MAX if none).
+  int64_t earliest_ns() const {
+    int64_t t = INT64_MAX;
+    for (const auto& s : shards_)
+      t = std::min(t, s->next_deadline_ns.load(std::memory_order_acquire));
+    return t;
+  }
   size_t armed() {
-    std::lock_guard<std::mutex> lk(mu_);
-    return wheel_.size();
+    size_t n = 0;
+    for (auto& s : shards_) {
+      std::lock_guard<std::mutex> lk(s->mu);
+      n += s->wheel.size();
+    }
+    return n;
   }
 
  private:
-  void update_next_locked() {
-    auto t = wheel_.next_expiration();
-    next_deadline_ns_.store(t ? ns_of_tick(*t) : INT64_MAX, std::memory_order_release);
+  struct alignas(64) Shard {
+    std::mutex mu;
+    Wheel wheel;
+    uint64_t next_id = 0;
+    std::atomic<int64_t> next_deadline_ns{INT64_MAX};
+  };
+
+  int clamp(int shard) const {
+    return shard >= 0 && shard < static_cast<int>(shards_.size()) ? shard : 0;
+  }
+  void update_next_locked(Shard& s) {
+    auto t = s.wheel.next_expiration();
+    s.next_deadline_ns.store(t ? ns_of_tick(*t) : INT64_MAX, std::memory_order_release);
   }
 
   int64_t origin_;
-  std::mutex mu_;
-  Wheel wheel_;
-  uint64_t next_id_ = 0;
-  std::atomic<int64_t> next_deadline_ns_{INT64_MAX};
+  std::vector<std::unique_ptr<Shard>> shards_;
 };
 
 }  // namespace as::future::time

@@ -1,9 +1,9 @@
 // core/future/time/sleep.hpp — sleep, sleep_until, interval (tokio::time), as leaf futures.
 //
-// Sleep is a hand-written state machine: Unregistered → (first poll) Armed in the wheel with the
-// task's waker → Fired (the driver fired it and woke the task) → Ready. Dropping an armed Sleep
-// cancels its timer (TimerCancel): that is what makes `timeout` and `select` with a sleep cheap.
-// Invariant: pinned after the first poll (the wheel links to entry_).
+// Sleep is a hand-written state machine: Unregistered → (first poll) Armed in the polling worker's
+// wheel with the task's waker → Fired (that worker fired it and woke the task) → Ready. Dropping an
+// armed Sleep cancels its timer (TimerCancel): that is what makes `timeout` and `select` with a
+// sleep cheap. Invariant: pinned after the first poll (the wheel links to entry_).
 #pragma once
 
 #include <chrono>
@@ -44,10 +44,13 @@ class Sleep {
         done_ = true;
       } else {
         entry_.deadline_tick = sched_->time().tick_of_deadline(deadline_);
+        // Armed in the wheel of the worker polling it first (time/driver.hpp): it fires it.
+        entry_.shard = sched_->time_shard();
       }
     }
     if (done_) return Unit{};
-    const int64_t earliest_before = sched_->time().next_deadline_ns();
+    const int shard = entry_.shard;
+    const int64_t earliest_before = sched_->time().next_deadline_ns(shard);
     bool armed = false;
     if (!sched_->time().register_or_update(&entry_, cx.waker(), &armed)) {
       done_ = true;
@@ -56,7 +59,8 @@ class Sleep {
     if (armed) {
       sched_->emit(trace::EventKind::TimerArm, tl_current.worker, tl_current.task, entry_.id,
                    static_cast<uint64_t>(deadline_));
-      if (deadline_ < earliest_before) sched_->unpark_driver();  // the driver may sleep too long
+      // The wheel's owner may be parked until a later deadline (or armed from another thread).
+      if (deadline_ < earliest_before) sched_->timer_moved_earlier(shard);
     }
     note_block(trace::Reason::Sleep, entry_.id);
     return pending;

@@ -13,10 +13,11 @@
 //     next advance.
 // Cost: insert/remove O(1); advance O(levels + fired + cascaded). Why a wheel and not a heap:
 // Tokio's choice — O(1) cancellation is what makes `timeout` and `select` with a sleep cheap.
-// Not thread-safe: the TimeDriver (time/driver.hpp) guards it with a lock.
+// Not thread-safe: the TimeDriver (time/driver.hpp) guards each worker's wheel with a lock.
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <bit>
 #include <cstdint>
 #include <optional>
@@ -32,9 +33,12 @@ struct TimerEntry {
   TimerEntry* next = nullptr;
   int level = -1;  // -1 = not in the wheel
   int slot = 0;
-  bool fired = false;  // set by the driver when it fired (under the driver lock)
-  Waker waker;         // who to wake when it fires
-  uint64_t id = 0;     // trace id of this timer
+  int shard = 0;  // the TimeDriver shard (worker wheel) it is armed in
+  // fired is set (release) under the driver lock as the driver's LAST touch of a fired entry,
+  // after it unlinked it and took its waker: whoever reads true (acquire) may skip the lock.
+  std::atomic<bool> fired{false};
+  Waker waker;      // who to wake when it fires
+  uint64_t id = 0;  // trace id of this timer
 };
 
 class Wheel {
