@@ -555,11 +555,11 @@ void Sched::handoffp(P* p, int from_m) {
 // Run queues
 // ---------------------------------------------------------------------------------------------
 
-void Sched::runqput(P* p, G* g, bool next, int64_t ts) {
+void Sched::runqput(P* p, G* g, bool next, int64_t ts, bool runnext_said) {
   G* kicked = nullptr;
   if (!p->runq.put(g, next, kicked)) [[unlikely]]
     runqput_slow(p, kicked);
-  trace_queues(p, ts, next);
+  trace_queues(p, ts, next, runnext_said);
 }
 
 // runqput_slow: the local ring is full; move half of it plus `kicked` (the G that did not fit) to
@@ -651,7 +651,7 @@ int Sched::run_other_timers(M* m) {
   return fired;
 }
 
-void Sched::trace_queues(P* p, int64_t ts, bool force_runnext) {
+void Sched::trace_queues(P* p, int64_t ts, bool force_runnext, bool runnext_said) {
   if (!tracer_.on()) return;
   // Plain loads and stores, not exchanges (an exchange is a full barrier, and this runs twice per
   // switch). A thief tracing its victim's queue can race with the owner: then a length may be
@@ -664,6 +664,10 @@ void Sched::trace_queues(P* p, int64_t ts, bool force_runnext) {
                     local);
   }
   const bool next = p->runq.has_runnext();
+  if (runnext_said) {  // a TaskUnblock(into = Runnext) just said it
+    p->traced_runnext.store(next, std::memory_order_relaxed);
+    return;
+  }
   if (p->traced_runnext.load(std::memory_order_relaxed) != next || force_runnext) {
     p->traced_runnext.store(next, std::memory_order_relaxed);
     tracer_.emit_at(ts, EventKind::QueueLength, static_cast<uint16_t>(p->id), 0,
@@ -1108,15 +1112,19 @@ void Sched::finish_handoff(void* arg) {
 void Sched::ready(M* m, G* g, Reason reason, bool next, bool by_runtime, bool same_op) {
   G* by = (m && !by_runtime) ? m->curg : nullptr;
   g->status = GStatus::Runnable;
-  // The event's worker is where g is queued: this P's runnext/ring, or none (global queue).
+  // The event's worker is where g is queued: this P's runnext/ring, or none (global queue). Going
+  // to runnext, the unblock says so (unblock_reason): no QueueLength(Runnext, 1) follows it.
+  const bool to_runnext = next && m && m->p;
   int64_t ts = 0;
   if (tracer_.on()) {
     ts = (same_op && m) ? m->trace_ts : tracer_.now();
     tracer_.emit_at(ts, EventKind::TaskUnblock, worker_of(m), g->id, by ? by->id : 0,
-                    by ? worker_of(m) : trace::kNoWorker, static_cast<uint64_t>(reason));
+                    by ? worker_of(m) : trace::kNoWorker,
+                    to_runnext ? trace::unblock_reason(reason, trace::QueueKind::Runnext)
+                               : static_cast<uint64_t>(reason));
   }
   if (m && m->p) {
-    runqput(m->p, g, next, ts);
+    runqput(m->p, g, next, ts, /*runnext_said=*/to_runnext);
     wakep(by);
   } else {
     inject_global(g);

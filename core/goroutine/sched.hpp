@@ -228,12 +228,14 @@ class Sched {
   void reset_spinning(M* m);
   G* steal_work(M* m, bool& inherit_time);
   G* globrunqget(P* p, uint32_t max);               // requires lock_
-  void runqput(P* p, G* g, bool next, int64_t ts);  // ts: the time of the traced cause
+  // ts: the time of the traced cause. runnext_said: g goes to runnext and the caller's
+  // TaskUnblock already said so (unblock_reason(.., Runnext)): no QueueLength(Runnext) for it.
+  void runqput(P* p, G* g, bool next, int64_t ts, bool runnext_said = false);
   void runqput_slow(P* p, G* kicked);
   void inject_global(G* g);
   bool check_dead_locked();  // requires lock_; true: deadlock, the program is ending
   void on_stall();
-  void trace_queues(P* p, int64_t ts, bool force_runnext = false);
+  void trace_queues(P* p, int64_t ts, bool force_runnext = false, bool runnext_said = false);
   // timers_due: an armed timer of p has its deadline passed (reads the clock, into now, only if
   // one is armed).
   bool timers_due(const P* p, int64_t& now) const;
