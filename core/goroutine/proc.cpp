@@ -19,9 +19,10 @@
 //
 // The scheduling order of schedule() is Go's: every 61st tick take one G from the global queue
 // (fairness: a pair of goroutines readying each other via runnext cannot starve it), then the
-// local runnext/ring, then findrunnable: timers, local, global, netpoll (non-blocking), steal from
-// other Ps (4 rounds over a random order, runnext only in the last round), and only then give the
-// P back and sleep — as the netpoller/timer waiter if nobody else is, else parked on the M's note.
+// local runnext/ring, then findrunnable: this P's timers, local, global, netpoll (non-blocking),
+// steal from other Ps (4 rounds over a random order, runnext only in the last round), the other
+// Ps' due timers, and only then give the P back and sleep — as the netpoller/timer waiter (until
+// the earliest deadline of all Ps) if nobody else is, else parked on the M's note.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
