@@ -39,9 +39,8 @@ void MultiThreadScheduler::schedule(RawTask* t, bool yielded) {
       push_local(w, t);
     } else {
       RawTask* prev = std::exchange(me.lifo, t);
-      if (rec_)
-        rec_->emit(EventKind::QueueLength, static_cast<trace::WorkerId>(w), 0,
-                   static_cast<uint64_t>(trace::QueueKind::Lifo), static_cast<uint64_t>(w), 1);
+      trace_queue_length(static_cast<trace::WorkerId>(w), trace::QueueKind::Lifo,
+                         static_cast<uint64_t>(w), 1);
       if (prev) push_local(w, prev);
     }
     // New work on this worker: let an idle worker come and steal it, unless one is searching.
@@ -74,9 +73,21 @@ void MultiThreadScheduler::push_inject_batch(RawTask** ts, uint32_t n) {
     len = inject_.size();
     inject_len_.store(len, std::memory_order_release);
   }
-  if (rec_)
-    rec_->emit(EventKind::QueueLength, tl_current.worker, 0,
-               static_cast<uint64_t>(trace::QueueKind::Inject), trace::kNoWorker, len);
+  trace_queue_length(tl_current.worker, trace::QueueKind::Inject, trace::kNoWorker, len);
+}
+
+void MultiThreadScheduler::trace_queue_length(trace::WorkerId lane, trace::QueueKind q,
+                                              uint64_t owner, uint64_t len) {
+  if (!rec_) return;
+  // A follow-on of the operation that queued (a wake, a spawn, a yield: its event was this
+  // thread's last one, and only executor code ran since): on real threads the counter takes that
+  // event's time instead of reading the clock again. In the simulation every worker is a fiber of
+  // one thread, so "this thread's last event" may be another worker's: read the clock there.
+  if (coarse_clock_) {
+    rec_->emit_same_time(EventKind::QueueLength, lane, 0, static_cast<uint64_t>(q), owner, len);
+  } else {
+    rec_->emit(EventKind::QueueLength, lane, 0, static_cast<uint64_t>(q), owner, len);
+  }
 }
 
 RawTask* MultiThreadScheduler::pop_inject() {

@@ -62,6 +62,8 @@ class MultiThreadScheduler final : public Scheduler {
   RawTask* next_task(int w);
   RawTask* steal_work(int w);
   bool any_work_visible() const;
+  // trace_queue_length emits a queue-length counter that follows the operation that queued.
+  void trace_queue_length(trace::WorkerId lane, trace::QueueKind q, uint64_t owner, uint64_t len);
   // idle.rs
   void notify_parked(int by_worker);
   bool transition_to_searching(int w);
