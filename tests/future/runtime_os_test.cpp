@@ -39,6 +39,9 @@ TEST_CASE("os: timeout racing a wake has one outcome", "[future][os][lostwakeup]
 TEST_CASE("os: mpsc FIFO and back-pressure", "[future][os][mpsc]") {
   AS_FOR_EACH_ENV(body_mpsc_fifo_backpressure);
 }
+TEST_CASE("os: mpsc recv_many drains in FIFO batches and frees senders", "[future][os][mpsc]") {
+  AS_FOR_EACH_ENV(body_mpsc_recv_many);
+}
 TEST_CASE("os: timers", "[future][os][time]") {
   AS_FOR_EACH_ENV(body_timers);
 }

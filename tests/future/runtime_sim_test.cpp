@@ -43,6 +43,9 @@ TEST_CASE("sim: timeout racing a wake has one outcome", "[future][sim][lostwakeu
 TEST_CASE("sim: mpsc FIFO and back-pressure", "[future][sim][mpsc]") {
   AS_FOR_EACH_ENV(body_mpsc_fifo_backpressure);
 }
+TEST_CASE("sim: mpsc recv_many drains in FIFO batches and frees senders", "[future][sim][mpsc]") {
+  AS_FOR_EACH_ENV(body_mpsc_recv_many);
+}
 TEST_CASE("sim: timers", "[future][sim][time]") {
   AS_FOR_EACH_ENV(body_timers);
 }

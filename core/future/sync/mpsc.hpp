@@ -5,6 +5,9 @@
 //   co_await tx.send(v)  → Result<Unit, SendError<T>>   (Err when the receiver is gone)
 //   tx.send_now(v)       → unbounded send (never waits)
 //   co_await rx.recv()   → std::optional<T>              (nullopt once every sender is dropped)
+//   co_await rx.recv_many(buf, limit) → size_t            (appends up to `limit` queued values to
+//                          buf in one operation — Tokio's recv_many; 0 once closed and empty)
+//   rx.try_recv()        → std::optional<T>              (never waits)
 //
 // Owns: the queue (FIFO), the receiver's waker, and the FIFO of senders waiting for space.
 // Back-pressure: a send that finds the queue full parks its WaitNode; each recv that frees a slot
@@ -14,13 +17,16 @@
 // Invariants: values leave in the order they entered; len <= capacity for bounded channels;
 // every operation holds mu for a few stores only; wakers are woken after unlocking.
 // The queue is a ring (sync/ring_queue.hpp): a send or receive is an index mask and a move.
-// A send or receive reads the clock for its event; the wake it causes reuses that time.
+// A send or receive reads the clock for its event; the wake it causes reuses that time. A batch
+// receive (recv_many) is one operation and one chan.recv event whose len_after says how much it
+// took, which is why draining in batches is cheaper than receiving one value at a time.
 #pragma once
 
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "core/future/coop.hpp"
 #include "core/future/executor/scheduler.hpp"
@@ -74,6 +80,27 @@ struct Chan {
                                 uint64_t a2) {
     rec->emit(k, tl_current.worker, tl_current.task, id, len, a2);
   }
+  // A Stamp splits trace() in two for the contended paths: the time is read under mu (so one
+  // channel's events keep the lock's order), the event is written after mu is released (the
+  // critical section holds no event encoding while a task on another worker spins for it).
+  struct Stamp {
+    trace::Recorder* rec = nullptr;
+    int64_t ts = 0;
+    uint64_t len = 0;
+  };
+  Stamp stamp(uint64_t len) {
+    Stamp s;
+    if (trace::Recorder* rec = tl_current.recorder) [[unlikely]] {
+      s.rec = rec;
+      s.ts = rec->now();
+      s.len = len;
+    }
+    return s;
+  }
+  void emit(const Stamp& s, trace::EventKind k, uint64_t a2 = 0) {
+    if (s.rec) [[unlikely]]
+      s.rec->emit_at(s.ts, k, tl_current.worker, tl_current.task, id, s.len, a2);
+  }
 };
 }  // namespace detail
 
@@ -108,6 +135,7 @@ class SendFuture {
   Poll<Result<Unit, SendError<T>>> poll(Context& cx) {
     if (!coop::poll_proceed(cx)) return pending;
     Waker rx;
+    typename detail::Chan<T>::Stamp sent;
     {
       std::unique_lock<sync::SpinLock> lk(chan_->mu);
       node_.notified = false;
@@ -126,9 +154,10 @@ class SendFuture {
       if (waited_) chan_->send_waiters.remove(&node_);
       chan_->queue.push_back(std::move(*value_));
       value_.reset();
-      chan_->trace(trace::EventKind::ChanSend, chan_->queue.size());
+      sent = chan_->stamp(chan_->queue.size());
       rx = std::move(chan_->rx_waker);
     }
+    chan_->emit(sent, trace::EventKind::ChanSend);
     if (!rx.empty()) {
       WakeReasonScope why(trace::Reason::ChanSend, kWakeSameTime);  // stamped with the send
       rx.wake();
@@ -231,6 +260,49 @@ class RecvFuture {
   detail::Chan<T>* chan_;
 };
 
+// RecvManyFuture — Ready(n): n > 0 values appended to the buffer (at most `limit`), or Ready(0)
+// when closed and empty; else Pending with the waker kept. Like tokio's recv_many.
+template <class T>
+class RecvManyFuture {
+ public:
+  RecvManyFuture(detail::Chan<T>* c, std::vector<T>* out, size_t limit)
+      : chan_(c), out_(out), limit_(limit) {}
+  Poll<size_t> poll(Context& cx) {
+    if (limit_ == 0) return size_t{0};
+    if (!coop::poll_proceed(cx)) return pending;
+    size_t n = 0;
+    std::vector<Waker> senders;  // one freed slot per value: as many waiting senders
+    typename detail::Chan<T>::Stamp took;
+    {
+      std::unique_lock<sync::SpinLock> lk(chan_->mu);
+      if (chan_->queue.empty()) {
+        if (chan_->senders == 0) return size_t{0};
+        chan_->rx_waker.clone_if_changed(cx.waker());
+        lk.unlock();
+        note_block(trace::Reason::ChanRecv, chan_->id);
+        return pending;
+      }
+      while (n < limit_ && !chan_->queue.empty()) {
+        out_->push_back(chan_->queue.pop_front());
+        ++n;
+        if (Waker w = chan_->notify_sender_locked(); !w.empty()) senders.push_back(std::move(w));
+      }
+      took = chan_->stamp(chan_->queue.size());
+    }
+    chan_->emit(took, trace::EventKind::ChanRecv, 1);
+    if (!senders.empty()) {
+      WakeReasonScope why(trace::Reason::ChanRecv, kWakeSameTime);  // stamped with the receive
+      for (Waker& w : senders) w.wake();
+    }
+    return n;
+  }
+
+ private:
+  detail::Chan<T>* chan_;
+  std::vector<T>* out_;
+  size_t limit_;
+};
+
 template <class T>
 class Receiver {
  public:
@@ -241,6 +313,10 @@ class Receiver {
 
   // recv borrows the receiver: keep the receiver alive while the future is pending.
   RecvFuture<T> recv() { return RecvFuture<T>(chan_.get()); }
+  // recv_many borrows the receiver and `out`: keep both alive while the future is pending.
+  RecvManyFuture<T> recv_many(std::vector<T>& out, size_t limit) {
+    return RecvManyFuture<T>(chan_.get(), &out, limit);
+  }
   std::optional<T> try_recv() {
     Waker sender;
     std::optional<T> v;
@@ -248,9 +324,13 @@ class Receiver {
       std::lock_guard<sync::SpinLock> lk(chan_->mu);
       if (chan_->queue.empty()) return v;
       v.emplace(chan_->queue.pop_front());
+      chan_->trace(trace::EventKind::ChanRecv, chan_->queue.size(), 1);
       sender = chan_->notify_sender_locked();
     }
-    sender.wake();
+    if (!sender.empty()) {
+      WakeReasonScope why(trace::Reason::ChanRecv, kWakeSameTime);  // stamped with the receive
+      sender.wake();
+    }
     return v;
   }
   // close: senders fail from now on; waiting senders are woken (their send returns Err).
