@@ -69,20 +69,11 @@ struct Chan {
     }
     return {};
   }
-  // trace emits a channel event on the lane of the task being polled (tl_current.recorder is the
-  // polling runtime's recorder, null outside a poll or with tracing off). The test is inline; the
-  // recording is not (an untraced runtime pays one load and branch).
-  void trace(trace::EventKind k, uint64_t len, uint64_t a2 = 0) {
-    if (trace::Recorder* rec = tl_current.recorder) [[unlikely]]
-      record(rec, k, len, a2);
-  }
-  [[gnu::noinline]] void record(trace::Recorder* rec, trace::EventKind k, uint64_t len,
-                                uint64_t a2) {
-    rec->emit(k, tl_current.worker, tl_current.task, id, len, a2);
-  }
-  // A Stamp splits trace() in two for the contended paths: the time is read under mu (so one
-  // channel's events keep the lock's order), the event is written after mu is released (the
-  // critical section holds no event encoding while a task on another worker spins for it).
+  // Channel events go on the lane of the task being polled (tl_current.recorder is the polling
+  // runtime's recorder, null outside a poll or with tracing off). An operation stamps its event
+  // under mu (so one channel's events keep the lock's order) and writes it after mu is released
+  // (the critical section holds no event encoding while a task on another worker spins for it).
+  // The tests are inline; the recording is not (an untraced runtime pays one load and branch).
   struct Stamp {
     trace::Recorder* rec = nullptr;
     int64_t ts = 0;
@@ -99,9 +90,44 @@ struct Chan {
   }
   void emit(const Stamp& s, trace::EventKind k, uint64_t a2 = 0) {
     if (s.rec) [[unlikely]]
-      s.rec->emit_at(s.ts, k, tl_current.worker, tl_current.task, id, s.len, a2);
+      record(s, k, a2);
   }
+  [[gnu::noinline]] void record(const Stamp& s, trace::EventKind k, uint64_t a2) {
+    s.rec->emit_at(s.ts, k, tl_current.worker, tl_current.task, id, s.len, a2);
+  }
+  // trace stamps and writes at once (where nothing contends: the channel's creation).
+  void trace(trace::EventKind k, uint64_t len) { emit(stamp(len), k); }
 };
+
+// take_queued moves up to `limit` queued values into `sink` as ONE receive (mu held through
+// `lk`, released here): one chan.recv event, and one waiting sender notified per freed slot —
+// the shared body of recv, try_recv and recv_many.
+template <class T, class Sink>
+size_t take_queued(Chan<T>& c, std::unique_lock<sync::SpinLock>& lk, size_t limit, Sink&& sink) {
+  size_t n = 0;
+  Waker first;              // usually the only sender to notify
+  std::vector<Waker> more;  // a batch may free slots for several
+  while (n < limit && !c.queue.empty()) {
+    sink(c.queue.pop_front());
+    ++n;
+    if (Waker w = c.notify_sender_locked(); !w.empty()) {
+      if (first.empty()) {
+        first = std::move(w);
+      } else {
+        more.push_back(std::move(w));
+      }
+    }
+  }
+  const typename Chan<T>::Stamp took = c.stamp(c.queue.size());
+  lk.unlock();
+  c.emit(took, trace::EventKind::ChanRecv, 1);
+  if (!first.empty()) {
+    WakeReasonScope why(trace::Reason::ChanRecv, kWakeSameTime);  // stamped with the receive
+    first.wake();
+    for (Waker& w : more) w.wake();
+  }
+  return n;
+}
 }  // namespace detail
 
 template <class T>
@@ -195,13 +221,15 @@ class Sender {
   // send_now queues v without waiting (unbounded channels; bounded: Err when full).
   Result<Unit, SendError<T>> send_now(T v) const {
     Waker rx;
+    typename detail::Chan<T>::Stamp sent;
     {
       std::lock_guard<sync::SpinLock> lk(chan_->mu);
       if (!chan_->rx_alive || !chan_->has_space()) return Err{SendError<T>{std::move(v)}};
       chan_->queue.push_back(std::move(v));
-      chan_->trace(trace::EventKind::ChanSend, chan_->queue.size());
+      sent = chan_->stamp(chan_->queue.size());
       rx = std::move(chan_->rx_waker);
     }
+    chan_->emit(sent, trace::EventKind::ChanSend);
     WakeReasonScope why(trace::Reason::ChanSend);
     rx.wake();
     return Unit{};
@@ -234,25 +262,16 @@ class RecvFuture {
   explicit RecvFuture(detail::Chan<T>* c) : chan_(c) {}
   Poll<std::optional<T>> poll(Context& cx) {
     if (!coop::poll_proceed(cx)) return pending;
-    Waker sender;
+    std::unique_lock<sync::SpinLock> lk(chan_->mu);
+    if (chan_->queue.empty()) {
+      if (chan_->senders == 0) return std::optional<T>();
+      chan_->rx_waker.clone_if_changed(cx.waker());
+      lk.unlock();
+      note_block(trace::Reason::ChanRecv, chan_->id);
+      return pending;
+    }
     std::optional<T> v;
-    {
-      std::unique_lock<sync::SpinLock> lk(chan_->mu);
-      if (chan_->queue.empty()) {
-        if (chan_->senders == 0) return std::optional<T>();
-        chan_->rx_waker.clone_if_changed(cx.waker());
-        lk.unlock();
-        note_block(trace::Reason::ChanRecv, chan_->id);
-        return pending;
-      }
-      v.emplace(chan_->queue.pop_front());
-      chan_->trace(trace::EventKind::ChanRecv, chan_->queue.size(), 1);
-      sender = chan_->notify_sender_locked();
-    }
-    if (!sender.empty()) {
-      WakeReasonScope why(trace::Reason::ChanRecv, kWakeSameTime);  // stamped with the receive
-      sender.wake();
-    }
+    detail::take_queued(*chan_, lk, 1, [&](T&& x) { v.emplace(std::move(x)); });
     return v;
   }
 
@@ -270,31 +289,15 @@ class RecvManyFuture {
   Poll<size_t> poll(Context& cx) {
     if (limit_ == 0) return size_t{0};
     if (!coop::poll_proceed(cx)) return pending;
-    size_t n = 0;
-    std::vector<Waker> senders;  // one freed slot per value: as many waiting senders
-    typename detail::Chan<T>::Stamp took;
-    {
-      std::unique_lock<sync::SpinLock> lk(chan_->mu);
-      if (chan_->queue.empty()) {
-        if (chan_->senders == 0) return size_t{0};
-        chan_->rx_waker.clone_if_changed(cx.waker());
-        lk.unlock();
-        note_block(trace::Reason::ChanRecv, chan_->id);
-        return pending;
-      }
-      while (n < limit_ && !chan_->queue.empty()) {
-        out_->push_back(chan_->queue.pop_front());
-        ++n;
-        if (Waker w = chan_->notify_sender_locked(); !w.empty()) senders.push_back(std::move(w));
-      }
-      took = chan_->stamp(chan_->queue.size());
+    std::unique_lock<sync::SpinLock> lk(chan_->mu);
+    if (chan_->queue.empty()) {
+      if (chan_->senders == 0) return size_t{0};
+      chan_->rx_waker.clone_if_changed(cx.waker());
+      lk.unlock();
+      note_block(trace::Reason::ChanRecv, chan_->id);
+      return pending;
     }
-    chan_->emit(took, trace::EventKind::ChanRecv, 1);
-    if (!senders.empty()) {
-      WakeReasonScope why(trace::Reason::ChanRecv, kWakeSameTime);  // stamped with the receive
-      for (Waker& w : senders) w.wake();
-    }
-    return n;
+    return detail::take_queued(*chan_, lk, limit_, [&](T&& x) { out_->push_back(std::move(x)); });
   }
 
  private:
@@ -318,19 +321,10 @@ class Receiver {
     return RecvManyFuture<T>(chan_.get(), &out, limit);
   }
   std::optional<T> try_recv() {
-    Waker sender;
     std::optional<T> v;
-    {
-      std::lock_guard<sync::SpinLock> lk(chan_->mu);
-      if (chan_->queue.empty()) return v;
-      v.emplace(chan_->queue.pop_front());
-      chan_->trace(trace::EventKind::ChanRecv, chan_->queue.size(), 1);
-      sender = chan_->notify_sender_locked();
-    }
-    if (!sender.empty()) {
-      WakeReasonScope why(trace::Reason::ChanRecv, kWakeSameTime);  // stamped with the receive
-      sender.wake();
-    }
+    std::unique_lock<sync::SpinLock> lk(chan_->mu);
+    if (chan_->queue.empty()) return v;
+    detail::take_queued(*chan_, lk, 1, [&](T&& x) { v.emplace(std::move(x)); });
     return v;
   }
   // close: senders fail from now on; waiting senders are woken (their send returns Err).
