@@ -88,6 +88,10 @@ void FileSink::drain_locked(bool include_partial) {
   rec_.poll_buffers(cursor_, pending_);
   pending_begin_.resize(pending_.size(), 0);
   const size_t block = options_.block_events;
+  // Two passes: every writer's complete blocks first, then (finish, or flush(true)) the partial
+  // remainders in writer order. In one pass, a remainder of writer 0 would land before writer 1's
+  // complete blocks or after them depending on whether an earlier drain had already written
+  // those — on when the drain thread happened to wake — and the file would not be deterministic.
   for (size_t b = 0; b < pending_.size(); ++b) {
     std::vector<Event>& events = pending_[b];
     size_t& begin = pending_begin_[b];
@@ -95,6 +99,10 @@ void FileSink::drain_locked(bool include_partial) {
       write_block_locked(events.data() + begin, block);
       begin += block;
     }
+  }
+  for (size_t b = 0; b < pending_.size(); ++b) {
+    std::vector<Event>& events = pending_[b];
+    size_t& begin = pending_begin_[b];
     if (include_partial && begin < events.size()) {
       write_block_locked(events.data() + begin, events.size() - begin);
       begin = events.size();

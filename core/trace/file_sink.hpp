@@ -6,7 +6,8 @@
 // a final META block (the Recorder's meta at that moment) and END.
 //
 // Determinism: each EVENTS block holds events of one writer thread, and a block is written when
-// that writer has block_events new events (the rest at finish(), in writer order). Boundaries thus
+// that writer has block_events new events (the rest at finish(), after every complete block, in
+// writer order). Boundaries thus
 // depend only on event counts, never on when the drain thread wakes, so a simulation (one writer
 // thread that emits in bulk, plus maybe a control thread emitting fewer than block_events events)
 // produces byte-identical files for the same seed. The file is

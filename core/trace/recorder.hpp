@@ -19,6 +19,7 @@
 #pragma once
 
 #include <atomic>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -53,10 +54,10 @@ namespace detail {
 //   fields      ts delta, task, worker, loc, a0, a1, a2 — each in its byte count of
 //               little-endian bytes; a zero takes no bytes at all. The ts delta is zigzag-coded
 //               ts - previous event's ts (the first event of a chunk: ts - 0).
-// The writer stores every field with one unaligned 8-byte store and advances by its length, so
-// encoding has no data-dependent branches (a LEB128 varint loop cost ~80 instructions per
-// event). A typical scheduler event takes 10–16 bytes. Each chunk starts afresh (previous ts 0),
-// so any chunk decodes on its own.
+// The writer stores every field with one unaligned 8-byte store and advances by its length (a
+// count of leading zeros, no loop: a LEB128 varint loop cost ~80 instructions per event; this
+// costs ~6 per non-zero field and ~3 per zero one). A typical scheduler event takes 10–16 bytes.
+// Each chunk starts afresh (previous ts 0), so any chunk decodes on its own.
 inline constexpr size_t kEventFields = 7;
 inline constexpr size_t kEventHeader = 5;
 // Room an event may need: its header, 8 bytes per field, and 7 bytes the last 8-byte store may
@@ -65,9 +66,10 @@ inline constexpr size_t kMaxEncodedEvent = kEventHeader + 8 * kEventFields + 7;
 static_assert(kEventKindCount <= 256, "the kind is one byte");
 
 // byte_length is the number of little-endian bytes that hold v (0 for 0).
+// (71 - leading zeros) / 8: 0 for 0 (64 leading zeros), 1 for 1..255, ..., 8 for the top bit set.
+// No branch: with LZCNT (or ARM's CLZ) this is three instructions.
 inline uint32_t byte_length(uint64_t v) {
-  const auto bits = static_cast<uint32_t>(64 - __builtin_clzll(v | 1));
-  return ((bits + 7) >> 3) & (v != 0 ? 0xfu : 0u);
+  return static_cast<uint32_t>(71 - std::countl_zero(v)) >> 3;
 }
 // put_field stores v at p (8 bytes written, byte_length(v) kept) and returns its length.
 inline uint32_t put_field(uint8_t*& p, uint64_t v) {
