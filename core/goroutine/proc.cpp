@@ -557,9 +557,17 @@ void Sched::handoffp(P* p, int from_m) {
 // ---------------------------------------------------------------------------------------------
 
 void Sched::runqput(P* p, G* g, bool next, int64_t ts, bool runnext_said) {
+  // Filling an empty runnext leaves the ring as it was (a thief emptying runnext meanwhile only
+  // makes this false: then trace_queues compares the ring as usual).
+  const bool ring_untouched = next && !p->runq.has_runnext();
   G* kicked = nullptr;
   if (!p->runq.put(g, next, kicked)) [[unlikely]]
     runqput_slow(p, kicked);
+  if (ring_untouched && runnext_said) {
+    // The TaskUnblock(into = Runnext) said everything that changed (the ready() of a pingpong).
+    if (tracer_.on()) p->traced_runnext.store(p->runq.has_runnext(), std::memory_order_relaxed);
+    return;
+  }
   trace_queues(p, ts, next, runnext_said);
 }
 
