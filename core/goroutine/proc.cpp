@@ -722,7 +722,7 @@ void Sched::schedule(M* m) {
 // start_g makes g the running goroutine of m (execute's bookkeeping, before the switch to it).
 // now: the time g starts — the TaskStart time and, for a fresh time slice, the preemption clock's
 // start (trace clock == platform clock); only read when tracing or !inherit_time.
-void Sched::start_g(M* m, G* g, bool inherit_time, int64_t now) {
+void Sched::start_g(M* m, G* g, bool inherit_time, int64_t now, bool start_traced) {
   P* p = m->p;
   g->status = GStatus::Running;
   g->m = m;
@@ -744,8 +744,9 @@ void Sched::start_g(M* m, G* g, bool inherit_time, int64_t now) {
       p->traced_runnext.store(false, std::memory_order_relaxed);
     else
       trace_queues(p, now);
-    tracer_.emit_at(now, EventKind::TaskStart, static_cast<uint16_t>(p->id), g->id,
-                    inherit_time ? trace::start_from(trace::QueueKind::Runnext) : 0);
+    if (!start_traced)  // else it rode along with the parking goroutine's TaskBlock
+      tracer_.emit_at(now, EventKind::TaskStart, static_cast<uint16_t>(p->id), g->id,
+                      inherit_time ? trace::start_from(trace::QueueKind::Runnext) : 0);
   }
 }
 
@@ -1056,20 +1057,32 @@ void Sched::park_current(M* m, Reason reason, uint64_t object, trace::StringId o
     const uint64_t diff = used > g->stack_used ? used - g->stack_used : g->stack_used - used;
     if (!g->stack_sampled || diff >= 1024) stack_sample(g, used);
   }
+  // The goroutine this M hands itself to, if any, is chosen first: when it comes from runnext its
+  // TaskStart (same worker, same instant) is written inside g's TaskBlock (trace::FollowOn).
+  G* const next = handoff_target(m);
+  const bool start_rides_along = next != nullptr && m->handoff_inherit && tracer_.on();
   if (tracer_.on()) {
     if (!same_op || simulated_)
       m->trace_ts = tracer_.now();  // sim: a platform call may have
                                     // moved the virtual clock since
-    tracer_.emit_at(m->trace_ts, EventKind::TaskBlock, worker_of(m), g->id,
-                    static_cast<uint64_t>(reason), object, object_name, loc);
+    if (start_rides_along) {
+      tracer_.emit_at(
+          m->trace_ts, EventKind::TaskBlock, worker_of(m), g->id, static_cast<uint64_t>(reason),
+          object, object_name, loc,
+          trace::FollowOn{EventKind::TaskStart, static_cast<trace::TaskId>(next->id),
+                          static_cast<uint16_t>(trace::start_from(trace::QueueKind::Runnext))});
+    } else {
+      tracer_.emit_at(m->trace_ts, EventKind::TaskBlock, worker_of(m), g->id,
+                      static_cast<uint64_t>(reason), object, object_name, loc);
+    }
   }
   g->status = GStatus::Waiting;
   g->wait_reason = reason;
   m->after = AfterSwitch::Park;
   m->unlock_fn = unlock;
   m->unlock_arg = arg;
-  if (G* next = handoff_target(m)) {
-    handoff(m, g, next);
+  if (next != nullptr) {
+    handoff(m, g, next, start_rides_along);
     return;
   }
   switch_to_g0(m, g);
@@ -1098,11 +1111,12 @@ G* Sched::handoff_target(M* m) {
 // g0 (one stack switch instead of two). The after-switch work (after_switch: release the wait
 // queue's lock, ...) still runs only once g is off its stack: on next's stack, first thing after
 // the switch (Fiber::switch_to's `after` callback), before next continues.
-void Sched::handoff(M* m, G* g, G* next) {
+void Sched::handoff(M* m, G* g, G* next, bool start_traced) {
   // next starts the moment g blocked: the time of g's TaskBlock (tens of ns of scheduler work on
   // real threads, not worth a clock read of their own).
   const bool inherit = m->handoff_inherit;
-  start_g(m, next, inherit, tracer_.on() ? m->trace_ts : (inherit ? 0 : platform_.now()));
+  start_g(m, next, inherit, tracer_.on() ? m->trace_ts : (inherit ? 0 : platform_.now()),
+          start_traced);
   m->handoff_from = g;
   fiber::Fiber::switch_to(*next->fiber, &Sched::finish_handoff, m);
   // g resumes here once readied and scheduled again (maybe by another M).

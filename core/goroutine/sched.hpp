@@ -214,10 +214,11 @@ class Sched {
   void schedule(M* m);  // runs until the program exits
   G* find_runnable(M* m, bool& inherit_time);
   G* execute(M* m, G* g, bool inherit_time);  // returns the G that switched back to g0
-  void start_g(M* m, G* g, bool inherit_time, int64_t now);
+  // start_traced: its TaskStart was already written (a FollowOn of the parker's TaskBlock).
+  void start_g(M* m, G* g, bool inherit_time, int64_t now, bool start_traced = false);
   void after_switch(M* m, G* g);
   G* handoff_target(M* m);
-  void handoff(M* m, G* g, G* next);
+  void handoff(M* m, G* g, G* next, bool start_traced);
   static void finish_handoff(void* m);
   void stopm(M* m);
   void startm(P* p, bool spinning, G* by, int handoff_from_m = -1);
@@ -227,7 +228,7 @@ class Sched {
   P* releasep(M* m);
   void reset_spinning(M* m);
   G* steal_work(M* m, bool& inherit_time);
-  G* globrunqget(P* p, uint32_t max);               // requires lock_
+  G* globrunqget(P* p, uint32_t max);  // requires lock_
   // ts: the time of the traced cause. runnext_said: g goes to runnext and the caller's
   // TaskUnblock already said so (unblock_reason(.., Runnext)): no QueueLength(Runnext) for it.
   void runqput(P* p, G* g, bool next, int64_t ts, bool runnext_said = false);

@@ -38,6 +38,11 @@ class Tracer {
                uint64_t a1 = 0, uint64_t a2 = 0, trace::StringId loc = 0) {
     if (rec_) rec_->emit_at(ts, kind, worker, static_cast<trace::TaskId>(task), a0, a1, a2, loc);
   }
+  void emit_at(int64_t ts, trace::EventKind kind, uint16_t worker, uint64_t task, uint64_t a0,
+               uint64_t a1, uint64_t a2, trace::StringId loc, const trace::FollowOn& then) {
+    if (rec_)
+      rec_->emit_at(ts, kind, worker, static_cast<trace::TaskId>(task), a0, a1, a2, loc, then);
+  }
   trace::StringId intern(std::string_view s) { return rec_ ? rec_->intern(s) : 0; }
   // loc interns a call site. The Recorder takes a mutex per lookup; call sites are few and hot,
   // so a small per-thread direct-mapped cache keyed by (tracer epoch, file pointer, line, column)

@@ -409,11 +409,14 @@ void Recorder::reserve(size_t events) {
 }
 
 void Recorder::emit_slow(int64_t ts, EventKind kind, WorkerId worker, TaskId task, uint64_t a0,
-                         uint64_t a1, uint64_t a2, StringId loc) {
+                         uint64_t a1, uint64_t a2, StringId loc, uint64_t follow) {
   ThreadBuffer& b = local_buffer();
   if (b.writer.pos > b.writer.limit) b.grow();
   detail::t_writer = detail::WriterCache{id_, &b.writer};
-  emit_at(ts, kind, worker, task, a0, a1, a2, loc);  // takes the fast path now
+  if (follow != 0)
+    encode<true>(b.writer, ts, kind, worker, task, a0, a1, a2, loc, follow);
+  else
+    encode(b.writer, ts, kind, worker, task, a0, a1, a2, loc);
 }
 
 // ---- reading ------------------------------------------------------------------------------
@@ -432,6 +435,24 @@ uint64_t get_field(const uint8_t*& p, uint32_t n) {
   for (uint32_t i = 0; i < n; ++i) v |= static_cast<uint64_t>(p[i]) << (8 * i);
   p += n;
   return v;
+}
+
+// expand_follow_on returns the second event packed in `carrier` (see FollowOn).
+Event expand_follow_on(const Event& carrier, uint64_t packed) {
+  Event f;
+  f.ts = carrier.ts;
+  f.worker = carrier.worker;
+  f.kind = static_cast<EventKind>((packed >> 48) - 1);
+  f.task = static_cast<TaskId>(packed & 0xffffffffu);
+  const uint64_t arg = (packed >> 32) & 0xffff;
+  if (f.kind == EventKind::TaskUnblock) {
+    f.args[0] = carrier.task;
+    f.args[1] = carrier.worker;
+    f.args[2] = arg;
+  } else {
+    f.args[0] = arg;
+  }
+  return f;
 }
 
 // decode_range appends the events encoded in [p, end) of a chunk; `at` holds the decoding state.
@@ -455,6 +476,12 @@ void decode_range(const Chunk& c, const uint8_t* p, const uint8_t* end,
     e.seq = static_cast<uint32_t>(c.first_event + at.events);
     ++at.events;
     out.push_back(e);
+    if (const uint32_t follow_bytes = lengths >> 28; follow_bytes != 0) {
+      Event f = expand_follow_on(e, get_field(p, follow_bytes));
+      f.seq = static_cast<uint32_t>(c.first_event + at.events);
+      ++at.events;
+      out.push_back(f);
+    }
   }
 }
 

@@ -179,9 +179,32 @@ TEST_CASE("recorder: the compact encoding keeps every field exactly, across chun
       const uint64_t k = next();
       a = k % 4 == 0 ? 0 : k % 4 == 1 ? UINT64_MAX : k % 4 == 2 ? static_cast<uint64_t>(-5) : k;
     }
-    rec.emit_at(e.ts, e.kind, e.worker, e.task, e.args[0], e.args[1], e.args[2], e.loc);
-    e.seq = i;
-    sent.push_back(e);
+    e.seq = static_cast<uint32_t>(sent.size());
+    if (r % 4 == 3) {  // a FollowOn rides along: the reader must return it as its own event
+      static constexpr EventKind kFollowKinds[] = {EventKind::TaskStart, EventKind::PollBegin,
+                                                   EventKind::TaskUnblock};
+      const FollowOn then{kFollowKinds[(r >> 24) % 3], static_cast<TaskId>(next()),
+                          static_cast<uint16_t>(next())};
+      rec.emit_at(e.ts, e.kind, e.worker, e.task, e.args[0], e.args[1], e.args[2], e.loc, then);
+      sent.push_back(e);
+      Event f;
+      f.ts = e.ts;
+      f.kind = then.kind;
+      f.worker = e.worker;
+      f.task = then.task;
+      if (then.kind == EventKind::TaskUnblock) {
+        f.args[0] = e.task;
+        f.args[1] = e.worker;
+        f.args[2] = then.arg;
+      } else {
+        f.args[0] = then.arg;
+      }
+      f.seq = static_cast<uint32_t>(sent.size());
+      sent.push_back(f);
+    } else {
+      rec.emit_at(e.ts, e.kind, e.worker, e.task, e.args[0], e.args[1], e.args[2], e.loc);
+      sent.push_back(e);
+    }
   }
   // Read incrementally in uneven pieces (a cursor resumes mid-chunk), then compare everything.
   Recorder::Cursor cursor;
@@ -196,6 +219,37 @@ TEST_CASE("recorder: the compact encoding keeps every field exactly, across chun
                       a.args[0] == b.args[0] && a.args[1] == b.args[1] && a.args[2] == b.args[2];
     if (!same) FAIL("event " << i << " differs after encoding");
   }
+}
+
+TEST_CASE("recorder: a FollowOn comes back as the event it stands for", "[recorder][encoding]") {
+  Recorder rec;
+  rec.emit_at(
+      100, EventKind::TaskBlock, 1, 7, static_cast<uint64_t>(Reason::ChanRecv), 3, 0, 0,
+      FollowOn{EventKind::TaskStart, 8, static_cast<uint16_t>(start_from(QueueKind::Runnext))});
+  rec.emit_at(
+      200, EventKind::ChanSend, 0, 8, 3, 0, 1, 0,
+      FollowOn{EventKind::TaskUnblock, 7,
+               static_cast<uint16_t>(unblock_reason(Reason::ChanSend, QueueKind::Runnext))});
+  rec.emit_at(300, EventKind::PollEnd, 0, 8, 0, 0, 0, 0, FollowOn{EventKind::PollBegin, 9});
+  CHECK(rec.event_count() == 6);
+  const auto ev = rec.collect();
+  REQUIRE(ev.size() == 6);
+  CHECK(ev[1].kind == EventKind::TaskStart);
+  CHECK(ev[1].ts == 100);
+  CHECK(ev[1].worker == 1);
+  CHECK(ev[1].task == 8);
+  CHECK(ev[1].args[0] == start_from(QueueKind::Runnext));
+  CHECK(ev[1].args[1] == 0);
+  CHECK(ev[3].kind == EventKind::TaskUnblock);
+  CHECK(ev[3].ts == 200);
+  CHECK(ev[3].task == 7);
+  CHECK(ev[3].args[0] == 8);  // by the sender
+  CHECK(ev[3].args[1] == 0);  // on its worker
+  CHECK(ev[3].args[2] == unblock_reason(Reason::ChanSend, QueueKind::Runnext));
+  CHECK(ev[5].kind == EventKind::PollBegin);
+  CHECK(ev[5].task == 9);
+  CHECK(ev[5].ts == 300);
+  for (size_t i = 0; i < ev.size(); ++i) CHECK(ev[i].seq == i);
 }
 
 TEST_CASE("recorder: a cursor resumes mid-chunk with the right decoding state",
