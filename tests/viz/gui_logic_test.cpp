@@ -94,6 +94,26 @@ TEST_CASE("ruler ticks are 1-2-5 spaced, ordered, labelled on majors with one un
   for (const auto& t : ruler_ticks(axis, 8, 90)) CHECK(t.t == std::floor(t.t));
 }
 
+TEST_CASE("ruler labels count from the trace's first event (real clocks read ~10^16 ns)",
+          "[gui][axis]") {
+  const double origin = 32'200'212'187'654.0;  // a real-thread trace's first event
+  TimeAxis axis;
+  axis.set_width(1000);
+  axis.set_range(origin - 20'000, origin + 400'000);  // 420 us, the first event near the left
+  const auto ticks = ruler_ticks(axis, 8, 90, origin);
+  REQUIRE(!ticks.empty());
+  bool saw_zero = false;
+  for (const auto& t : ticks) {
+    // Every tick sits a whole number of steps from the origin.
+    const double since = t.t - origin;
+    CHECK(std::abs(since - std::round(since / 1000.0) * 1000.0) < 1e-3);
+    if (!t.major) continue;
+    CHECK(t.label.size() <= 8);  // "-20 µs", "100 µs", never "32200212200 µs"
+    if (t.label == "0 \xC2\xB5s") saw_zero = true;
+  }
+  CHECK(saw_zero);
+}
+
 TEST_CASE("durations format with a unit and parse back", "[gui][axis]") {
   CHECK(format_duration(350) == "350 ns");
   CHECK(format_duration(1500) == "1.5 \xC2\xB5s");

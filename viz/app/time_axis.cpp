@@ -41,7 +41,8 @@ double nice_step(double raw) {
   return 10 * base;
 }
 
-std::vector<RulerTick> ruler_ticks(const TimeAxis& axis, float min_minor_px, float min_label_px) {
+std::vector<RulerTick> ruler_ticks(const TimeAxis& axis, float min_minor_px, float min_label_px,
+                                   double origin) {
   std::vector<RulerTick> ticks;
   // Majors carry labels, so they are spaced for a label; minors subdivide them (1-2-5 steps:
   // a major of 1 or 5 x 10^k splits in 5, a major of 2 x 10^k in 4).
@@ -56,14 +57,18 @@ std::vector<RulerTick> ruler_ticks(const TimeAxis& axis, float min_minor_px, flo
     per_major = 1;
   }
   (void)per_major;
-  const double first = std::floor(axis.start() / minor) * minor;
+  // Step in whole multiples from the origin (no accumulated floating-point drift).
+  const double first_k = std::floor((axis.start() - origin) / minor);
   const size_t max_ticks = 4096;
-  for (double t = first; t <= axis.end() && ticks.size() < max_ticks; t += minor) {
+  for (double k = first_k; ticks.size() < max_ticks; k += 1) {
+    const double since = k * minor;  // time since the origin
+    const double t = origin + since;
+    if (t > axis.end()) break;
     RulerTick tick;
     tick.t = t;
-    const double r = std::fmod(std::abs(t), major);
+    const double r = std::fmod(std::abs(since), major);
     tick.major = r < minor * 0.5 || major - r < minor * 0.5;
-    if (tick.major) tick.label = format_time_label(t, major);
+    if (tick.major) tick.label = format_time_label(since, major);
     ticks.push_back(std::move(tick));
   }
   return ticks;

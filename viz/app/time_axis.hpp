@@ -55,9 +55,12 @@ struct RulerTick {
 };
 
 // ruler_ticks returns labelled major ticks at least min_label_px apart (1-2-5 steps) and minor
-// ticks subdividing them, at least min_minor_px apart, covering the visible range.
+// ticks subdividing them, at least min_minor_px apart, covering the visible range. Ticks sit on
+// round multiples of their step counted from `origin` (the trace's first event), and labels say
+// the time since it: a real-thread trace's clock reads ~10^16 ns, and "32200212200 µs" on a ruler
+// tells nobody anything (the transport's t= counts from the same origin).
 std::vector<RulerTick> ruler_ticks(const TimeAxis& axis, float min_minor_px = 8.0f,
-                                   float min_label_px = 90.0f);
+                                   float min_label_px = 90.0f, double origin = 0);
 
 // nice_step returns the smallest 1-2-5 x 10^k value >= raw (raw > 0).
 double nice_step(double raw);

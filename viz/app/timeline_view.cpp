@@ -117,7 +117,8 @@ void TimelineView::draw_ruler(AppState& state, ImDrawList* dl, bool is_compare) 
   const float x0 = geom_.lanes_x0, x1 = geom_.lanes_x1, y0 = geom_.ruler_y0, y1 = geom_.lanes_y0;
   dl->AddRectFilled(v2(x0 - label_w_, y0), v2(x1, y1), p.lane_label);
   dl->PushClipRect(v2(x0, y0), v2(x1, y1), true);
-  for (const RulerTick& tick : ruler_ticks(state.axis, 8.0f, ImGui::GetFontSize() * 6)) {
+  for (const RulerTick& tick : ruler_ticks(state.axis, 8.0f, ImGui::GetFontSize() * 6,
+                                           static_cast<double>(state.main.model.begin_time()))) {
     const float x = x0 + state.axis.to_x(tick.t);
     dl->AddLine(v2(x, y1 - (tick.major ? 8.0f : 4.0f)), v2(x, y1),
                 tick.major ? p.grid_major : p.grid);
@@ -150,7 +151,8 @@ void TimelineView::draw_lanes(AppState& state, Shown& shown, bool is_compare, Im
     const float y = top + row.y - scroll_y_;
     dl->AddRectFilled(v2(x0, y), v2(x1, y + row.height), (k % 2) ? p.lane_odd : p.lane_even);
   }
-  for (const RulerTick& tick : ruler_ticks(state.axis, 8.0f, ImGui::GetFontSize() * 6)) {
+  for (const RulerTick& tick : ruler_ticks(state.axis, 8.0f, ImGui::GetFontSize() * 6,
+                                           static_cast<double>(state.main.model.begin_time()))) {
     if (!tick.major) continue;
     const float x = x0 + state.axis.to_x(tick.t);
     dl->AddLine(v2(x, top), v2(x, bottom), with_alpha(p.grid, 0x80));
