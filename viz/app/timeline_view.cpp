@@ -406,10 +406,12 @@ void TimelineView::draw_tooltip(AppState& state, Shown& shown, const ViewWindow&
   const TraceModel& model = shown.model;
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   const float mx = mouse.x - geom_.lanes_x0;
+  // Times read from the trace's first event, as on the ruler and the transport's t=.
+  const double origin = static_cast<double>(state.main.model.begin_time());
   if (mouse.y < geom_.lanes_y0) {
     if (mx >= 0)
       ImGui::SetTooltip("t = %s   (click or drag to move the playhead)",
-                        format_duration(state.axis.to_time(mx)).c_str());
+                        format_duration(state.axis.to_time(mx) - origin).c_str());
     return;
   }
   auto row = layout_.row_at(mouse.y - geom_.lanes_y0 + scroll_y_);
@@ -431,7 +433,7 @@ void TimelineView::draw_tooltip(AppState& state, Shown& shown, const ViewWindow&
     if (hit.event != kNoEvent) {
       const trace::Event e = model.event(hit.event);
       ImGui::TextUnformatted(event_text(model, e).c_str());
-      ImGui::Text("at %s", format_duration(static_cast<double>(e.ts)).c_str());
+      ImGui::Text("at %s", format_duration(static_cast<double>(e.ts) - origin).c_str());
       if (e.loc) ImGui::TextDisabled("%s", model.str(e.loc).c_str());
     }
   } else {
@@ -450,7 +452,7 @@ void TimelineView::draw_tooltip(AppState& state, Shown& shown, const ViewWindow&
       if (item.state == TaskState::Running && item.worker != trace::kNoWorker)
         ImGui::Text("on %s", model.worker_label(item.worker).c_str());
     }
-    ImGui::Text("from %s for %s", format_duration(static_cast<double>(item.t0)).c_str(),
+    ImGui::Text("from %s for %s", format_duration(static_cast<double>(item.t0) - origin).c_str(),
                 format_duration(static_cast<double>(item.t1 - item.t0)).c_str());
     if (item.event != kNoEvent) {
       const trace::Event e = model.event(item.event);
