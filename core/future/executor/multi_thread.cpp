@@ -9,7 +9,11 @@ using trace::EventKind;
 
 namespace {
 constexpr int kMaxLifoStreak = 3;  // tokio MAX_LIFO_POLLS_PER_TICK
-}
+// How long a searching worker keeps looking before it parks (real threads only): long enough to
+// bridge the gaps of a producer that wakes consumers every few hundred ns (a futex wake costs the
+// waker microseconds), short next to a 1 ms timer tick.
+constexpr int64_t kSearchSpinNs = 20'000;
+}  // namespace
 
 MultiThreadScheduler::MultiThreadScheduler(platform::Platform& p, trace::Recorder* rec,
                                            RuntimeConfig cfg)
@@ -178,6 +182,24 @@ RawTask* MultiThreadScheduler::steal_work(int w) {
   return pop_inject_batch(w);
 }
 
+RawTask* MultiThreadScheduler::search_before_parking(int w) {
+  // Only a searching worker on real threads spins: while it does, producers' wakes skip the
+  // futex wake (notify_parked sees a searcher), and it steals the work they queue.
+  if (simulated() || !workers_[static_cast<size_t>(w)]->searching) return nullptr;
+  const int64_t give_up = platform_.now() + kSearchSpinNs;
+  do {
+    for (int i = 0; i < 64; ++i) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+    if (RawTask* t = next_task(w)) return t;
+    if (RawTask* t = steal_work(w)) return t;
+    if (shutting_down()) return nullptr;
+  } while (platform_.now() < give_up);
+  return nullptr;
+}
+
 bool MultiThreadScheduler::any_work_visible() const {
   if (inject_len_.load(std::memory_order_acquire) > 0) return true;
   for (const auto& wk : workers_)
@@ -255,6 +277,7 @@ void MultiThreadScheduler::worker_main(int w) {
     }
     RawTask* t = next_task(w);
     if (!t) t = steal_work(w);
+    if (!t) t = search_before_parking(w);
     if (t) {
       transition_from_searching(w);
       run_task(t, w);

@@ -19,8 +19,13 @@
 //   - a worker without work becomes "searching" — only if fewer than half of the workers already
 //     search (limits the thundering herd) — and steals half of a victim's queue, victims tried in
 //     order from a random start (the platform chooser: deterministic in sim);
-//   - nothing found: it parks (in the driver if free). New work wakes one sleeper only if no worker
-//     is searching (the searcher will find it); the last searcher that finds work wakes another.
+//   - nothing found: on real threads a searching worker keeps looking for up to 20 µs (Go's
+//     spinning M; Tokio parks at once): meanwhile new work costs its producer no futex wake, since
+//     notify_parked skips the wake while a worker searches — a producer waking consumers every
+//     few hundred ns otherwise pays a wake syscall for most of them (fanout at procs=2: 25,000
+//     parks and wakes per million items). The simulation parks at once (no real time to spin);
+//   - then it parks (in the driver if free). New work wakes one sleeper only if no worker is
+//     searching (the searcher will find it); the last searcher that finds work wakes another.
 #pragma once
 
 #include <atomic>
@@ -61,6 +66,9 @@ class MultiThreadScheduler final : public Scheduler {
   RawTask* pop_inject_batch(int w);
   RawTask* next_task(int w);
   RawTask* steal_work(int w);
+  // search_before_parking: a searching worker on real threads keeps looking for a short while
+  // before it parks (Go's spinning M): see the file comment.
+  RawTask* search_before_parking(int w);
   bool any_work_visible() const;
   // trace_queue_length emits a queue-length counter that follows the operation that queued.
   void trace_queue_length(trace::WorkerId lane, trace::QueueKind q, uint64_t owner, uint64_t len);

@@ -9,19 +9,33 @@
 //                          buf in one operation — Tokio's recv_many; 0 once closed and empty)
 //   rx.try_recv()        → std::optional<T>              (never waits)
 //
-// Owns: the queue (FIFO), the receiver's waker, and the FIFO of senders waiting for space.
-// Back-pressure: a send that finds the queue full parks its WaitNode; each recv that frees a slot
-// notifies the oldest waiting sender. A notified sender that is dropped before it used its turn
-// passes the notification to the next one — otherwise that sender would wait forever (the
-// "notified-then-cancelled" lost wakeup that the tests pin down).
-// Invariants: values leave in the order they entered; len <= capacity for bounded channels;
-// every operation holds mu for a few stores only; wakers are woken after unlocking.
-// The queue is a ring (sync/ring_queue.hpp): a send or receive is an index mask and a move.
-// A send or receive reads the clock for its event; the wake it causes reuses that time. A batch
-// receive (recv_many) is one operation and one chan.recv event whose len_after says how much it
-// took, which is why draining in batches is cheaper than receiving one value at a time.
+// Owns: the queue (FIFO, sync/block_queue.hpp), the receiver's waker, and the FIFO of senders
+// waiting for space.
+// The two sides do not share a lock on the data path (what made procs=2 slow: the receiver and
+// the sender spun for one lock, and its cache line crossed cores on every operation):
+//   - senders serialize on `mu`: a send appends and publishes its value, and takes the receiver's
+//     waker if the receiver parked. The receiver takes `mu` only to park (so no send can slip
+//     between its "queue is empty" and its stored waker) and to notify waiting senders;
+//   - the receiver takes values without a lock (everything published is its own), then publishes
+//     how far it got in `released` with ONE atomic add, which also tells it whether a sender
+//     waits for space (the kSendersWaiting bit, set by a sender under `mu` with an atomic or;
+//     both being read-modify-writes of one word, one of them always sees the other).
+// Per message: the sender's lock, the receiver's add, and the receiver's lock when it parks — as
+// many atomic read-modify-writes as one lock per operation, but nobody waits for the other side.
+// Back-pressure: a send that finds `capacity` values queued parks its WaitNode; each receive that
+// frees a slot notifies the oldest waiting sender. A notified sender that is dropped before it
+// used its turn passes the notification to the next one — otherwise that sender would wait
+// forever (the "notified-then-cancelled" lost wakeup that the tests pin down).
+// Invariants: values leave in the order they entered; queued values <= capacity for bounded
+// channels; wakers are woken after unlocking.
+// Tracing: a send is stamped before it publishes its value and a receive after it took, so a value
+// is never received before it was sent on the timeline; len_after is the queue length as that side
+// saw it. A batch receive (recv_many) is one operation and one chan.recv event whose len_after
+// says how much it left, which is why draining in batches is cheaper than one value at a time.
 #pragma once
 
+#include <algorithm>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -31,7 +45,7 @@
 #include "core/future/coop.hpp"
 #include "core/future/executor/scheduler.hpp"
 #include "core/future/result.hpp"
-#include "core/future/sync/ring_queue.hpp"
+#include "core/future/sync/block_queue.hpp"
 #include "core/future/sync/spin_lock.hpp"
 #include "core/future/sync/wait_list.hpp"
 
@@ -51,16 +65,37 @@ struct Chan {
       : capacity(cap),
         id(current_scheduler() ? current_scheduler()->next_object_id()
                                : next_channel_id.fetch_add(1)) {}
+
+  // ---- senders' side: guarded by mu ----
   sync::SpinLock mu;
-  sync::RingQueue<T> queue;
   size_t capacity;  // 0 = unbounded
   size_t senders = 1;
   bool rx_alive = true;
+  bool rx_parked = false;  // the receiver found the queue empty and left rx_waker
   Waker rx_waker;
   sync::WaitList send_waiters;
   uint64_t id;
+  sync::BlockQueue<T> queue;  // its tail is the senders' (under mu), its head the receiver's
+  // ---- the receiver's side ----
+  // released = (values taken so far) << 1 | kSendersWaiting. Written by the receiver with one
+  // atomic add per receive; senders read it for the free space, and set kSendersWaiting (under mu)
+  // before they park, so that the receive that frees a slot knows it must take mu and notify.
+  static constexpr uint64_t kSendersWaiting = 1;
+  alignas(64) std::atomic<uint64_t> released{0};
 
-  bool has_space() const { return capacity == 0 || queue.size() < capacity; }
+  // queued_locked: how many values are queued as the senders see it (mu held).
+  uint64_t queued_locked() const {
+    return queue.tail() - (released.load(std::memory_order_acquire) >> 1);
+  }
+  bool has_space_locked() const { return capacity == 0 || queued_locked() < capacity; }
+  // wait_for_space_locked: full — announce a waiting sender, then look again: a receive that
+  // released a slot before our announcement is in `released` now (same word, both atomic
+  // read-modify-writes); one after it sees the bit and notifies. True = still full, park.
+  bool wait_for_space_locked() {
+    const uint64_t r =
+        released.fetch_or(kSendersWaiting, std::memory_order_acq_rel) | kSendersWaiting;
+    return queue.tail() - (r >> 1) >= capacity;
+  }
   // notify_sender_locked picks the oldest waiting sender (if any) and returns its waker.
   Waker notify_sender_locked() {
     if (sync::WaitNode* n = send_waiters.pop_front()) {
@@ -69,22 +104,27 @@ struct Chan {
     }
     return {};
   }
+  // take_rx_waker_locked: a send made the queue non-empty — the parked receiver must run.
+  Waker take_rx_waker_locked() {
+    if (!rx_parked) return {};
+    rx_parked = false;
+    return std::move(rx_waker);
+  }
+
   // Channel events go on the lane of the task being polled (tl_current.recorder is the polling
   // runtime's recorder, null outside a poll or with tracing off). An operation stamps its event
-  // under mu (so one channel's events keep the lock's order) and writes it after mu is released
-  // (the critical section holds no event encoding while a task on another worker spins for it).
+  // (a send before it publishes, a receive after it took) and writes it after any lock.
   // The tests are inline; the recording is not (an untraced runtime pays one load and branch).
   struct Stamp {
     trace::Recorder* rec = nullptr;
     int64_t ts = 0;
     uint64_t len = 0;
   };
-  Stamp stamp(uint64_t len) {
+  static Stamp stamp() {
     Stamp s;
     if (trace::Recorder* rec = tl_current.recorder) [[unlikely]] {
       s.rec = rec;
       s.ts = rec->now();
-      s.len = len;
     }
     return s;
   }
@@ -96,37 +136,84 @@ struct Chan {
     s.rec->emit_at(s.ts, k, tl_current.worker, tl_current.task, id, s.len, a2);
   }
   // trace stamps and writes at once (where nothing contends: the channel's creation).
-  void trace(trace::EventKind k, uint64_t len) { emit(stamp(len), k); }
+  void trace(trace::EventKind k, uint64_t len) {
+    Stamp s = stamp();
+    s.len = len;
+    emit(s, k);
+  }
+
+  // push_locked appends v (mu held, space checked) and returns the parked receiver's waker.
+  Waker push_locked(T&& v, Stamp& sent) {
+    queue.push(std::move(v));
+    sent.len = queued_locked();
+    return take_rx_waker_locked();
+  }
 };
 
-// take_queued moves up to `limit` queued values into `sink` as ONE receive (mu held through
-// `lk`, released here): one chan.recv event, and one waiting sender notified per freed slot —
-// the shared body of recv, try_recv and recv_many.
+// wake_receiver wakes the receiver a send found parked, with the send's time.
+inline void wake_receiver(Waker& rx) {
+  if (!rx.empty()) {
+    WakeReasonScope why(trace::Reason::ChanSend, kWakeSameTime);  // stamped with the send
+    rx.wake();
+  }
+}
+
+// take_queued moves up to `limit` published values into `sink` as ONE receive, without a lock:
+// one chan.recv event, and (only if senders wait for space) one waiting sender notified per freed
+// slot — the shared body of recv, try_recv and recv_many. Returns 0 when nothing is queued.
 template <class T, class Sink>
-size_t take_queued(Chan<T>& c, std::unique_lock<sync::SpinLock>& lk, size_t limit, Sink&& sink) {
-  size_t n = 0;
-  Waker first;              // usually the only sender to notify
-  std::vector<Waker> more;  // a batch may free slots for several
-  while (n < limit && !c.queue.empty()) {
-    sink(c.queue.pop_front());
-    ++n;
-    if (Waker w = c.notify_sender_locked(); !w.empty()) {
-      if (first.empty()) {
-        first = std::move(w);
-      } else {
-        more.push_back(std::move(w));
+size_t take_queued(Chan<T>& c, size_t limit, Sink&& sink) {
+  const uint64_t end = c.queue.published();
+  const size_t n = static_cast<size_t>(std::min<uint64_t>(end - c.queue.head(), limit));
+  if (n == 0) return 0;
+  for (size_t i = 0; i < n; ++i) sink(c.queue.pop());
+  const uint64_t before =
+      c.released.fetch_add(static_cast<uint64_t>(n) << 1, std::memory_order_acq_rel);
+  typename Chan<T>::Stamp took = Chan<T>::stamp();
+  took.len = end - c.queue.head();
+  c.emit(took, trace::EventKind::ChanRecv, 1);
+  if (before & Chan<T>::kSendersWaiting) [[unlikely]] {
+    Waker first;              // usually the only sender to notify
+    std::vector<Waker> more;  // a batch may free slots for several
+    {
+      std::lock_guard<sync::SpinLock> lk(c.mu);
+      for (size_t i = 0; i < n; ++i) {
+        Waker w = c.notify_sender_locked();
+        if (w.empty()) break;
+        if (first.empty()) {
+          first = std::move(w);
+        } else {
+          more.push_back(std::move(w));
+        }
       }
+      // Nobody left waiting: clear the bit (senders set it only under mu, so it stays clear).
+      if (c.send_waiters.empty())
+        c.released.fetch_and(~Chan<T>::kSendersWaiting, std::memory_order_acq_rel);
+    }
+    if (!first.empty()) {
+      WakeReasonScope why(trace::Reason::ChanRecv, kWakeSameTime);  // stamped with the receive
+      first.wake();
+      for (Waker& w : more) w.wake();
     }
   }
-  const typename Chan<T>::Stamp took = c.stamp(c.queue.size());
-  lk.unlock();
-  c.emit(took, trace::EventKind::ChanRecv, 1);
-  if (!first.empty()) {
-    WakeReasonScope why(trace::Reason::ChanRecv, kWakeSameTime);  // stamped with the receive
-    first.wake();
-    for (Waker& w : more) w.wake();
-  }
   return n;
+}
+
+// park_receiver: nothing was queued. Under mu (so that no send can publish between our look and
+// our stored waker) look once more. Returns true: closed (empty, no sender left); false: parked
+// (the waker is stored; the caller returns Pending); nullopt: a value was published meanwhile.
+template <class T>
+std::optional<bool> park_receiver(Chan<T>& c, const Waker& w) {
+  {
+    std::lock_guard<sync::SpinLock> lk(c.mu);
+    if (c.queue.published() == c.queue.head()) {
+      if (c.senders == 0) return true;
+      c.rx_waker.clone_if_changed(w);
+      c.rx_parked = true;
+      return false;
+    }
+  }
+  return std::nullopt;
 }
 }  // namespace detail
 
@@ -153,15 +240,15 @@ class SendFuture {
       std::lock_guard<sync::SpinLock> lk(chan_->mu);
       chan_->send_waiters.remove(&node_);
       // We were given a free slot but are cancelled before using it: hand it to the next sender.
-      if (node_.notified && chan_->has_space()) pass_on = chan_->notify_sender_locked();
+      if (node_.notified && chan_->has_space_locked()) pass_on = chan_->notify_sender_locked();
     }
     pass_on.wake();
   }
 
   Poll<Result<Unit, SendError<T>>> poll(Context& cx) {
     if (!coop::poll_proceed(cx)) return pending;
+    typename detail::Chan<T>::Stamp sent = detail::Chan<T>::stamp();  // before publishing
     Waker rx;
-    typename detail::Chan<T>::Stamp sent;
     {
       std::unique_lock<sync::SpinLock> lk(chan_->mu);
       node_.notified = false;
@@ -169,7 +256,7 @@ class SendFuture {
         chan_->send_waiters.remove(&node_);
         return Result<Unit, SendError<T>>(Err{SendError<T>{std::move(*value_)}});
       }
-      if (!chan_->has_space()) {
+      if (!chan_->has_space_locked() && chan_->wait_for_space_locked()) {
         if (!node_.queued) chan_->send_waiters.push_back(&node_);
         waited_ = true;
         node_.waker.clone_if_changed(cx.waker());
@@ -178,16 +265,11 @@ class SendFuture {
         return pending;
       }
       if (waited_) chan_->send_waiters.remove(&node_);
-      chan_->queue.push_back(std::move(*value_));
-      value_.reset();
-      sent = chan_->stamp(chan_->queue.size());
-      rx = std::move(chan_->rx_waker);
+      rx = chan_->push_locked(std::move(*value_), sent);
     }
+    value_.reset();
     chan_->emit(sent, trace::EventKind::ChanSend);
-    if (!rx.empty()) {
-      WakeReasonScope why(trace::Reason::ChanSend, kWakeSameTime);  // stamped with the send
-      rx.wake();
-    }
+    detail::wake_receiver(rx);
     return Result<Unit, SendError<T>>(Unit{});
   }
 
@@ -220,14 +302,12 @@ class Sender {
   SendFuture<T> send(T v) const { return SendFuture<T>(chan_.get(), std::move(v)); }
   // send_now queues v without waiting (unbounded channels; bounded: Err when full).
   Result<Unit, SendError<T>> send_now(T v) const {
+    typename detail::Chan<T>::Stamp sent = detail::Chan<T>::stamp();  // before publishing
     Waker rx;
-    typename detail::Chan<T>::Stamp sent;
     {
       std::lock_guard<sync::SpinLock> lk(chan_->mu);
-      if (!chan_->rx_alive || !chan_->has_space()) return Err{SendError<T>{std::move(v)}};
-      chan_->queue.push_back(std::move(v));
-      sent = chan_->stamp(chan_->queue.size());
-      rx = std::move(chan_->rx_waker);
+      if (!chan_->rx_alive || !chan_->has_space_locked()) return Err{SendError<T>{std::move(v)}};
+      rx = chan_->push_locked(std::move(v), sent);
     }
     chan_->emit(sent, trace::EventKind::ChanSend);
     WakeReasonScope why(trace::Reason::ChanSend);
@@ -245,7 +325,7 @@ class Sender {
     Waker rx;
     {
       std::lock_guard<sync::SpinLock> lk(chan_->mu);
-      if (--chan_->senders == 0) rx = std::move(chan_->rx_waker);
+      if (--chan_->senders == 0) rx = chan_->take_rx_waker_locked();
     }
     WakeReasonScope why(trace::Reason::ChanClose);
     rx.wake();
@@ -262,16 +342,16 @@ class RecvFuture {
   explicit RecvFuture(detail::Chan<T>* c) : chan_(c) {}
   Poll<std::optional<T>> poll(Context& cx) {
     if (!coop::poll_proceed(cx)) return pending;
-    std::unique_lock<sync::SpinLock> lk(chan_->mu);
-    if (chan_->queue.empty()) {
-      if (chan_->senders == 0) return std::optional<T>();
-      chan_->rx_waker.clone_if_changed(cx.waker());
-      lk.unlock();
-      note_block(trace::Reason::ChanRecv, chan_->id);
-      return pending;
-    }
     std::optional<T> v;
-    detail::take_queued(*chan_, lk, 1, [&](T&& x) { v.emplace(std::move(x)); });
+    auto into_v = [&](T&& x) { v.emplace(std::move(x)); };
+    if (detail::take_queued(*chan_, 1, into_v) == 0) {
+      if (std::optional<bool> closed = detail::park_receiver(*chan_, cx.waker())) {
+        if (*closed) return std::optional<T>();
+        note_block(trace::Reason::ChanRecv, chan_->id);
+        return pending;
+      }
+      (void)detail::take_queued(*chan_, 1, into_v);  // published while we looked
+    }
     return v;
   }
 
@@ -289,15 +369,14 @@ class RecvManyFuture {
   Poll<size_t> poll(Context& cx) {
     if (limit_ == 0) return size_t{0};
     if (!coop::poll_proceed(cx)) return pending;
-    std::unique_lock<sync::SpinLock> lk(chan_->mu);
-    if (chan_->queue.empty()) {
-      if (chan_->senders == 0) return size_t{0};
-      chan_->rx_waker.clone_if_changed(cx.waker());
-      lk.unlock();
+    auto into_out = [&](T&& x) { out_->push_back(std::move(x)); };
+    if (size_t n = detail::take_queued(*chan_, limit_, into_out)) return n;
+    if (std::optional<bool> closed = detail::park_receiver(*chan_, cx.waker())) {
+      if (*closed) return size_t{0};
       note_block(trace::Reason::ChanRecv, chan_->id);
       return pending;
     }
-    return detail::take_queued(*chan_, lk, limit_, [&](T&& x) { out_->push_back(std::move(x)); });
+    return detail::take_queued(*chan_, limit_, into_out);  // published while we looked
   }
 
  private:
@@ -322,9 +401,7 @@ class Receiver {
   }
   std::optional<T> try_recv() {
     std::optional<T> v;
-    std::unique_lock<sync::SpinLock> lk(chan_->mu);
-    if (chan_->queue.empty()) return v;
-    detail::take_queued(*chan_, lk, 1, [&](T&& x) { v.emplace(std::move(x)); });
+    detail::take_queued(*chan_, 1, [&](T&& x) { v.emplace(std::move(x)); });
     return v;
   }
   // close: senders fail from now on; waiting senders are woken (their send returns Err).
@@ -337,6 +414,7 @@ class Receiver {
       while (sync::WaitNode* n = chan_->send_waiters.pop_front())
         wake.push_back(std::move(n->waker));
       chan_->rx_waker.reset();
+      chan_->rx_parked = false;
     }
     for (auto& w : wake) w.wake();
   }
