@@ -1132,14 +1132,22 @@ void Sched::finish_handoff(void* arg) {
   m->curg = next;
 }
 
-void Sched::ready(M* m, G* g, Reason reason, bool next, bool by_runtime, bool same_op) {
+uint64_t Sched::unblock_arg(const M* m, Reason reason) {
+  return (m && m->p) ? trace::unblock_reason(reason, trace::QueueKind::Runnext)
+                     : static_cast<uint64_t>(reason);
+}
+
+void Sched::ready(M* m, G* g, Reason reason, bool next, bool by_runtime, bool same_op,
+                  bool unblock_traced) {
   G* by = (m && !by_runtime) ? m->curg : nullptr;
   g->status = GStatus::Runnable;
   // The event's worker is where g is queued: this P's runnext/ring, or none (global queue). Going
   // to runnext, the unblock says so (unblock_reason): no QueueLength(Runnext, 1) follows it.
   const bool to_runnext = next && m && m->p;
   int64_t ts = 0;
-  if (tracer_.on()) {
+  if (unblock_traced) {
+    ts = m->trace_ts;  // the caller's event, which carried the TaskUnblock
+  } else if (tracer_.on()) {
     ts = (same_op && m) ? m->trace_ts : tracer_.now();
     tracer_.emit_at(ts, EventKind::TaskUnblock, worker_of(m), g->id, by ? by->id : 0,
                     by ? worker_of(m) : trace::kNoWorker,

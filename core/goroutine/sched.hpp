@@ -142,8 +142,13 @@ class Sched {
   // ... for m == current_m() (null outside goroutine code), already looked up by the caller.
   // same_op: the wake-up belongs to the operation m just traced (a channel send that hands its
   // value to the sleeper): its events reuse that time, m->trace_ts, instead of reading the clock.
+  // unblock_traced: the caller already wrote g's TaskUnblock, as a FollowOn of its own event
+  // (arguments: unblock_arg(m, reason)); ready() then writes none.
   void ready(M* m, G* g, trace::Reason reason, bool next = true, bool by_runtime = false,
-             bool same_op = false);
+             bool same_op = false, bool unblock_traced = false);
+  // unblock_arg is the reason argument of the TaskUnblock ready(m, g, reason) writes for a wake-up
+  // by m's goroutine into runnext (next = true, by_runtime = false).
+  static uint64_t unblock_arg(const M* m, trace::Reason reason);
   // ready_list queues a schedlink list of goroutines readied by the netpoller on p (or globally
   // when p is null), tracing each.
   void ready_list(G* list, P* p, trace::Reason reason);
