@@ -15,6 +15,10 @@
 //     are woken with ok=false, waiting senders are woken and panic; send on a closed channel
 //     panics "send on closed channel"; closing twice panics "close of closed channel".
 //   - A nil channel (default-constructed Chan) blocks forever on send and receive.
+//   - With several Ps, a buffered channel's values live in a lock-free ring (chan_ring.hpp) and
+//     the two invariants on qcount hold whenever nobody holds or waits for the lock: a fast-path
+//     operation racing with a parking goroutine may break them for as long as it takes to take
+//     the lock and settle (chan.cpp). Values are FIFO, every value is received exactly once.
 //
 // Why type erasure: the algorithms are the same for every T (Go moves elem bytes with
 // typedmemmove); a small table of move/destroy/zero functions keeps one compiled copy of the
@@ -30,30 +34,14 @@
 #include <type_traits>
 #include <utility>
 
+#include "core/goroutine/chan_ring.hpp"
+#include "core/goroutine/elem_ops.hpp"
 #include "core/goroutine/g.hpp"
 #include "core/goroutine/spinlock.hpp"
 
 namespace as::go {
 
 namespace detail {
-
-// How to move, destroy and zero-construct one element of a channel's type.
-struct ElemOps {
-  size_t size;
-  size_t align;
-  void (*move_construct)(void* dst, void* src);  // dst is raw storage
-  void (*destroy)(void* p);
-  void (*zero_construct)(void* dst);  // the zero value: T{}
-};
-
-template <class T>
-const ElemOps* elem_ops() {
-  static const ElemOps ops{
-      sizeof(T), alignof(T),
-      [](void* dst, void* src) { ::new (dst) T(std::move(*static_cast<T*>(src))); },
-      [](void* p) { static_cast<T*>(p)->~T(); }, [](void* dst) { ::new (dst) T{}; }};
-  return &ops;
-}
 
 struct HChan {
   HChan(const ElemOps* ops, size_t capacity, std::string name, const std::source_location& loc);
@@ -66,6 +54,10 @@ struct HChan {
   RuntimeLock lock;  // chan.go's hchan.lock; not taken with one P (spinlock.hpp)
   const ElemOps* ops;
   size_t dataqsiz;  // capacity
+  // The buffer of a buffered channel shared between Ps (null otherwise): the values, and the
+  // hint word saying whether recvq / sendq may hold waiters (see chan.cpp).
+  ChanRing* ring = nullptr;
+  // The buffer of a buffered channel in a one-P runtime: a plain ring under the (skipped) lock.
   size_t qcount = 0;
   size_t sendx = 0;
   size_t recvx = 0;
@@ -98,6 +90,28 @@ void buf_send(HChan* c, void* ep, M* m);
 void buf_recv(HChan* c, void* ep, M* m);
 void trace_chan_send(HChan* c, M* m);
 void trace_chan_recv(HChan* c, bool ok, M* m);
+
+// Ring channels (c->ring != null), for select.cpp. All under c->lock.
+// RingStep: done=false means the operation would block; ok: a receive got a value (false: the
+// channel is closed and drained, the slot holds the zero value); ready: a goroutine to ready after
+// unlocking (with reason ChanSend for a send, ChanRecv for a receive).
+struct RingStep {
+  bool done = false;
+  bool ok = false;
+  G* ready = nullptr;
+};
+// ring_send_locked requires an open channel: the caller checks c->closed first (and panics after
+// unlocking).
+RingStep ring_send_locked(HChan* c, void* ep, M* m);
+RingStep ring_recv_locked(HChan* c, void* ep, M* m);
+// ring_settle restores chan.go's invariant after fast-path operations raced with parking
+// goroutines: values buffered while receivers wait go to the oldest receivers, room while senders
+// wait takes the oldest senders' values. It readies the goroutines it served, except self (the
+// caller, queued on c while it settles before parking), and says what happened to self.
+enum class SelfOutcome : uint8_t { None, Served, Retry };
+SelfOutcome ring_settle(HChan* c, M* m, G* self);
+// ring_publish_waiters writes c->ring->waiters from recvq/sendq (after any queue change).
+void ring_publish_waiters(HChan* c);
 
 }  // namespace detail
 

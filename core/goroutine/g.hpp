@@ -48,6 +48,7 @@ struct Sudog {
   Sudog* waitlink = nullptr;  // g->waiting list (select: one per case)
   bool is_select = false;
   bool success = false;  // true: woken by a value exchange; false: woken by close
+  bool retry = false;    // select: woken to poll its cases again (chan.cpp's ring_settle)
   int case_index = -1;   // select: which case this sudog belongs to
 };
 
@@ -58,6 +59,7 @@ struct WaitQueue {
 
   bool empty() const { return first == nullptr; }
   void enqueue(Sudog* s);
+  void push_front(Sudog* s);  // back to the head: a waker dequeued s but could not serve it
   // dequeue returns the first waiter that can still be woken: a select sudog whose goroutine was
   // already won by another case is skipped (chan.go: g.selectDone CAS).
   Sudog* dequeue();

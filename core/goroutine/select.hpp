@@ -13,6 +13,11 @@
 //   2. if none is ready and there is a default, take it; else enqueue a sudog on every channel
 //      (locked in address order, so two selects cannot deadlock on each other's locks) and park;
 //   3. once woken by one channel, dequeue the sudogs from all the others.
+// A buffered channel shared between Ps (chan.cpp's lock-free ring) adds two steps: after pass 2
+// queued the sudogs, select announces itself on each such channel and settles it, taking a value
+// or slot that a lock-free operation left there just before it could see the waiter (so select
+// may not park at all); and a select woken with sudog.retry (a channel won it but lost the value
+// to such an operation) goes back to pass 1.
 // A select with no cases blocks forever (`select {}`); nil channels in cases are never ready.
 #pragma once
 
