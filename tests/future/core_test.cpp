@@ -407,7 +407,6 @@ TEST_CASE("destroying a task suspended on a resource-owning leaf releases it exa
 TEST_CASE("task memory: aligned distinct blocks, reused per size class, counted while free",
           "[future][memory]") {
   namespace mem = as::future::memory;
-  const int64_t free0 = mem::free_bytes();
   const size_t sizes[] = {1, 16, 17, 100, 248, 512, 513, 4096};
   std::vector<std::pair<unsigned char*, size_t>> blocks;
   for (size_t n : sizes) {
@@ -419,6 +418,8 @@ TEST_CASE("task memory: aligned distinct blocks, reused per size class, counted 
   for (size_t i = 0; i < blocks.size(); ++i)  // no block overlaps another
     for (size_t k = 0; k < blocks[i].second; ++k)
       REQUIRE(blocks[i].first[k] == static_cast<unsigned char>(i + 1));
+  // Counted from here: the allocations above may have taken blocks earlier tests left free.
+  const int64_t free0 = mem::free_bytes();
   for (auto [p, n] : blocks) mem::deallocate(p, n);
   if (mem::pooled()) {
     // Rounded to 16-byte classes; 513 and 4096 are beyond the pool and go back to the heap.
@@ -435,11 +436,11 @@ TEST_CASE("task memory: aligned distinct blocks, reused per size class, counted 
 TEST_CASE("task memory: a block freed on another thread joins that thread's free list",
           "[future][memory]") {
   namespace mem = as::future::memory;
-  const int64_t free0 = mem::free_bytes();
   void* p = nullptr;
   std::thread maker([&] { p = mem::allocate(64); });
-  maker.join();  // the maker exits: its (empty) lists go to the depot
+  maker.join();  // the maker exits: its lists go to the depot
   REQUIRE(p != nullptr);
+  const int64_t free0 = mem::free_bytes();  // after the maker took its block
   mem::deallocate(p, 64);
   if (mem::pooled()) {
     CHECK(mem::free_bytes() - free0 == 64);

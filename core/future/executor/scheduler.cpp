@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "core/future/task/coroutine.hpp"
 
@@ -30,14 +31,18 @@ struct PollScope {
     tl_current.task = t->id;
     tl_current.worker = static_cast<trace::WorkerId>(worker);
     tl_current.scheduler = s;
-    tl_current.budget = s->config().budget > 0 ? s->config().budget : -1;
+    tl_current.budget = s->poll_budget();
     tl_current.block_reason = Reason::Waker;
     tl_current.block_object = 0;
     tl_current.wake_reason = Reason::Waker;
     tl_current.wake_ts = 0;
     tl_current.expected_self_wake = false;
   }
-  ~PollScope() {
+  ~PollScope() { leave(); }
+  PollScope(const PollScope&) = delete;
+  PollScope& operator=(const PollScope&) = delete;
+  // leave clears the poll state (what the destructor does; complete() calls it for run_task's).
+  static void leave() {
     // Outside a poll nothing may point at this runtime: the recorder may die before the thread.
     tl_current.recorder = nullptr;
     tl_current.scheduler = nullptr;
@@ -48,10 +53,10 @@ struct PollScope {
 
 }  // namespace
 
-PlatformCallScope::PlatformCallScope() : saved_(tl_current), saved_chain_(detail::tl_chain) {}
+PlatformCallScope::PlatformCallScope() : saved_(tl_current), saved_run_(detail::tl_run) {}
 PlatformCallScope::~PlatformCallScope() {
   tl_current = saved_;
-  detail::tl_chain = static_cast<detail::CoroChain*>(saved_chain_);
+  detail::tl_run = saved_run_;
 }
 
 namespace {
@@ -72,6 +77,7 @@ Scheduler::Scheduler(platform::Platform& p, trace::Recorder* rec, RuntimeConfig 
       simulated_(p.simulated()),
       coarse_clock_(rec != nullptr && !p.simulated()),
       charge_costs_(p.simulated() && cfg.model_costs),
+      poll_budget_(cfg.budget > 0 ? cfg.budget : -1),
       serial_(g_next_scheduler_serial.fetch_add(1, std::memory_order_relaxed)),
       time_(p.now(), cfg.worker_count()),
       reactor_(p.io()) {}
@@ -99,9 +105,10 @@ trace::StringId Scheduler::intern_name(std::string_view name) {
 }
 
 void Scheduler::after_create(RawTask* t, std::string_view name, uint64_t bytes) {
-  live_tasks_.fetch_add(1, std::memory_order_relaxed);
   {
     std::lock_guard<sync::SpinLock> lk(owned_mu_);
+    // Counted under the list's lock: a plain load and store, no second locked instruction.
+    live_tasks_.store(live_tasks_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     t->owned_next = owned_head_;
     if (owned_head_) owned_head_->owned_prev = t;
     owned_head_ = t;
@@ -119,21 +126,20 @@ void Scheduler::after_create(RawTask* t, std::string_view name, uint64_t bytes) 
 }
 
 int64_t Scheduler::run_task(RawTask* t, int worker, int64_t carry) {
-  uint32_t cur = t->state.load(std::memory_order_acquire);
+  uint64_t cur = t->state.load(std::memory_order_acquire);
   for (;;) {
     if (cur & RawTask::kComplete) {
       t->release();
       return carry;  // nothing traced
     }
-    uint32_t next = (cur & ~RawTask::kNotified) | RawTask::kRunning;
+    uint64_t next = (cur & ~RawTask::kNotified) | RawTask::kRunning;
     if (t->state.compare_exchange_weak(cur, next, std::memory_order_acq_rel,
                                        std::memory_order_acquire))
       break;
   }
   if (charge_costs_) model_cost(platform_.costs().task_switch_ns);
   if (cur & RawTask::kCancelled) {
-    complete(t, Reason::Cancelled, worker);
-    t->release();
+    complete(t, Reason::Cancelled, worker);  // also drops the queue's reference
     return 0;
   }
 
@@ -176,72 +182,87 @@ int64_t Scheduler::run_task(RawTask* t, int worker, int64_t carry) {
   const uint64_t took = static_cast<uint64_t>(t1 - t0);
   if (ready) {
     emit_at(t1, EventKind::PollEnd, worker, t->id, static_cast<uint64_t>(trace::PollResult::Ready));
-    report_poll(t, took, why);
-    complete(t, why, worker, true);
-    t->release();  // the queue's reference
+    if (rec_ && (why == Reason::Panic || took > static_cast<uint64_t>(cfg_.long_poll_ns)))
+      report_poll(t->id, t->blocking, took, why == Reason::Panic ? &t->panic : nullptr);
+    complete(t, why, worker, true);  // also drops the queue's reference
     return next_carry;
   }
 
-  // Pending. The lost-waker lint: nobody holds a Waker and no wake is pending.
-  const bool lost_waker = rec_ && t->live_wakers.load(std::memory_order_acquire) == 0 &&
-                          !(t->state.load(std::memory_order_acquire) & RawTask::kNotified);
+  // Pending: RUNNING → idle, dropping the queue's reference in the same RMW — unless a wake
+  // arrived during the poll (NOTIFIED): then the task keeps it and goes back to the queue.
+  // Once the task is idle another worker may wake, run and complete it, and its JoinHandle free
+  // it: what the events below need is read before the RMW, and t is not touched after it (unless
+  // re-queued: then the queue's reference keeps it).
+  // The lost-waker lint: nobody holds a Waker and no wake is pending (the word before the RMW
+  // says both).
+  const trace::TaskId id = t->id;
+  const bool blocking = t->blocking;
   cur = t->state.load(std::memory_order_acquire);
+  uint64_t next;
   for (;;) {
-    uint32_t next = cur & ~RawTask::kRunning;
+    next = cur & ~RawTask::kRunning;
+    if (!(cur & RawTask::kNotified)) next -= RawTask::kRefOne;
     if (t->state.compare_exchange_weak(cur, next, std::memory_order_acq_rel,
                                        std::memory_order_acquire))
       break;
   }
+  // The RMW cannot have dropped the last reference: the owned list keeps one until the task
+  // completes, and only its runner (us, until the RMW) completes it.
+  const bool lost_waker = rec_ && RawTask::live_of(cur) == 0 && !(cur & RawTask::kNotified);
   // Woken while it was running (yield_now, budget, a wake from elsewhere): it runs again later.
   const bool requeue = (cur & RawTask::kNotified) != 0;
   // PollEnd(Pending) says what the task now waits for (the reason and object its leaf future
   // gave) — the future's task.block; nothing when it is re-queued at once.
-  emit_at(t1, EventKind::PollEnd, worker, t->id, static_cast<uint64_t>(trace::PollResult::Pending),
+  emit_at(t1, EventKind::PollEnd, worker, id, static_cast<uint64_t>(trace::PollResult::Pending),
           requeue ? 0 : static_cast<uint64_t>(block_reason), requeue ? 0 : block_object);
-  report_poll(t, took, why);
+  if (rec_ && took > static_cast<uint64_t>(cfg_.long_poll_ns))
+    report_poll(id, blocking, took, nullptr);
   if (lost_waker)
     report(trace::ErrorKind::LostWaker,
-           "lost wakeup: task returned Pending but holds no live Waker; nothing can wake it",
-           t->id);
+           "lost wakeup: task returned Pending but holds no live Waker; nothing can wake it", id);
   if (requeue) {
     if (rec_ && (block_reason == Reason::Preempted || block_reason == Reason::Yield))
-      rec_->emit_same_time(EventKind::TaskStop, static_cast<trace::WorkerId>(worker), t->id,
+      rec_->emit_same_time(EventKind::TaskStop, static_cast<trace::WorkerId>(worker), id,
                            static_cast<uint64_t>(block_reason));
     schedule(t, true);  // keeps the queue reference
-    return next_carry;
   }
-  t->release();
   return next_carry;
 }
 
-void Scheduler::report_poll(RawTask* t, uint64_t took, Reason why) {
+void Scheduler::report_poll(trace::TaskId id, bool blocking, uint64_t took,
+                            const std::exception_ptr* panic) {
   if (!rec_) return;
-  if (took > static_cast<uint64_t>(cfg_.long_poll_ns) && !t->blocking)  // blocking pool: expected
+  if (took > static_cast<uint64_t>(cfg_.long_poll_ns) && !blocking)  // blocking pool: expected
     report(
         trace::ErrorKind::LongPoll,
         "long poll: " + std::to_string(took / 1000) + " us without yielding (blocking in async?)",
-        t->id);
-  if (why == Reason::Panic) {
-    JoinError e = JoinError::panic(t->panic);
-    report(trace::ErrorKind::Panic, e.message(), t->id);
+        id);
+  if (panic) {
+    JoinError e = JoinError::panic(*panic);
+    report(trace::ErrorKind::Panic, e.message(), id);
   }
 }
 
 void Scheduler::complete(RawTask* t, Reason why, int worker, bool after_poll) {
   {
     // Drop the future on this worker, as its own task (frame frees are traced on its lane).
-    PollScope scope(this, t, worker);
+    // Right after its poll, run_task's poll state for t is still installed: it serves as is.
+    std::optional<PollScope> scope;
+    if (!after_poll) scope.emplace(this, t, worker);
     try {
       t->vtable->drop_future(t);
     } catch (...) {
       // destructors must not throw; a throwing one is reported, not propagated
       report(trace::ErrorKind::Other, "future destructor threw", t->id);
     }
+    if (after_poll) PollScope::leave();
   }
   Waker join;
   t->lock_join();
-  uint32_t prev = t->state.fetch_or(RawTask::kComplete, std::memory_order_acq_rel);
-  t->state.fetch_and(~RawTask::kRunning, std::memory_order_acq_rel);
+  uint64_t prev = t->state.load(std::memory_order_acquire);
+  while (!t->state.compare_exchange_weak(prev, (prev | RawTask::kComplete) & ~RawTask::kRunning,
+                                         std::memory_order_acq_rel, std::memory_order_acquire)) {
+  }
   if (!(prev & RawTask::kJoinInterest)) {
     t->vtable->drop_output(t);  // detached: nobody will read it
   } else {
@@ -284,10 +305,10 @@ void Scheduler::complete(RawTask* t, Reason why, int worker, bool after_poll) {
     }
     if (t->owned_next) t->owned_next->owned_prev = t->owned_prev;
     t->owned_prev = t->owned_next = nullptr;
+    live_tasks_.store(live_tasks_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
   }
-  live_tasks_.fetch_sub(1, std::memory_order_relaxed);
   const bool was_root = t == root_;
-  t->release();  // the owned list's reference
+  t->release_n(2);  // the owned list's reference and the caller's
   if (was_root) {
     shutdown_.store(true, std::memory_order_release);
     notify_shutdown();
@@ -303,12 +324,11 @@ void Scheduler::cancel_all_owned() {
       if (!t) return;
       t->add_ref();
     }
-    uint32_t cur = t->state.load(std::memory_order_acquire);
+    uint64_t cur = t->state.load(std::memory_order_acquire);
     while (!t->state.compare_exchange_weak(
         cur, (cur | RawTask::kRunning | RawTask::kCancelled) & ~RawTask::kNotified)) {
     }
-    complete(t, t->panic ? Reason::Panic : Reason::Cancelled, -1);
-    t->release();
+    complete(t, t->panic ? Reason::Panic : Reason::Cancelled, -1);  // drops our reference
   }
 }
 

@@ -42,6 +42,7 @@
 #include "core/future/executor/config.hpp"
 #include "core/future/io/reactor.hpp"
 #include "core/future/sync/spin_lock.hpp"
+#include "core/future/task/coroutine.hpp"
 #include "core/future/task/join_handle.hpp"
 #include "core/future/task/raw_task.hpp"
 #include "core/future/time/driver.hpp"
@@ -170,6 +171,8 @@ class Scheduler {
   int64_t trace_now() const { return rec_ ? rec_->now() : 0; }
   void report(trace::ErrorKind kind, const std::string& message, trace::TaskId task);
   bool charges_costs() const { return charge_costs_; }
+  // poll_budget is the coop budget a poll starts with (-1 = unconstrained).
+  int poll_budget() const { return poll_budget_; }
   // model_cost charges ns of virtual time on the sim platform (nothing on os).
   // Inside a poll it saves/restores the per-thread poll state (another fiber may run meanwhile).
   void model_cost(int64_t ns) {
@@ -197,11 +200,13 @@ class Scheduler {
       return 0;
     }
   }
-  // complete finishes t (drops its future, publishes the outcome, wakes the JoinHandle).
+  // complete finishes t (drops its future, publishes the outcome, wakes the JoinHandle) and drops
+  // the owned list's reference and the caller's (the caller must hold one: a queue's or its own).
   // after_poll: called right after t's PollEnd, so on real threads its events share that time.
   void complete(RawTask* t, trace::Reason why, int worker, bool after_poll = false);
-  // report_poll emits the diagnostics of a poll that took `took` ns (LongPoll, Panic).
-  void report_poll(RawTask* t, uint64_t took, trace::Reason why);
+  // report_poll emits the diagnostics of task id's poll that took `took` ns (LongPoll, and Panic
+  // when `panic` is its exception). Out of line: the common poll reports nothing.
+  void report_poll(trace::TaskId id, bool blocking, uint64_t took, const std::exception_ptr* panic);
   // unpark_blocking_threads wakes idle blocking-pool threads (shutdown).
   void unpark_blocking_threads();
   void cancel_all_owned();
@@ -220,6 +225,7 @@ class Scheduler {
   bool simulated_;
   bool coarse_clock_;
   bool charge_costs_;
+  int poll_budget_;
   std::atomic<bool> shutdown_{false};
   std::atomic<bool> deadlocked_{false};
   RawTask* root_ = nullptr;
@@ -262,7 +268,7 @@ class PlatformCallScope {
 
  private:
   CurrentTask saved_;
-  void* saved_chain_;
+  detail::ChainCursor saved_run_;
 };
 
 }  // namespace as::future

@@ -31,6 +31,17 @@
 // temporary's destructor twice (once on a stale copy). Futures returned by functions or built with
 // a constructor are not affected; every API here returns them that way. Hand-written leaf futures
 // that own resources should have a constructor (see scenarios/future/lost_waker.cpp).
+// Frame diet (every coroutine frame carries a promise; a parked task is mostly frames):
+//   - the promise is two pointers (parent, owner slot) plus the result: no handle to itself (g++
+//     and clang place the promise right after the frame's two function pointers, so the frame
+//     address is computed — checked in every promise constructor), no exception slot (a chain
+//     has at most one exception in flight: the one a finished coroutine hands to its awaiter, or
+//     a leaf re-poll's; it waits in the root's CoroChain), no size (the root's CoroChain keeps
+//     it: only spawn reads it);
+//   - the `?` hook of a Result coroutine is a field of Result promises only (a tag bit in the
+//     owner slot says the promise has one);
+//   - the Context and the hop count of the poll in progress are per thread (ChainCursor), not
+//     per task.
 // Why: cppcoro/folly use symmetric transfer alone; that is only stack-safe when the compiler
 // guarantees the tail call. Tokio has no such problem because rustc compiles async fns into one
 // flat state machine; the trampoline gives the same property to C++ coroutines.
@@ -58,70 +69,87 @@ namespace detail {
 
 struct PromiseBase;
 
-// CoroChain is the root's view of a running chain of coroutines (see the file comment).
+// CoroChain is the root's view of a running chain of coroutines (see the file comment). It lives
+// in the root Task, so a spawned task carries one.
 struct CoroChain {
   PromiseBase* innermost = nullptr;                      // the coroutine to resume next
   bool (*poll_leaf)(void* awaiter, Context&) = nullptr;  // non-null: a leaf future is pending
   void* leaf = nullptr;                                  // its awaiter
-  Context* cx = nullptr;                                 // Context of the poll in progress
-  int hops = 0;                                          // transfers since the loop last resumed
-  bool done = false;     // the root coroutine finished (or returned via ?)
-  bool started = false;  // polled at least once (the Task may no longer move)
+  // The exception in flight: thrown out of a coroutine (its awaiter rethrows it in the parent,
+  // or the root's poll does) or by a leaf's re-poll (rethrown in the awaiting coroutine).
+  std::exception_ptr exception;
+  uint32_t frame_bytes = 0;  // size of the root coroutine's frame
+  bool done = false;         // the root coroutine finished (or returned via ?)
+  bool started = false;      // polled at least once (the Task may no longer move)
+};
+
+// ChainCursor is what the poll in progress on this thread needs: its chain, its Context and the
+// transfers since the root loop last resumed (per poll, so not stored in every task).
+struct ChainCursor {
+  CoroChain* chain = nullptr;
+  Context* cx = nullptr;
+  int hops = 0;
 };
 
 inline constexpr int kMaxSymmetricHops = 64;
 // The chain whose root loop is running on this thread (leaf awaiters poll with its Context).
 // A coroutine runs only inside its root's poll loop, so this is also every running coroutine's
-// chain: promises do not store it (8 bytes less in every frame).
-inline thread_local CoroChain* tl_chain = nullptr;
-// Size of the frame most recently allocated on this thread (read by the promise constructor).
+// chain: promises do not store it.
+inline thread_local ChainCursor tl_run;
+// Size of the frame most recently allocated on this thread (read by Task's constructor).
 inline thread_local uint32_t tl_last_frame_bytes = 0;
 
 void trace_frame_alloc(size_t bytes);  // task/coroutine.cpp
 void trace_frame_free(size_t bytes);
 
-struct PromiseBase {
-  std::coroutine_handle<> self;
-  PromiseBase* parent = nullptr;  // the coroutine awaiting this one (null for a root)
-  void** owner_slot = nullptr;    // where the parent's awaiter keeps our frame (nulled on destroy)
-  std::exception_ptr exception;
-  uint32_t frame_bytes = tl_last_frame_bytes;
-  // Set by a propagating await (`?` on a Task<Result>): moves our Err into the parent's result
-  // and returns true, in which case the parent finishes instead of resuming.
-  bool (*propagate)(PromiseBase* self, PromiseBase* parent) = nullptr;
+// The promise's offset in its frame (g++ and clang: after the resume and destroy pointers, for
+// a promise aligned to at most 16 bytes; Task static_asserts the alignment).
+inline constexpr std::ptrdiff_t kPromiseOffset = 2 * sizeof(void*);
 
-  // Frames come from the task allocator (task_memory.hpp): no malloc header, no lock.
+using PropagateFn = bool (*)(PromiseBase* self, PromiseBase* parent);
+
+struct PromiseBase {
+  PromiseBase* parent = nullptr;  // the coroutine awaiting this one (null for a root)
+  // Where the parent's awaiter keeps our frame (nulled on destroy), tagged with kHasPropagate
+  // when this promise is a PropagatingPromise (Result coroutines).
+  std::uintptr_t owner = 0;
+  static constexpr std::uintptr_t kHasPropagate = 1;
+
+  // handle is this coroutine (its frame starts kPromiseOffset bytes before the promise).
+  std::coroutine_handle<> handle() {
+    return std::coroutine_handle<>::from_address(reinterpret_cast<char*>(this) - kPromiseOffset);
+  }
+  void** owner_slot() const { return reinterpret_cast<void**>(owner & ~kHasPropagate); }
+  void set_owner_slot(void** slot) {
+    owner = reinterpret_cast<std::uintptr_t>(slot) | (owner & kHasPropagate);
+  }
+
+  // Frames come from the task allocator (task_memory.hpp): no malloc header, no lock. Untraced,
+  // a frame's allocation and free are the allocator's inline fast paths and one test.
   static void* operator new(std::size_t n) {
     void* p = memory::allocate(n);
     tl_last_frame_bytes = static_cast<uint32_t>(n);
-    trace_frame_alloc(n);
+    if (tl_current.recorder) trace_frame_alloc(n);
     return p;
   }
   static void operator delete(void* p, std::size_t n) {
-    trace_frame_free(n);
+    if (tl_current.recorder) trace_frame_free(n);
     memory::deallocate(p, n);
   }
 
   std::suspend_always initial_suspend() noexcept { return {}; }
-  void unhandled_exception() { exception = std::current_exception(); }
+  void unhandled_exception() { tl_run.chain->exception = std::current_exception(); }
 
   // transfer_to continues with `next` — by symmetric transfer while under the hop bound,
   // otherwise by returning to the root loop (which resumes chain->innermost).
-  static std::coroutine_handle<> transfer_to(CoroChain* c, PromiseBase* next) {
-    c->innermost = next;
-    if (++c->hops < kMaxSymmetricHops) return next->self;
+  static std::coroutine_handle<> transfer_to(PromiseBase* next) {
+    tl_run.chain->innermost = next;
+    if (++tl_run.hops < kMaxSymmetricHops) return next->handle();
     return std::noop_coroutine();
   }
 
   // finish: this coroutine has its result (normal end or `?`): hand control to the parent.
-  std::coroutine_handle<> finish() noexcept {
-    if (!parent) {
-      tl_chain->done = true;
-      return std::noop_coroutine();
-    }
-    if (propagate && !exception && propagate(this, parent)) return parent->finish();
-    return transfer_to(tl_chain, parent);
-  }
+  std::coroutine_handle<> finish() noexcept;
 
   struct FinalAwaiter {
     bool await_ready() noexcept { return false; }
@@ -134,9 +162,30 @@ struct PromiseBase {
   FinalAwaiter final_suspend() noexcept { return {}; }
 };
 
-// Result storage: return_value for T, return_void for void.
+// PropagatingPromise: a Result coroutine's promise. A propagating await (`?` on a Task<Result>)
+// sets `propagate`: it moves our Err into the parent's result and returns true, in which case the
+// parent finishes instead of resuming.
+struct PropagatingPromise : PromiseBase {
+  PropagatingPromise() { owner = kHasPropagate; }
+  PropagateFn propagate = nullptr;
+};
+
+inline std::coroutine_handle<> PromiseBase::finish() noexcept {
+  CoroChain* c = tl_run.chain;
+  if (!parent) {
+    c->done = true;
+    return std::noop_coroutine();
+  }
+  if (owner & kHasPropagate) {
+    PropagateFn fn = static_cast<PropagatingPromise*>(this)->propagate;
+    if (fn && !c->exception && fn(this, parent)) return parent->finish();
+  }
+  return transfer_to(parent);
+}
+
+// Result storage: return_value for T, return_void for void; Result coroutines can propagate.
 template <class T>
-struct PromiseValue : PromiseBase {
+struct PromiseValue : std::conditional_t<IsResult<T>::value, PropagatingPromise, PromiseBase> {
   std::optional<T> value;
   template <class U>
   requires std::is_convertible_v<U&&, T>
@@ -152,9 +201,9 @@ struct PromiseValue<void> : PromiseBase {
 // LeafAwaiter: `co_await future` for a hand-written Future. Polls once in await_ready (most
 // leaves are ready at once: no suspension at all), otherwise registers itself as the chain's
 // pending leaf; the root loop re-polls it and resumes this coroutine only when it is Ready.
-// A re-poll that throws leaves `out` empty and parks the exception in the awaiting coroutine's
-// promise (its own exception slot is unused while it is suspended), so the awaiter — which sits
-// in every parked frame — carries no exception slot of its own.
+// A re-poll that throws leaves `out` empty and parks the exception in the chain (the one slot for
+// an exception in flight), so the awaiter — which sits in every parked frame — carries no
+// exception slot of its own.
 template <class F>
 struct LeafAwaiter {
   using Out = FutureOutput<std::remove_reference_t<F>>;
@@ -162,7 +211,7 @@ struct LeafAwaiter {
   std::optional<Out> out;  // empty after a Ready re-poll only if that poll threw
 
   bool await_ready() {
-    Poll<Out> p = fut.poll(*tl_chain->cx);
+    Poll<Out> p = fut.poll(*tl_run.cx);
     if (p.is_pending()) return false;
     out.emplace(p.take());
     return true;
@@ -174,20 +223,20 @@ struct LeafAwaiter {
       if (p.is_pending()) return false;
       a->out.emplace(p.take());
     } catch (...) {
-      // rethrown inside the coroutine by await_resume; innermost is the awaiting coroutine
-      tl_chain->innermost->exception = std::current_exception();
+      // rethrown inside the awaiting coroutine by await_resume
+      tl_run.chain->exception = std::current_exception();
     }
     return true;
   }
   template <class P>
   void await_suspend(std::coroutine_handle<P> h) {
-    CoroChain* c = tl_chain;
+    CoroChain* c = tl_run.chain;
     c->innermost = &h.promise();
     c->leaf = this;
     c->poll_leaf = &poll_leaf;
   }
   Out await_resume() {
-    if (!out) std::rethrow_exception(std::exchange(tl_chain->innermost->exception, nullptr));
+    if (!out) std::rethrow_exception(std::exchange(tl_run.chain->exception, nullptr));
     return std::move(*out);
   }
 };
@@ -210,12 +259,14 @@ struct TaskAwaiter {
   std::coroutine_handle<> await_suspend(std::coroutine_handle<P> parent) {
     auto& cp = child();
     cp.parent = &parent.promise();
-    cp.owner_slot = &frame;
-    return PromiseBase::transfer_to(tl_chain, &cp);
+    cp.set_owner_slot(&frame);
+    return PromiseBase::transfer_to(&cp);
   }
   OutputOf<U> await_resume() {
     auto& cp = child();
-    if (cp.exception) std::rethrow_exception(cp.exception);
+    // The child finished by throwing: its exception is the chain's in-flight one.
+    if (std::exception_ptr& e = tl_run.chain->exception)
+      std::rethrow_exception(std::exchange(e, nullptr));
     if constexpr (std::is_void_v<U>) {
       return Unit{};
     } else {
@@ -265,7 +316,12 @@ template <class T>
 class [[nodiscard]] Task {
  public:
   struct promise_type : detail::PromiseValue<T> {
-    promise_type() { this->self = std::coroutine_handle<promise_type>::from_promise(*this); }
+    promise_type() {
+      // The frame layout handle() relies on (see kPromiseOffset): a constant comparison.
+      if (std::coroutine_handle<promise_type>::from_promise(*this).address() !=
+          static_cast<detail::PromiseBase*>(this)->handle().address())
+        std::terminate();
+    }
     Task get_return_object() {
       return Task(std::coroutine_handle<promise_type>::from_promise(*this).address());
     }
@@ -297,12 +353,12 @@ class [[nodiscard]] Task {
   using Output = OutputOf<T>;
 
   Task() = default;
-  Task(Task&& o) noexcept : frame_(std::exchange(o.frame_, nullptr)), chain_(o.chain_) {}
+  Task(Task&& o) noexcept : frame_(std::exchange(o.frame_, nullptr)), chain_(std::move(o.chain_)) {}
   Task& operator=(Task&& o) noexcept {
     if (this != &o) {
       destroy();
       frame_ = std::exchange(o.frame_, nullptr);
-      chain_ = o.chain_;
+      chain_ = std::move(o.chain_);
     }
     return *this;
   }
@@ -312,7 +368,7 @@ class [[nodiscard]] Task {
 
   bool valid() const { return frame_ != nullptr; }
   // frame_bytes is the size of this coroutine's frame (its own state machine, children excluded).
-  uint32_t frame_bytes() const { return frame_ ? promise().frame_bytes : 0; }
+  uint32_t frame_bytes() const { return frame_ ? chain_.frame_bytes : 0; }
 
   // poll drives the chain (see the file comment). Precondition: not moved since the first poll.
   Poll<Output> poll(Context& cx) {
@@ -321,25 +377,23 @@ class [[nodiscard]] Task {
       c.started = true;
       c.innermost = &promise();
     }
-    c.cx = &cx;
     struct Restore {
-      detail::CoroChain* saved;
-      ~Restore() { detail::tl_chain = saved; }
-    } restore{detail::tl_chain};
-    detail::tl_chain = &c;
+      detail::ChainCursor saved;
+      ~Restore() { detail::tl_run = saved; }
+    } restore{detail::tl_run};
+    detail::tl_run = detail::ChainCursor{&c, &cx, 0};
     if (c.poll_leaf) {  // woken: re-poll the leaf the innermost coroutine waits on
       if (!c.poll_leaf(c.leaf, cx)) return pending;
       c.poll_leaf = nullptr;
     }
     while (!c.done) {
-      c.hops = 0;
-      c.innermost->self.resume();
+      detail::tl_run.hops = 0;
+      c.innermost->handle().resume();
       if (c.poll_leaf) return pending;  // a leaf returned Pending (already polled by await_ready)
       // otherwise the trampoline bounced: resume the innermost coroutine from this shallow frame
     }
-    auto& p = promise();
-    if (p.exception) std::rethrow_exception(std::exchange(p.exception, nullptr));
-    return Poll<Output>(p.take());
+    if (c.exception) std::rethrow_exception(std::exchange(c.exception, nullptr));
+    return Poll<Output>(promise().take());
   }
 
   // release gives up ownership of the frame (used by co_await on a Task).
@@ -349,7 +403,10 @@ class [[nodiscard]] Task {
   }
 
  private:
-  explicit Task(void* frame) : frame_(frame) {}
+  // Called from get_return_object, right after operator new recorded the frame's size.
+  explicit Task(void* frame) : frame_(frame) { chain_.frame_bytes = detail::tl_last_frame_bytes; }
+  static_assert(static_cast<std::ptrdiff_t>(alignof(promise_type)) <= detail::kPromiseOffset,
+                "Task<T>: an over-aligned T would move the promise in the frame (box it)");
   promise_type& promise() const {
     return std::coroutine_handle<promise_type>::from_address(frame_).promise();
   }
@@ -361,8 +418,8 @@ class [[nodiscard]] Task {
       detail::PromiseBase* root = &promise();
       while (p && p != root) {
         detail::PromiseBase* parent = p->parent;
-        if (p->owner_slot) *p->owner_slot = nullptr;
-        p->self.destroy();
+        if (void** slot = p->owner_slot()) *slot = nullptr;
+        p->handle().destroy();
         p = parent;
       }
     }

@@ -52,12 +52,18 @@ class [[nodiscard]] JoinHandle {
   Poll<Result<T, JoinError>> poll(Context& cx) {
     if (!task_) throw std::logic_error("JoinHandle polled after it delivered its output");
     if (!coop::poll_proceed(cx)) return pending;
-    task_->lock_join();
+    // Once COMPLETE is visible the outcome is published (written before the worker set COMPLETE)
+    // and, while JOIN_INTEREST is set, only this handle touches it: no lock to read it. The lock
+    // orders storing our waker against the worker's completion.
     if (!(task_->state.load(std::memory_order_acquire) & RawTask::kComplete)) {
-      task_->join_waker.clone_if_changed(cx.waker());
+      task_->lock_join();
+      if (!(task_->state.load(std::memory_order_acquire) & RawTask::kComplete)) {
+        task_->join_waker.clone_if_changed(cx.waker());
+        task_->unlock_join();
+        note_block(trace::Reason::Join, task_->id);
+        return pending;
+      }
       task_->unlock_join();
-      note_block(trace::Reason::Join, task_->id);
-      return pending;
     }
     std::optional<Result<T, JoinError>> r;
     if (task_->output) {
@@ -69,9 +75,8 @@ class [[nodiscard]] JoinHandle {
     }
     task_->output.reset();
     task_->panic = nullptr;
-    task_->state.fetch_and(~RawTask::kJoinInterest, std::memory_order_acq_rel);
-    task_->unlock_join();
-    std::exchange(task_, nullptr)->release();
+    // COMPLETE: nothing reads JOIN_INTEREST any more; clear it and drop our reference in one RMW.
+    std::exchange(task_, nullptr)->release_and_clear(RawTask::kJoinInterest);
     return std::move(*r);
   }
 

@@ -17,23 +17,28 @@ RawTask* task_of(const void* data) {
 
 const void* waker_clone(const void* data) {
   RawTask* t = task_of(data);
-  t->add_ref();
+  const uint64_t prev =
+      t->state.fetch_add(RawTask::kRefOne + RawTask::kLiveOne, std::memory_order_relaxed);
   if (trace::Recorder* rec = t->scheduler->recorder()) {
-    const uint32_t live = t->live_wakers.fetch_add(1, std::memory_order_relaxed) + 1;
-    if (t->traced_live.exchange(live, std::memory_order_relaxed) != live)
+    const uint32_t live = RawTask::live_of(prev) + 1;
+    if (t->traced_live.load(std::memory_order_relaxed) != live) {
+      t->traced_live.store(live, std::memory_order_relaxed);
       rec->emit(EventKind::WakerClone, tl_current.worker, t->id, live);
+    }
   }
   return data;
 }
 
 void waker_drop(const void* data) {
   RawTask* t = task_of(data);
-  if (trace::Recorder* rec = t->scheduler->recorder()) {
-    const uint32_t live = t->live_wakers.fetch_sub(1, std::memory_order_relaxed) - 1;
-    t->traced_live.store(live, std::memory_order_relaxed);
-    rec->emit(EventKind::WakerDrop, tl_current.worker, t->id, live);
-  }
-  t->release();
+  trace::Recorder* const rec = t->scheduler->recorder();
+  const trace::TaskId id = t->id;
+  // Everything that touches the cell happens before the RMW: after it, another thread may free it.
+  if (rec) t->traced_live.store(t->live_wakers() - 1, std::memory_order_relaxed);
+  const uint64_t prev =
+      t->state.fetch_sub(RawTask::kRefOne + RawTask::kLiveOne, std::memory_order_acq_rel);
+  if (rec) rec->emit(EventKind::WakerDrop, tl_current.worker, id, RawTask::live_of(prev) - 1);
+  if (RawTask::refs_of(prev) == 1) t->vtable->dealloc(t);
 }
 
 void waker_wake_by_ref(const void* data) {
@@ -41,9 +46,7 @@ void waker_wake_by_ref(const void* data) {
 }
 
 void waker_wake(const void* data) {
-  RawTask* t = task_of(data);
-  if (t->scheduler->recorder()) t->live_wakers.fetch_sub(1, std::memory_order_relaxed);
-  t->wake(true);  // the waker's reference becomes the queue's (or is released)
+  task_of(data)->wake(true);  // the waker's reference becomes the queue's (or is released)
 }
 
 }  // namespace
@@ -101,35 +104,46 @@ void RawTask::wake(bool owned) {
   trace::Recorder* rec = s->recorder();
   WakeStamp at;
   if (rec) at = wake_stamp(rec);
-  uint32_t cur = state.load(std::memory_order_acquire);
+  // A consumed Waker gives up its live count and (unless it becomes the queue's) its reference.
+  const uint64_t consumed = owned ? kLiveOne : 0;
+  uint64_t cur = state.load(std::memory_order_acquire);
+  uint64_t want;
   for (;;) {
     if (cur & (kComplete | kNotified)) {  // merged with a pending poll, or finished
       if (rec) trace_wake(this, rec, at, false, false, owned);
-      if (owned) release();
+      if (owned) {
+        // Drop the reference and the live count in one RMW (this may free the cell).
+        if (refs_of(state.fetch_sub(kRefOne + kLiveOne, std::memory_order_acq_rel)) == 1)
+          vtable->dealloc(this);
+      }
       return;
     }
-    uint32_t want = cur | kNotified;
+    want = (cur | kNotified) - consumed;
+    if (!(cur & kRunning) && !owned) want += kRefOne;  // the queue's reference
     if (state.compare_exchange_weak(cur, want, std::memory_order_acq_rel,
                                     std::memory_order_acquire))
       break;
   }
   if (cur & kRunning) {
-    // Woken during its own poll: the harness re-queues it when the poll returns.
+    // Woken during its poll: the harness re-queues it when the poll returns, with the queue's
+    // reference it holds. A consumed Waker's reference is dropped only after the trace read the
+    // task: the runner may complete it meanwhile, and then ours may be the last reference.
     if (rec) trace_wake(this, rec, at, false, true, owned);
     if (owned) release();
     return;
   }
   if (rec) trace_wake(this, rec, at, true, false, owned);  // the cause: send, timer, I/O, wake()
-  if (!owned) add_ref();                                   // the queue's reference
   if (s->charges_costs()) s->model_cost(s->platform().costs().wake_ns);
   s->schedule(this, false);
 }
 
 void RawTask::abort() {
-  uint32_t cur = state.load(std::memory_order_acquire);
+  uint64_t cur = state.load(std::memory_order_acquire);
+  uint64_t want;
   for (;;) {
     if (cur & (kComplete | kCancelled)) return;
-    uint32_t want = cur | kCancelled | kNotified;
+    want = cur | kCancelled | kNotified;
+    if (!(cur & (kRunning | kNotified))) want += kRefOne;  // the queue's reference
     if (state.compare_exchange_weak(cur, want, std::memory_order_acq_rel,
                                     std::memory_order_acquire))
       break;
@@ -138,7 +152,6 @@ void RawTask::abort() {
   if (trace::Recorder* rec = scheduler->recorder())
     rec->emit(EventKind::TaskUnblock, tl_current.worker, id, tl_current.task, tl_current.worker,
               static_cast<uint64_t>(trace::Reason::Cancelled));
-  add_ref();
   scheduler->schedule(this, false);
 }
 

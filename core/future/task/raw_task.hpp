@@ -3,14 +3,17 @@
 // Owns: the type-erased heap object behind spawn(): its lifecycle state machine and the waker
 // vtable that schedules it. Mirrors tokio/src/runtime/task/{core.rs, state.rs, raw.rs, waker.rs}.
 //
-// State word (one atomic, transitions by CAS — see state.rs in Tokio):
+// State word (one 64-bit atomic, transitions by CAS — see state.rs in Tokio). Like Tokio's, it
+// holds the reference count too, so a transition that also takes or drops a reference (a wake that
+// queues the task, a poll that ends Pending and drops the queue's reference) is ONE locked
+// instruction, not two. Layout: bits 0..7 flags, 8..31 live Waker clones, 32..63 references.
 //   RUNNING   a worker is polling it right now (exactly one worker: the one that cleared NOTIFIED)
 //   NOTIFIED  it is in a run queue, or will be re-queued by the worker polling it; a wake while
 //             NOTIFIED does nothing: that is how "wakes before the poll merge"
 //   COMPLETE  the future is gone (finished, panicked or cancelled); output/error waits for the
 //   handle CANCELLED abort() was requested; the next run drops the future instead of polling it
 //   JOIN_INTEREST a JoinHandle still exists (cleared when it is dropped: detach)
-// wake(): idle → NOTIFIED + push to the scheduler (taking a reference for the queue);
+// wake(): idle → NOTIFIED + push to the scheduler (taking a reference for the queue, same CAS);
 //         RUNNING → NOTIFIED only (the runner re-queues it after poll returns Pending);
 //         NOTIFIED / COMPLETE → nothing.
 //
@@ -18,13 +21,19 @@
 // scheduler's list of owned tasks (kept until the task completes, so shutdown can find and cancel
 // every live task). The last release frees the cell. Waking by value (Waker::wake) hands the
 // waker's reference to the run queue instead of taking a new one and dropping the old (tokio
-// waker.rs wake_by_val): one atomic add and one atomic sub fewer per message-passing round.
-// live_wakers is a diagnostic (the lost-wakeup lint, the WakerClone/WakerDrop counts): it is kept
-// only when the runtime traces, so an untraced runtime pays no atomics for it. A wake by value
-// consumes a waker without a WakerDrop event, so the trace still shows the count of the last
-// clone/drop; the re-clone that brings the count back to exactly that value (the store-wake-store
-// cycle of every channel or timer wait) is not traced again: the trace's count stays right with
-// half the waker events. traced_live is the count the trace shows. Invariants checked by the
+// waker.rs wake_by_val). Locked instructions per message-passing round on one task: the wake's CAS,
+// the poll's two CASes (NOTIFIED→RUNNING, RUNNING→idle dropping the queue's reference) and the
+// clone the next Pending stores — each a single RMW of this word, as in Tokio.
+// The live Waker count (the lost-waker lint, the WakerClone/WakerDrop counts) rides in the same
+// word: a clone or drop changes it in the RMW that changes the reference count, so it costs
+// nothing extra, traced or not. A wake by value consumes a waker without a WakerDrop event, so the
+// trace still shows the count of the last clone/drop; the re-clone that brings the count back to
+// exactly that value (the store-wake-store cycle of every channel or timer wait) is not traced
+// again: the trace's count stays right with half the waker events. traced_live is the count the
+// trace shows; it is only a filter for that repeat (plain loads and stores: when two threads clone
+// or drop one task's wakers at the same moment a repeat may be traced twice or a count shown by
+// the other thread's event skipped — every traced count is still the exact live count of its
+// moment). Invariants checked by the
 // lifecycle tests: the future is destroyed exactly once (by the worker that completes or cancels
 // it, or by shutdown), the output or error is delivered to the JoinHandle at most once and dropped
 // otherwise.
@@ -59,27 +68,29 @@ struct TaskVTable {
 };
 
 struct RawTask {
-  enum : uint32_t {
-    kRunning = 1u << 0,
-    kNotified = 1u << 1,
-    kComplete = 1u << 2,
-    kCancelled = 1u << 3,
-    kJoinInterest = 1u << 4,
-  };
+  static constexpr uint64_t kRunning = 1u << 0;
+  static constexpr uint64_t kNotified = 1u << 1;
+  static constexpr uint64_t kComplete = 1u << 2;
+  static constexpr uint64_t kCancelled = 1u << 3;
+  static constexpr uint64_t kJoinInterest = 1u << 4;
+  static constexpr uint64_t kLiveOne = uint64_t{1} << 8;  // one live Waker clone
+  static constexpr uint64_t kRefOne = uint64_t{1} << 32;  // one reference
+  static constexpr uint64_t kLiveMask = kRefOne - kLiveOne;
+  static uint32_t refs_of(uint64_t word) { return static_cast<uint32_t>(word >> 32); }
+  static uint32_t live_of(uint64_t word) { return static_cast<uint32_t>((word & kLiveMask) >> 8); }
 
   RawTask(const TaskVTable* v, Scheduler* s, trace::TaskId task_id)
       : vtable(v), scheduler(s), id(task_id) {}
 
-  std::atomic<uint32_t> state{kNotified | kJoinInterest};  // born queued, with a JoinHandle
-  std::atomic<uint32_t> refs{3};                           // handle + owned list + queue
-  std::atomic<uint32_t> live_wakers{0};  // Waker clones alive (diagnostics, tracing only)
-  std::atomic<uint32_t> traced_live{0};  // live_wakers as the last WakerClone/WakerDrop showed
+  // Born queued, with a JoinHandle: references of the handle, the owned list and the queue.
+  std::atomic<uint64_t> state{kNotified | kJoinInterest | 3 * kRefOne};
   const TaskVTable* vtable;
   Scheduler* scheduler;
   RawTask* next = nullptr;        // intrusive link: inject queue / run queue (owner: that queue)
   RawTask* owned_prev = nullptr;  // intrusive links of the scheduler's owned-task list
   RawTask* owned_next = nullptr;
   trace::TaskId id;
+  std::atomic<uint32_t> traced_live{0};  // the live count the last WakerClone/WakerDrop showed
   std::atomic<bool> join_lock{false};
   bool blocking = false;     // runs on the blocking pool (spawn_blocking)
   bool polled = false;       // polled at least once (written by the running worker only)
@@ -92,17 +103,30 @@ struct RawTask {
   }
   void unlock_join() { join_lock.store(false, std::memory_order_release); }
 
-  void add_ref() { refs.fetch_add(1, std::memory_order_relaxed); }
-  void release() {
-    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) vtable->dealloc(this);
+  uint32_t refs() const { return refs_of(state.load(std::memory_order_acquire)); }
+  uint32_t live_wakers() const { return live_of(state.load(std::memory_order_acquire)); }
+  void add_ref() { state.fetch_add(kRefOne, std::memory_order_relaxed); }
+  void release() { release_n(1); }
+  // release_n drops n references at once (one locked instruction); frees the cell at zero.
+  void release_n(uint32_t n) {
+    const uint64_t d = n * kRefOne;
+    if (refs_of(state.fetch_sub(d, std::memory_order_acq_rel)) == n) vtable->dealloc(this);
+  }
+  // release_and_clear drops one reference and clears `flags` (set) in one RMW (JoinHandle).
+  // Returns the word before.
+  uint64_t release_and_clear(uint64_t flags) {
+    const uint64_t prev = state.fetch_sub(kRefOne + flags, std::memory_order_acq_rel);
+    if (refs_of(prev) == 1) vtable->dealloc(this);
+    return prev;
   }
 
   // waker makes a new owning Waker for this task (clone; traced).
   Waker waker();
   // wake_by_ref implements the wake transition above (takes a reference for the queue).
   void wake_by_ref() { wake(false); }
-  // wake is the transition; `owned`: the caller gives up one reference (a Waker consumed by
-  // Waker::wake), which becomes the queue's reference or is released if no scheduling is needed.
+  // wake is the transition; `owned`: the caller gives up one reference and one live Waker (a
+  // Waker consumed by Waker::wake): the reference becomes the queue's, or is released if no
+  // scheduling is needed — in the transition's own RMW.
   void wake(bool owned);
   // abort requests cancellation (JoinHandle::abort).
   void abort();

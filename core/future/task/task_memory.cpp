@@ -1,4 +1,5 @@
-// core/future/task/task_memory.cpp — the size-class allocator of task_memory.hpp.
+// core/future/task/task_memory.cpp — the slow paths of the size-class allocator of
+// task_memory.hpp (the fast paths are inline there).
 #include "core/future/task/task_memory.hpp"
 
 #include <atomic>
@@ -9,29 +10,20 @@
 #include <utility>
 #include <vector>
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define AS_TASK_MEMORY_POOLED 0
-#else
-#define AS_TASK_MEMORY_POOLED 1
-#endif
-
 namespace as::future::memory {
 
 #if AS_TASK_MEMORY_POOLED
 namespace {
 
-constexpr std::size_t kClasses = kMaxPooled / kGranule;
+using detail::class_of;
+using detail::FreeBlock;
+using detail::kClasses;
+using detail::LocalCache;
+using detail::tl_cache;
+
 constexpr std::size_t kSlabBytes = 64 * 1024;
 
-struct FreeBlock {
-  FreeBlock* next;
-};
-
-std::size_t class_of(std::size_t n) {
-  return (n + kGranule - 1) / kGranule - 1;  // n in [1, kMaxPooled]
-}
-
-struct ThreadCache;
+struct Registration;
 
 // The depot: free lists of exited threads (and of frees that happen after a thread's cache died),
 // and the registry of live thread caches (for free_bytes()).
@@ -42,7 +34,7 @@ struct Depot {
   // depot has nothing of that class (the common case: every fresh block of a spawn burst would
   // otherwise take the mutex once). A stale zero only means carving a new block instead.
   std::atomic<std::size_t> counts[kClasses] = {};
-  ThreadCache* caches = nullptr;  // intrusive list of live thread caches
+  Registration* caches = nullptr;  // intrusive list of live thread caches
   // Uncarved ends of the slabs of exited threads ([begin, end), at least kMaxPooled bytes).
   std::vector<std::pair<char*, char*>> spares;
 };
@@ -60,103 +52,98 @@ void push_to_depot(std::size_t cls, FreeBlock* head, FreeBlock* tail, std::size_
                       std::memory_order_relaxed);
 }
 
-// A thread's caches: the free lists and the slab being carved.
-struct ThreadCache {
-  FreeBlock* lists[kClasses] = {};
-  char* bump = nullptr;
-  char* bump_end = nullptr;
-  // Bytes in this thread's free lists. Written by the owner only (load + store, no locked
-  // instruction), read by free_bytes() from any thread.
-  std::atomic<int64_t> free{0};
-  ThreadCache* next = nullptr;  // Depot::caches
-  ThreadCache* prev = nullptr;
+// Registration ties a thread's LocalCache to the depot: made at the thread's first block, it
+// lists the cache for free_bytes() and, when the thread exits, hands its lists and the rest of
+// its slab to the depot.
+struct Registration {
+  LocalCache* cache;
+  Registration* next = nullptr;  // Depot::caches
+  Registration* prev = nullptr;
 
-  void add_free(int64_t n) {
-    free.store(free.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  Registration() : cache(&tl_cache) {
+    Depot& d = depot();
+    std::lock_guard<std::mutex> lk(d.mu);
+    next = d.caches;
+    if (next) next->prev = this;
+    d.caches = this;
+    cache->state = 1;
   }
-
-  ThreadCache();
-  ~ThreadCache();
-
-  void* refill(std::size_t cls) {
-    if (depot().counts[cls].load(std::memory_order_relaxed) != 0) {
-      Depot& d = depot();
-      std::lock_guard<std::mutex> lk(d.mu);
-      if (FreeBlock* got = d.lists[cls]) {
-        const std::size_t count = d.counts[cls].load(std::memory_order_relaxed);
-        d.lists[cls] = nullptr;
-        d.counts[cls].store(0, std::memory_order_relaxed);
-        lists[cls] = got->next;
-        add_free(static_cast<int64_t>((count - 1) * (cls + 1) * kGranule));
-        return got;
-      }
+  ~Registration() {
+    LocalCache& c = *cache;
+    c.state = 2;
+    for (std::size_t cls = 0; cls < kClasses; ++cls) {
+      FreeBlock* head = c.lists[cls];
+      if (!head) continue;
+      FreeBlock* tail = head;
+      std::size_t count = 1;
+      for (; tail->next; tail = tail->next) ++count;
+      push_to_depot(cls, head, tail, count);
+      c.lists[cls] = nullptr;
     }
-    const std::size_t bytes = (cls + 1) * kGranule;
-    if (bump == nullptr || static_cast<std::size_t>(bump_end - bump) < bytes) {
-      Depot& d = depot();
-      std::unique_lock<std::mutex> lk(d.mu);
-      if (!d.spares.empty()) {  // the uncarved rest of an exited thread's slab
-        std::tie(bump, bump_end) = d.spares.back();
-        d.spares.pop_back();
-      } else {
-        lk.unlock();
-        bump = static_cast<char*>(::operator new(kSlabBytes));  // kept for the process lifetime
-        bump_end = bump + kSlabBytes;
-      }
+    c.free.store(0, std::memory_order_relaxed);
+    Depot& d = depot();
+    std::lock_guard<std::mutex> lk(d.mu);
+    if (c.bump && static_cast<std::size_t>(c.bump_end - c.bump) >= kMaxPooled)
+      d.spares.emplace_back(c.bump, c.bump_end);
+    c.bump = c.bump_end = nullptr;
+    if (prev) {
+      prev->next = next;
+    } else {
+      d.caches = next;
     }
-    void* p = bump;
-    bump += bytes;
-    return p;
+    if (next) next->prev = prev;
   }
 };
 
-// 0 = this thread has no cache yet, 1 = live, 2 = destroyed (thread exiting). Trivial TLS, so it
-// stays readable while the thread's other thread_locals are being destroyed.
-thread_local int tl_cache_state = 0;
-
-ThreadCache::ThreadCache() {
-  tl_cache_state = 1;
-  Depot& d = depot();
-  std::lock_guard<std::mutex> lk(d.mu);
-  next = d.caches;
-  if (next) next->prev = this;
-  d.caches = this;
+// ensure_registered makes the calling thread's registration (once per thread).
+void ensure_registered() {
+  thread_local Registration registration;
+  (void)registration;
 }
 
-ThreadCache::~ThreadCache() {
-  tl_cache_state = 2;
-  for (std::size_t cls = 0; cls < kClasses; ++cls) {
-    FreeBlock* head = lists[cls];
-    if (!head) continue;
-    FreeBlock* tail = head;
-    std::size_t count = 1;
-    for (; tail->next; tail = tail->next) ++count;
-    push_to_depot(cls, head, tail, count);
-    lists[cls] = nullptr;
-  }
+// refill returns a block of class cls for a live cache whose list for cls is empty and whose slab
+// cannot hold one: the depot's list for the class, else the rest of an exited thread's slab or a
+// new slab.
+void* refill(LocalCache& c, std::size_t cls) {
   Depot& d = depot();
-  std::lock_guard<std::mutex> lk(d.mu);
-  if (bump && static_cast<std::size_t>(bump_end - bump) >= kMaxPooled)
-    d.spares.emplace_back(bump, bump_end);
-  if (prev) {
-    prev->next = next;
-  } else {
-    d.caches = next;
+  if (d.counts[cls].load(std::memory_order_relaxed) != 0) {
+    std::lock_guard<std::mutex> lk(d.mu);
+    if (FreeBlock* got = d.lists[cls]) {
+      const std::size_t count = d.counts[cls].load(std::memory_order_relaxed);
+      d.lists[cls] = nullptr;
+      d.counts[cls].store(0, std::memory_order_relaxed);
+      c.lists[cls] = got->next;
+      c.add_free(static_cast<int64_t>((count - 1) * (cls + 1) * kGranule));
+      return got;
+    }
   }
-  if (next) next->prev = prev;
-}
-
-ThreadCache& cache() {
-  thread_local ThreadCache c;
-  return c;
+  const std::size_t bytes = (cls + 1) * kGranule;
+  if (c.bump == nullptr || static_cast<std::size_t>(c.bump_end - c.bump) < bytes) {
+    std::unique_lock<std::mutex> lk(d.mu);
+    if (!d.spares.empty()) {  // the uncarved rest of an exited thread's slab
+      std::tie(c.bump, c.bump_end) = d.spares.back();
+      d.spares.pop_back();
+    } else {
+      lk.unlock();
+      c.bump = static_cast<char*>(::operator new(kSlabBytes));  // kept for the process lifetime
+      c.bump_end = c.bump + kSlabBytes;
+    }
+  }
+  void* p = c.bump;
+  c.bump += bytes;
+  return p;
 }
 
 }  // namespace
 
-void* allocate(std::size_t n) {
+namespace detail {
+
+void* allocate_slow(std::size_t n) {
   if (n == 0 || n > kMaxPooled) return ::operator new(n);
   const std::size_t cls = class_of(n);
-  if (tl_cache_state == 2) {  // the thread is exiting: no cache any more
+  LocalCache& c = tl_cache;
+  if (c.state == 0) ensure_registered();
+  if (c.state == 2) {  // the thread is exiting: no cache any more
     {
       Depot& d = depot();
       std::lock_guard<std::mutex> lk(d.mu);
@@ -169,16 +156,15 @@ void* allocate(std::size_t n) {
     }
     return ::operator new(kMaxPooled);  // a block of the largest class: any class may own it
   }
-  ThreadCache& c = cache();
-  if (FreeBlock* b = c.lists[cls]) {
+  if (FreeBlock* b = c.lists[cls]) {  // registered just now: the fast path's work
     c.lists[cls] = b->next;
     c.add_free(-static_cast<int64_t>((cls + 1) * kGranule));
     return b;
   }
-  return c.refill(cls);
+  return refill(c, cls);
 }
 
-void deallocate(void* p, std::size_t n) noexcept {
+void deallocate_slow(void* p, std::size_t n) noexcept {
   if (!p) return;
   if (n == 0 || n > kMaxPooled) {
     ::operator delete(p);
@@ -186,16 +172,24 @@ void deallocate(void* p, std::size_t n) noexcept {
   }
   const std::size_t cls = class_of(n);
   auto* b = static_cast<FreeBlock*>(p);
-  if (tl_cache_state == 2) {
+  LocalCache& c = tl_cache;
+  if (c.state == 0) {
+    try {
+      ensure_registered();
+    } catch (...) {  // cannot register (out of memory): the block goes to the depot
+    }
+  }
+  if (c.state != 1) {
     b->next = nullptr;
     push_to_depot(cls, b, b, 1);
     return;
   }
-  ThreadCache& c = cache();
   b->next = c.lists[cls];
   c.lists[cls] = b;
   c.add_free(static_cast<int64_t>((cls + 1) * kGranule));
 }
+
+}  // namespace detail
 
 int64_t free_bytes() {
   Depot& d = depot();
@@ -204,7 +198,8 @@ int64_t free_bytes() {
   for (std::size_t cls = 0; cls < kClasses; ++cls)
     total +=
         static_cast<int64_t>(d.counts[cls].load(std::memory_order_relaxed) * (cls + 1) * kGranule);
-  for (ThreadCache* c = d.caches; c; c = c->next) total += c->free.load(std::memory_order_relaxed);
+  for (Registration* r = d.caches; r; r = r->next)
+    total += r->cache->free.load(std::memory_order_relaxed);
   return total;
 }
 
@@ -214,12 +209,14 @@ bool pooled() {
 
 #else  // sanitizer build: every block is visible to the sanitizer
 
-void* allocate(std::size_t n) {
+namespace detail {
+void* allocate_slow(std::size_t n) {
   return ::operator new(n);
 }
-void deallocate(void* p, std::size_t) noexcept {
+void deallocate_slow(void* p, std::size_t) noexcept {
   ::operator delete(p);
 }
+}  // namespace detail
 int64_t free_bytes() {
   return 0;
 }

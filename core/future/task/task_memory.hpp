@@ -21,20 +21,103 @@
 //     lifetime, like a malloc arena after free();
 //   - larger blocks, and every block when built with a sanitizer, go to ::operator new/delete:
 //     ASan and TSan must see each frame's lifetime to find use-after-free and races.
+// Fast path: a thread's free lists and slab cursor are a trivially constructible and destructible
+// thread_local (detail::LocalCache), so allocate/deallocate reach them with one TLS-relative
+// address and are inline: a pop or a push, or a bump of the slab cursor (~10 instructions). The
+// rest — a thread's first block (it registers its cache with the depot), an empty class list and
+// an exhausted slab (refill: the depot's list for the class, else a new slab), blocks larger
+// than kMaxPooled, and frees during thread exit — is out of line. The registration's destructor
+// moves the lists to the depot when the thread exits and marks the cache dead (state 2), after
+// which this thread's blocks go to and come from the depot under its mutex.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define AS_TASK_MEMORY_POOLED 0
+#else
+#define AS_TASK_MEMORY_POOLED 1
+#endif
 
 namespace as::future::memory {
 
 inline constexpr std::size_t kGranule = 16;
 inline constexpr std::size_t kMaxPooled = 512;
 
+namespace detail {
+
+inline constexpr std::size_t kClasses = kMaxPooled / kGranule;
+
+struct FreeBlock {
+  FreeBlock* next;
+};
+
+// LocalCache is one thread's free lists and the slab it carves (see the file comment).
+struct LocalCache {
+  FreeBlock* lists[kClasses] = {};
+  char* bump = nullptr;  // next uncarved byte of the slab
+  char* bump_end = nullptr;
+  // Bytes in this thread's free lists. Written by the owner only (load + store, no locked
+  // instruction), read by free_bytes() from any thread.
+  std::atomic<int64_t> free{0};
+  int state = 0;  // 0 = not registered yet, 1 = live, 2 = thread exiting (use the depot)
+
+  void add_free(int64_t n) {
+    free.store(free.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+};
+inline thread_local LocalCache tl_cache;
+
+// class_of maps n in [1, kMaxPooled] to its size class (blocks of (class + 1) * kGranule bytes).
+inline std::size_t class_of(std::size_t n) {
+  return (n - 1) / kGranule;
+}
+
+void* allocate_slow(std::size_t n);
+void deallocate_slow(void* p, std::size_t n) noexcept;
+
+}  // namespace detail
+
 // allocate returns n bytes aligned to 16 (never null; throws std::bad_alloc).
-void* allocate(std::size_t n);
+inline void* allocate(std::size_t n) {
+#if AS_TASK_MEMORY_POOLED
+  detail::LocalCache& c = detail::tl_cache;
+  if (n - 1 < kMaxPooled && c.state == 1) [[likely]] {  // n in [1, kMaxPooled], cache live
+    const std::size_t cls = detail::class_of(n);
+    const std::size_t bytes = (cls + 1) * kGranule;
+    if (detail::FreeBlock* b = c.lists[cls]) {
+      c.lists[cls] = b->next;
+      c.add_free(-static_cast<int64_t>(bytes));
+      return b;
+    }
+    if (static_cast<std::size_t>(c.bump_end - c.bump) >= bytes) {
+      void* p = c.bump;
+      c.bump += bytes;
+      return p;
+    }
+  }
+#endif
+  return detail::allocate_slow(n);
+}
+
 // deallocate frees a block of n bytes from allocate(n).
-void deallocate(void* p, std::size_t n) noexcept;
+inline void deallocate(void* p, std::size_t n) noexcept {
+#if AS_TASK_MEMORY_POOLED
+  detail::LocalCache& c = detail::tl_cache;
+  if (p != nullptr && n - 1 < kMaxPooled && c.state == 1) [[likely]] {
+    const std::size_t cls = detail::class_of(n);
+    auto* b = static_cast<detail::FreeBlock*>(p);
+    b->next = c.lists[cls];
+    c.lists[cls] = b;
+    c.add_free(static_cast<int64_t>((cls + 1) * kGranule));
+    return;
+  }
+#endif
+  detail::deallocate_slow(p, n);
+}
+
 // free_bytes is the memory held in free lists (all threads and the depot), ready for reuse. A
 // measurement of what new tasks occupy must count what they took from here as well as the growth
 // of the resident set (the idle_memory benchmark does).
