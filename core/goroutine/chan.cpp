@@ -432,7 +432,10 @@ RingStep ring_recv_locked(HChan* c, void* ep, M* m) {
 }
 
 namespace {
-bool ring_send(HChan* c, void* ep, bool block, M* m, Sched& s, const std::source_location& loc) {
+// ring_send / ring_recv are out of line so that a one-P channel's chansend / chanrecv pay one test
+// for them, not the register pressure of their inlined bodies.
+__attribute__((noinline)) bool ring_send(HChan* c, void* ep, bool block, M* m, Sched& s,
+                                         const std::source_location& loc) {
   ChanRing& r = *c->ring;
   const bool traced = s.tracer().on();
   if (r.waiters.load(std::memory_order_relaxed) == 0) {
@@ -485,8 +488,9 @@ bool ring_send(HChan* c, void* ep, bool block, M* m, Sched& s, const std::source
   return true;
 }
 
-std::pair<bool, bool> ring_recv(HChan* c, void* ep, bool block, M* m, Sched& s,
-                                const std::source_location& loc) {
+__attribute__((noinline)) std::pair<bool, bool> ring_recv(HChan* c, void* ep, bool block, M* m,
+                                                          Sched& s,
+                                                          const std::source_location& loc) {
   ChanRing& r = *c->ring;
   const bool traced = s.tracer().on();
   if (r.waiters.load(std::memory_order_relaxed) == 0) {
@@ -561,7 +565,8 @@ bool chansend(HChan* c, void* ep, bool block, const std::source_location& loc) {
   }
   if (s.exiting()) throw Unwind{};
   s.charge(s.platform().costs().chan_op_ns);
-  if (c->ring) return ring_send(c, ep, block, m, s, loc);
+  // (A ring implies a shared lock: with one P this is the lock's own test, taken once.)
+  if (c->lock.shared() && c->ring) return ring_send(c, ep, block, m, s, loc);
   c->lock.lock();
   if (c->closed) {
     c->lock.unlock();
@@ -612,7 +617,8 @@ std::pair<bool, bool> chanrecv(HChan* c, void* ep, bool block, const std::source
   }
   if (s.exiting()) throw Unwind{};
   s.charge(s.platform().costs().chan_op_ns);
-  if (c->ring) return ring_recv(c, ep, block, m, s, loc);
+  // (A ring implies a shared lock: with one P this is the lock's own test, taken once.)
+  if (c->lock.shared() && c->ring) return ring_recv(c, ep, block, m, s, loc);
   c->lock.lock();
   if (c->closed && c->qcount == 0) {
     c->lock.unlock();

@@ -61,6 +61,7 @@ class RuntimeLock {
   }
   // set_shared(false): nobody else can hold this lock's object concurrently. Before first use.
   void set_shared(bool shared) { shared_ = shared; }
+  bool shared() const { return shared_; }
 
  private:
   SpinLock spin_;
