@@ -183,8 +183,9 @@ RawTask* MultiThreadScheduler::steal_work(int w) {
 }
 
 RawTask* MultiThreadScheduler::search_before_parking(int w) {
-  // Only a searching worker on real threads spins: while it does, producers' wakes skip the
-  // futex wake (notify_parked sees a searcher), and it steals the work they queue.
+  // Only a searching worker on real threads spins, and only while another worker runs tasks
+  // (the one that may queue new work): meanwhile that worker's wakes skip the futex wake
+  // (notify_parked sees a searcher), and we steal the work it queues.
   if (simulated() || !workers_[static_cast<size_t>(w)]->searching) return nullptr;
   const int64_t give_up = platform_.now() + kSearchSpinNs;
   do {
@@ -196,6 +197,11 @@ RawTask* MultiThreadScheduler::search_before_parking(int w) {
     if (RawTask* t = next_task(w)) return t;
     if (RawTask* t = steal_work(w)) return t;
     if (shutting_down()) return nullptr;
+    // Nobody is running tasks (the others park or search): no new local work can appear, park.
+    if (num_unparked_.load(std::memory_order_acquire) -
+            num_searching_.load(std::memory_order_acquire) <=
+        0)
+      return nullptr;
   } while (platform_.now() < give_up);
   return nullptr;
 }

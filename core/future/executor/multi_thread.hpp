@@ -19,8 +19,8 @@
 //   - a worker without work becomes "searching" — only if fewer than half of the workers already
 //     search (limits the thundering herd) — and steals half of a victim's queue, victims tried in
 //     order from a random start (the platform chooser: deterministic in sim);
-//   - nothing found: on real threads a searching worker keeps looking for up to 20 µs (Go's
-//     spinning M; Tokio parks at once): meanwhile new work costs its producer no futex wake, since
+//   - nothing found: on real threads a searching worker keeps looking for up to 20 µs while
+//     another worker runs tasks (Go's spinning M; Tokio parks at once): meanwhile new work costs its producer no futex wake, since
 //     notify_parked skips the wake while a worker searches — a producer waking consumers every
 //     few hundred ns otherwise pays a wake syscall for most of them (fanout at procs=2: 25,000
 //     parks and wakes per million items). The simulation parks at once (no real time to spin);
