@@ -187,6 +187,11 @@ __attribute__((noinline)) void emit_chan_at(EventKind kind, HChan* c, M* m, int6
   Tracer& t = m->sched->tracer();
   t.emit_at(ts, kind, m->sched->worker_of(m), m->curg ? m->curg->id : 0, c->id, qcount, ok);
 }
+void emit_chan_id_at(EventKind kind, uint64_t chan_id, M* m, int64_t ts, uint64_t len,
+                     uint64_t ok) {
+  Tracer& t = m->sched->tracer();
+  t.emit_at(ts, kind, m->sched->worker_of(m), m->curg ? m->curg->id : 0, chan_id, len, ok);
+}
 // stamp_after_take reads the clock for a receive once its value is taken: lfence makes the TSC
 // read wait for the load of the slot's stamp (rdtsc is not ordered with loads), so the receive is
 // never stamped before the send that published the value.
@@ -315,10 +320,13 @@ void serve(Sched& s, M* m, Sudog* sg, G* self, Reason why, bool traced, SelfOutc
 }
 
 // settle_now is ring_settle for a fast-path operation that found waiters after it completed.
-__attribute__((noinline)) void settle_now(HChan* c, M* m) {
+// The pin keeps the channel alive: a goroutine served here may run, finish with the channel and
+// destroy it before this unlocks.
+__attribute__((noinline)) void settle_now(HChan* c, M* m, std::shared_ptr<HChan> pin) {
   c->lock.lock();
   ring_settle(c, m, nullptr);
   c->lock.unlock();
+  pin.reset();
 }
 }  // namespace
 
@@ -441,20 +449,33 @@ __attribute__((noinline)) bool ring_send(HChan* c, void* ep, bool block, M* m, S
   if (r.waiters.load(std::memory_order_relaxed) == 0) {
     int64_t ts = 0;
     uint64_t pos = 0;
+    std::shared_ptr<HChan> pin;
+    uint64_t len = 0;
+    const uint64_t id = c->id;
     const auto res = r.try_push(
-        ep, [&] { ts = traced ? stamp_chan_event(m) : 0; }, &pos);
+        ep, [&] { ts = traced ? stamp_chan_event(m) : 0; },
+        [&](uint64_t claimed) {
+          // After the seq_cst CAS of the push and before its value is visible: a receiver that
+          // queued before the CAS is seen here, and the channel is certainly still alive.
+          if (r.waiters.load(std::memory_order_seq_cst) & ChanRing::kRecvWaiting) [[unlikely]]
+            pin = c->shared_from_this();
+          if (traced) len = r.len_after_push(claimed);
+        },
+        &pos);
     if (res == ChanRing::Result::Ok) {
-      // After the seq_cst CAS of the push: a receiver that queued before it is seen here.
-      const uint32_t w = r.waiters.load(std::memory_order_seq_cst);
-      if (traced) emit_chan_at(EventKind::ChanSend, c, m, ts, r.len_after_push(pos), 0);
-      if (w & ChanRing::kRecvWaiting) [[unlikely]]
-        settle_now(c, m);
+      // The value is published: from here on touch the channel only through the pin.
+      if (traced) emit_chan_id_at(EventKind::ChanSend, id, m, ts, len, 0);
+      if (pin) [[unlikely]]
+        settle_now(c, m, std::move(pin));
       return true;
     }
     // A non-blocking send on a full ring fails without the lock (chan.go's `!block && full`).
     if (res == ChanRing::Result::Full && !block) return false;
     // Full, or closed: the locked path decides (and panics on a closed channel).
   }
+  // The locked path readies goroutines while it holds the lock (ring_settle): one of them may
+  // finish with the channel and destroy it before the unlock.
+  const std::shared_ptr<HChan> pin = c->shared_from_this();
   c->lock.lock();
   if (c->closed) {
     c->lock.unlock();
@@ -502,7 +523,7 @@ __attribute__((noinline)) std::pair<bool, bool> ring_recv(HChan* c, void* ep, bo
       if (traced)
         emit_chan_at(EventKind::ChanRecv, c, m, stamp_after_take(m), r.len_after_pop(pos), 1);
       if (w & ChanRing::kSendWaiting) [[unlikely]]
-        settle_now(c, m);
+        settle_now(c, m, c->shared_from_this());
       return {true, true};
     }
     if (res == ChanRing::Result::Closed) {
@@ -514,6 +535,7 @@ __attribute__((noinline)) std::pair<bool, bool> ring_recv(HChan* c, void* ep, bo
     // `!block && empty(c)`): the ring was empty and not closed when tail was read.
     if (!block) return {false, false};
   }
+  const std::shared_ptr<HChan> pin = c->shared_from_this();  // see ring_send
   c->lock.lock();
   const RingStep step = ring_recv_locked(c, ep, m);
   if (step.done) {
@@ -672,7 +694,9 @@ void closechan(HChan* c, const std::source_location& loc) {
   }
   c->closed = true;
   M* m = current_m();
+  std::shared_ptr<HChan> pin;  // see ring_send: ring_settle readies under the lock
   if (c->ring) {
+    pin = c->shared_from_this();
     // No push succeeds after the mark. Values pushed before it go to the receivers already
     // waiting (they raced with those receivers' parking), oldest first; the rest get zeros.
     c->ring->close();

@@ -43,7 +43,9 @@ namespace as::go {
 
 namespace detail {
 
-struct HChan {
+// enable_shared_from_this: an operation that must touch the channel after its value may have been
+// received pins it (chan.cpp), as Go's GC would keep it alive.
+struct HChan : std::enable_shared_from_this<HChan> {
   HChan(const ElemOps* ops, size_t capacity, std::string name, const std::source_location& loc);
   ~HChan();
   HChan(const HChan&) = delete;

@@ -62,7 +62,15 @@ class ChanRing {
   // value is published (a send's trace time: always before the receive of the same value).
   // *pos is the position the value took (for len_after_push).
   template <class Stamp>
-  Result try_push(void* ep, Stamp&& stamp, uint64_t* pos);
+  Result try_push(void* ep, Stamp&& stamp, uint64_t* pos) {
+    return try_push(
+        ep, stamp, [](uint64_t) {}, pos);
+  }
+  // claimed(pos) runs after the slot is won and before the value is published: the last moment
+  // the sender may touch the channel without a reference to it (once a receiver has the value,
+  // the channel's owner may destroy it — Go's GC would keep it alive).
+  template <class Stamp, class Claimed>
+  Result try_push(void* ep, Stamp&& stamp, Claimed&& claimed, uint64_t* pos);
   Result try_push(void* ep) {
     uint64_t pos;
     return try_push(
@@ -161,8 +169,8 @@ class ChanRing {
   char* slots_;
 };
 
-template <class Stamp>
-ChanRing::Result ChanRing::try_push(void* ep, Stamp&& stamp, uint64_t* pos) {
+template <class Stamp, class Claimed>
+ChanRing::Result ChanRing::try_push(void* ep, Stamp&& stamp, Claimed&& claimed, uint64_t* pos) {
   uint64_t tail = tail_.load(std::memory_order_relaxed);
   bool stamped = false;
   int spins = 0;
@@ -178,6 +186,7 @@ ChanRing::Result ChanRing::try_push(void* ep, Stamp&& stamp, uint64_t* pos) {
       }
       if (tail_.compare_exchange_weak(tail, next(tail), std::memory_order_seq_cst,
                                       std::memory_order_relaxed)) {
+        claimed(tail);
         ops_->move_construct(value(s), ep);
         s.stamp.store(tail + 1, std::memory_order_release);
         *pos = tail;
