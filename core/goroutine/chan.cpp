@@ -187,6 +187,17 @@ __attribute__((noinline)) void emit_chan_at(EventKind kind, HChan* c, M* m, int6
   Tracer& t = m->sched->tracer();
   t.emit_at(ts, kind, m->sched->worker_of(m), m->curg ? m->curg->id : 0, c->id, qcount, ok);
 }
+// emit_chan_waking_at: the channel event of an operation that readies the parked goroutine
+// `woken`, with that wake-up's TaskUnblock (by this goroutine, on this worker, at the same
+// instant) riding along as a trace::FollowOn; the caller then readies it with unblock_traced.
+__attribute__((noinline)) void emit_chan_waking_at(EventKind kind, HChan* c, M* m, int64_t ts,
+                                                   uint64_t qcount, uint64_t ok, G* woken,
+                                                   Reason reason) {
+  Sched& s = *m->sched;
+  s.tracer().emit_at(ts, kind, s.worker_of(m), m->curg ? m->curg->id : 0, c->id, qcount, ok, 0,
+                     trace::FollowOn{EventKind::TaskUnblock, static_cast<trace::TaskId>(woken->id),
+                                     static_cast<uint16_t>(s.unblock_arg(m, reason))});
+}
 void emit_chan_id_at(EventKind kind, uint64_t chan_id, M* m, int64_t ts, uint64_t len,
                      uint64_t ok) {
   Tracer& t = m->sched->tracer();
@@ -601,8 +612,8 @@ bool chansend(HChan* c, void* ep, bool block, const std::source_location& loc) {
     const int64_t ts = traced ? stamp_chan_event(m) : 0;
     const uint64_t qcount = c->qcount;
     c->lock.unlock();
-    if (traced) emit_chan_at(EventKind::ChanSend, c, m, ts, qcount, 0);
-    s.ready(m, g, Reason::ChanSend, true, false, /*same_op=*/true);
+    if (traced) emit_chan_waking_at(EventKind::ChanSend, c, m, ts, qcount, 0, g, Reason::ChanSend);
+    s.ready(m, g, Reason::ChanSend, true, false, /*same_op=*/true, /*unblock_traced=*/traced);
     return true;
   }
   if (c->qcount < c->dataqsiz) {
@@ -655,8 +666,8 @@ std::pair<bool, bool> chanrecv(HChan* c, void* ep, bool block, const std::source
     const int64_t ts = traced ? stamp_chan_event(m) : 0;
     const uint64_t qcount = c->qcount;
     c->lock.unlock();
-    if (traced) emit_chan_at(EventKind::ChanRecv, c, m, ts, qcount, 1);
-    s.ready(m, g, Reason::ChanRecv, true, false, /*same_op=*/true);
+    if (traced) emit_chan_waking_at(EventKind::ChanRecv, c, m, ts, qcount, 1, g, Reason::ChanRecv);
+    s.ready(m, g, Reason::ChanRecv, true, false, /*same_op=*/true, /*unblock_traced=*/traced);
     return {true, true};
   }
   if (c->qcount > 0) {
