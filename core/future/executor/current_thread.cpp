@@ -54,12 +54,16 @@ RawTask* CurrentThreadScheduler::pop_inject() {
   return t;
 }
 
-RawTask* CurrentThreadScheduler::next_task(uint32_t tick) {
+RawTask* CurrentThreadScheduler::next_task(uint32_t tick, bool& from_inject) {
   const uint32_t interval =
       static_cast<uint32_t>(cfg_.global_queue_interval > 0 ? cfg_.global_queue_interval : 61);
+  from_inject = true;
   if (tick % interval == 0)
     if (RawTask* t = pop_inject()) return t;
-  if (RawTask* t = local_.pop_front()) return t;
+  if (RawTask* t = local_.pop_front()) {
+    from_inject = false;
+    return t;
+  }
   return pop_inject();
 }
 
@@ -79,7 +83,11 @@ void CurrentThreadScheduler::worker_main(int index) {
       maintenance(index);
       carry = 0;
     }
-    RawTask* t = next_task(tick);
+    bool from_inject = false;
+    RawTask* t = next_task(tick, from_inject);
+    // A task from the inject queue was queued by another thread — maybe after the previous
+    // PollEnd — so its PollBegin must not take that PollEnd's time (it could precede the wake).
+    if (from_inject) carry = 0;
     if (!t) {
       emit(EventKind::WorkerIdle, index, 0);
       park_idle(index);

@@ -34,7 +34,8 @@ class CurrentThreadScheduler final : public Scheduler {
   void drain_queues() override;
 
  private:
-  RawTask* next_task(uint32_t tick);
+  // next_task: the next task to poll; from_inject says it came from another thread's queue.
+  RawTask* next_task(uint32_t tick, bool& from_inject);
   RawTask* pop_inject();
 
   // TaskFifo: the intrusive FIFO of the local queue (worker only).
