@@ -219,6 +219,17 @@ void emit_chan_for(EventKind kind, HChan* c, M* m, int64_t ts, uint64_t task, ui
   m->sched->tracer().emit_at(ts, kind, m->sched->worker_of(m), task, c->id, len, ok);
 }
 
+// enqueue_self puts the running goroutine g on wait queue q of c with `sg` (its stack-allocated
+// sudog) pointing at ep, the value to send or the slot to receive into (chan.go's acquireSudog +
+// enqueue). Caller holds c's lock.
+void enqueue_self(WaitQueue& q, Sudog& sg, G* g, HChan* c, void* ep) {
+  sg.g = g;
+  sg.elem = ep;
+  sg.c = c;
+  g->param = nullptr;
+  q.enqueue(&sg);
+}
+
 // The value moves of send_direct / recv_direct / buf_send / buf_recv, without their event.
 void give_to_receiver(HChan* c, Sudog* sg, void* ep) {
   if (sg->elem) c->ops->move_construct(sg->elem, ep);
@@ -504,11 +515,7 @@ __attribute__((noinline)) bool ring_send(HChan* c, void* ep, bool block, M* m, S
   }
   G* g = m->curg;
   Sudog mysg;
-  mysg.g = g;
-  mysg.elem = ep;
-  mysg.c = c;
-  g->param = nullptr;
-  c->sendq.enqueue(&mysg);
+  enqueue_self(c->sendq, mysg, g, c, ep);
   ring_publish_waiters(c);
   // A receive that completed before it could see us may have freed a slot: settle takes it.
   if (ring_settle(c, m, g) == SelfOutcome::Served) {
@@ -560,11 +567,7 @@ __attribute__((noinline)) std::pair<bool, bool> ring_recv(HChan* c, void* ep, bo
   }
   G* g = m->curg;
   Sudog mysg;
-  mysg.g = g;
-  mysg.elem = ep;
-  mysg.c = c;
-  g->param = nullptr;
-  c->recvq.enqueue(&mysg);
+  enqueue_self(c->recvq, mysg, g, c, ep);
   ring_publish_waiters(c);
   // A send that completed before it could see us may have buffered a value: settle gives it us.
   if (ring_settle(c, m, g) == SelfOutcome::Served) {
@@ -631,11 +634,7 @@ bool chansend(HChan* c, void* ep, bool block, const std::source_location& loc) {
   // Block: queue ourselves with a pointer to the value; a receiver takes it from our stack.
   G* g = m->curg;
   Sudog mysg;
-  mysg.g = g;
-  mysg.elem = ep;
-  mysg.c = c;
-  g->param = nullptr;
-  c->sendq.enqueue(&mysg);
+  enqueue_self(c->sendq, mysg, g, c, ep);
   s.park_current(m, Reason::ChanSend, c->id, c->name_id, unlock_chan, c, s.tracer().loc(loc));
   if (!mysg.success) throw Panic("send on closed channel");  // woken by close
   return true;
@@ -684,11 +683,7 @@ std::pair<bool, bool> chanrecv(HChan* c, void* ep, bool block, const std::source
   }
   G* g = m->curg;
   Sudog mysg;
-  mysg.g = g;
-  mysg.elem = ep;
-  mysg.c = c;
-  g->param = nullptr;
-  c->recvq.enqueue(&mysg);
+  enqueue_self(c->recvq, mysg, g, c, ep);
   s.park_current(m, Reason::ChanRecv, c->id, c->name_id, unlock_chan, c, s.tracer().loc(loc));
   // Woken: a sender filled our slot (success) or close zeroed it.
   return {true, mysg.success};
