@@ -1,6 +1,7 @@
 // tests/viz/gui_logic_test.cpp — the app's view logic that needs no window: time axis maths and
 // ruler, lane layout, colours (contrast, colour-blind-safe distinctness, state mapping), key
-// decisions (ignored while typing), settings parsing, font validation, dialog argv, spawning.
+// decisions (ignored while typing), settings parsing, font validation, dialog argv, spawning,
+// lesson prose layout (Markdown paragraphs, lists, code fences).
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include "viz/app/fonts.hpp"
 #include "viz/app/key_actions.hpp"
 #include "viz/app/lane_layout.hpp"
+#include "viz/app/markdown_text.hpp"
 #include "viz/app/palette.hpp"
 #include "viz/app/settings.hpp"
 #include "viz/app/spawn_process.hpp"
@@ -361,4 +363,48 @@ TEST_CASE("event text names arguments by the event table", "[gui][text]") {
   CHECK(text.find("object=7") != std::string::npos);
   CHECK(text.find("object_name=jobs") != std::string::npos);
   CHECK(task_or_none(model, 0) == "-");
+}
+
+TEST_CASE("lesson prose: hard-wrapped lines join into paragraphs, lists and code keep their shape",
+          "[gui][markdown]") {
+  const auto blocks = markdown_blocks(
+      "A goroutine is a stack: here 256 KiB of\n"
+      "*reserved* address space.\r\n"
+      "\n"
+      "\n"
+      "Each prints lines:\n"
+      "- `spawn_join` (ns per spawn),\n"
+      "  continued here\n"
+      "* `pingpong`\n"
+      "12. twelfth\n"
+      "\n"
+      "```\n"
+      "asyncscope bench --model go\n"
+      "  indented stays\n"
+      "```\n"
+      "Last words.");
+  REQUIRE(blocks.size() == 7);
+  CHECK(blocks[0].kind == TextBlock::Kind::Paragraph);
+  CHECK(blocks[0].text == "A goroutine is a stack: here 256 KiB of *reserved* address space.");
+  CHECK(blocks[1].text == "Each prints lines:");
+  CHECK(blocks[2].kind == TextBlock::Kind::ListItem);
+  CHECK(blocks[2].marker == "-");
+  CHECK(blocks[2].text == "`spawn_join` (ns per spawn), continued here");
+  CHECK(blocks[3].kind == TextBlock::Kind::ListItem);
+  CHECK(blocks[3].text == "`pingpong`");
+  CHECK(blocks[4].marker == "12.");
+  CHECK(blocks[4].text == "twelfth");
+  CHECK(blocks[5].kind == TextBlock::Kind::Code);
+  CHECK(blocks[5].text == "asyncscope bench --model go\n  indented stays");
+  CHECK(blocks[6].kind == TextBlock::Kind::Paragraph);
+  CHECK(blocks[6].text == "Last words.");
+  CHECK(markdown_blocks("").empty());
+  CHECK(markdown_blocks("\n\n  \n").empty());
+  // An unclosed fence keeps the rest as code instead of losing it.
+  const auto open_fence = markdown_blocks("```\nx = 1");
+  REQUIRE(open_fence.size() == 1);
+  CHECK(open_fence[0].text == "x = 1");
+  // "3.14 is pi" is a sentence, not a numbered item; "-x" is not a bullet.
+  CHECK(markdown_blocks("3.14 is pi")[0].kind == TextBlock::Kind::Paragraph);
+  CHECK(markdown_blocks("-x")[0].kind == TextBlock::Kind::Paragraph);
 }

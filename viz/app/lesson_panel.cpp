@@ -7,6 +7,7 @@
 
 #include "lessons/lesson_library.hpp"
 #include "lessons/lesson_scenarios.hpp"
+#include "viz/app/markdown_text.hpp"
 
 namespace as::viz {
 namespace {
@@ -50,6 +51,7 @@ std::unique_ptr<LessonPanel> LessonPanel::open(AppState& state, const std::strin
   }
   std::unique_ptr<LessonPanel> panel(new LessonPanel());
   panel->player_.emplace(*lesson);
+  panel->intro_blocks_ = markdown_blocks(lesson->intro);
   // Side 1 on the main timeline (playhead, stepping); a second side on the compare timeline.
   const lessons::RunSetup& first = lesson->runs.front();
   const scenario::Scenario* s1 =
@@ -165,10 +167,24 @@ void LessonPanel::draw(AppState& state, bool has_mono_font) {
     ImGui::SameLine();
     if (ImGui::Button("Run to step")) state.set_playing(true);
   }
+  ImFont* mono = has_mono_font && ImGui::GetIO().Fonts->Fonts.Size > 1
+                     ? ImGui::GetIO().Fonts->Fonts[1]
+                     : nullptr;
+  // The step changed: lay out its prose once; the introduction is open on the first step only.
+  const bool new_step = blocks_step_ != i;
+  if (new_step) {
+    step_blocks_ = markdown_blocks(step.text);
+    blocks_step_ = i;
+  }
   ImGui::Separator();
+  if (new_step) ImGui::SetNextItemOpen(i == 0, ImGuiCond_Always);
+  if (!intro_blocks_.empty() && ImGui::CollapsingHeader("Introduction")) {
+    draw_markdown(intro_blocks_, mono);
+    ImGui::Separator();
+  }
   ImGui::TextWrapped("%s", step.title.c_str());
   ImGui::Spacing();
-  ImGui::TextWrapped("%s", step.text.c_str());
+  draw_markdown(step_blocks_, mono);
   if (o.state == StepOutcome::State::NotReached && !o.problem.empty())
     ImGui::TextColored(ImVec4(0.84f, 0.37f, 0.0f, 1), "%s", o.problem.c_str());
 
@@ -204,9 +220,6 @@ void LessonPanel::draw(AppState& state, bool has_mono_font) {
     ImGui::Separator();
     ImGui::TextDisabled("%s", src.path.c_str());
     ImGui::BeginChild("##source", ImVec2(0, 0), true, ImGuiWindowFlags_HorizontalScrollbar);
-    ImFont* mono = has_mono_font && ImGui::GetIO().Fonts->Fonts.Size > 1
-                       ? ImGui::GetIO().Fonts->Fonts[1]
-                       : nullptr;
     if (mono) ImGui::PushFont(mono);
     int line_no = 1;
     size_t pos = 0;

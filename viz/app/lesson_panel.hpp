@@ -12,10 +12,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lessons/lesson.hpp"
 #include "lessons/player.hpp"
 #include "viz/app/app_state.hpp"
+#include "viz/app/markdown_text.hpp"
 
 namespace as::viz {
 
@@ -46,6 +48,11 @@ class LessonPanel {
   std::optional<lessons::Side> compare_side_;
   bool main_finished_fed_ = false, compare_finished_fed_ = false;
   size_t applied_step_ = static_cast<size_t>(-1);
+  // The lesson's prose laid out for the panel (markdown_text.hpp): the introduction once, the
+  // shown step's text when the step changes.
+  std::vector<TextBlock> intro_blocks_;
+  std::vector<TextBlock> step_blocks_;
+  size_t blocks_step_ = static_cast<size_t>(-1);
   int last_source_line_ = 0;  // step whose end the playhead was moved to
 };
 

@@ -46,7 +46,12 @@ void draw_scenario_browser(AppState& state) {
   ImGui::EndChild();
   if (selected != nullptr) {
     ImGui::TextWrapped("%s", selected->title.c_str());
-    if (!selected->summary.empty()) ImGui::TextDisabled("%s", selected->summary.c_str());
+    if (!selected->summary.empty()) {
+      // Wrapped: a summary is a sentence or two, wider than the panel.
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+      ImGui::TextWrapped("%s", selected->summary.c_str());
+      ImGui::PopStyleColor();
+    }
   }
 
   ImGui::Separator();
