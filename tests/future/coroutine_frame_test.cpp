@@ -1,14 +1,20 @@
 // tests/future/coroutine_frame_test.cpp — Task<T>'s frame diet (task/coroutine.hpp): the promise
-// is two pointers plus the result, a chain keeps the one exception in flight, Result promises
-// alone carry the `?` hook, and spawn still learns each root frame's size.
+// is one word plus the result, the thread keeps the one exception in flight, Result promises
+// alone carry the `?` hook, spawn still learns each root frame's size, a Unit leaf awaiter is
+// its future alone, and a cancelled chain (also one torn down inside another's teardown) destroys
+// every frame once; the task allocator's 8-byte classes (task_memory.hpp).
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "tests/future/test_support.hpp"
 
 using namespace as::future;
+using as::future::test::Tracked;
 using as::future::test::WakeCounts;
 
 namespace {
@@ -88,15 +94,105 @@ auto run_to_end(Task<T>& t, Context& cx) {
 
 }  // namespace
 
-TEST_CASE("a promise is its parent and owner slot plus the result", "[future][task][frame]") {
-  // No handle to itself, no exception slot, no frame size: those live in the root's chain.
-  STATIC_REQUIRE(sizeof(Task<void>::promise_type) == 2 * sizeof(void*));
-  STATIC_REQUIRE(sizeof(Task<int>::promise_type) == 2 * sizeof(void*) + sizeof(std::optional<int>));
+TEST_CASE("a promise is its parent word plus the result", "[future][task][frame]") {
+  // No handle to itself, no owner slot, no exception slot, no frame size field.
+  STATIC_REQUIRE(sizeof(Task<void>::promise_type) == sizeof(void*));
+  STATIC_REQUIRE(sizeof(Task<int>::promise_type) == sizeof(void*) + sizeof(std::optional<int>));
   // A Result coroutine alone carries the `?` hook.
-  STATIC_REQUIRE(sizeof(Task<R>::promise_type) == 3 * sizeof(void*) + sizeof(std::optional<R>));
-  // The frame size is still known (spawn traces it in TaskCreate).
+  STATIC_REQUIRE(sizeof(Task<R>::promise_type) == 2 * sizeof(void*) + sizeof(std::optional<R>));
+  // A Task is its frame and its chain (innermost, leaf poll function, leaf).
+  STATIC_REQUIRE(sizeof(Task<int>) == 4 * sizeof(void*));
+  // Awaiting a future of Unit keeps nothing but the future (here a reference to it).
+  STATIC_REQUIRE(sizeof(detail::LeafAwaiter<Notify::Notified&>) == sizeof(void*));
+  // The frame size is still known (spawn traces it in TaskCreate), until the Task is awaited.
   Task<int> t = empty_unit();
   CHECK(t.frame_bytes() >= 2 * sizeof(void*) + sizeof(Task<int>::promise_type));
+  Task<void> v = []() -> Task<void> { co_return; }();
+  CHECK(v.frame_bytes() >= 2 * sizeof(void*) + sizeof(Task<void>::promise_type));
+}
+
+namespace {
+
+Task<int> parked_leaf(Gate* g, Tracked t) {
+  co_await GateFuture(g);
+  co_return t.value;
+}
+Task<int> parked_middle(Gate* g, Tracked t) {
+  co_return co_await parked_leaf(g, Tracked(t.value + 1)) + t.value;
+}
+// PollOnce polls a Task once and is Ready whatever the Task said (it leaves it parked).
+struct PollOnce {
+  explicit PollOnce(Task<int>* t) : task(t) {}
+  Task<int>* task;
+  Poll<Unit> poll(Context& cx) {
+    (void)task->poll(cx);
+    return Unit{};
+  }
+};
+// holder parks another chain two frames deep in a local, then parks itself two frames deeper:
+// destroying it tears its own chain down and, inside that, the local's.
+Task<int> holder(Gate* inner, Gate* outer, Tracked t) {
+  Task<int> local = parked_middle(inner, Tracked(10));
+  co_await PollOnce(&local);
+  co_return co_await parked_middle(outer, Tracked(20)) + t.value;
+}
+
+}  // namespace
+
+TEST_CASE("a cancelled chain destroys every frame once (also one torn down inside another)",
+          "[future][task][frame]") {
+  Tracked::reset();
+  WakeCounts c;
+  test::BorrowedWaker bw(c);
+  Context cx(bw.waker);
+  Gate inner, outer;
+  {
+    Task<int> t = holder(&inner, &outer, Tracked(1));
+    CHECK(t.poll(cx).is_pending());
+    // Parameters: holder's, both chains' middle and leaf ones; and the temporaries of the two
+    // suspended `co_await parked_...(.., Tracked(..))` full-expressions in holder and in both
+    // middles except the local's own creation (its full-expression ended): 5 + 3.
+    CHECK(Tracked::live.load() == 8);
+  }
+  CHECK(Tracked::live.load() == 0);
+  {  // the same chain run to its end also destroys each frame once
+    Task<int> t = holder(&inner, &outer, Tracked(1));
+    CHECK(t.poll(cx).is_pending());
+    outer.open = true;
+    auto r = t.poll(cx);
+    REQUIRE(r.is_ready());
+    CHECK(r.take() == 20 + 21 + 1);
+  }
+  CHECK(Tracked::live.load() == 0);
+}
+
+TEST_CASE("task memory: 8-byte classes for packed blocks while allocate stays 16-aligned",
+          "[future][memory]") {
+  namespace mem = as::future::memory;
+  std::vector<void*> packed, aligned;
+  for (int i = 0; i < 9; ++i) {
+    packed.push_back(mem::allocate_packed(120));
+    aligned.push_back(mem::allocate(152));
+  }
+  for (void* p : packed) CHECK(reinterpret_cast<uintptr_t>(p) % 8 == 0);
+  for (void* p : aligned) CHECK(reinterpret_cast<uintptr_t>(p) % 16 == 0);
+  // Distinct blocks that do not overlap: 120 bytes apart at least.
+  std::vector<uintptr_t> all;
+  for (void* p : packed) all.push_back(reinterpret_cast<uintptr_t>(p));
+  std::sort(all.begin(), all.end());
+  for (size_t i = 1; i < all.size(); ++i) CHECK(all[i] - all[i - 1] >= 120);
+  const int64_t free0 = mem::free_bytes();
+  void* const last = packed.back();
+  packed.pop_back();
+  mem::deallocate_packed(last, 120);
+  if (mem::pooled()) {
+    CHECK(mem::free_bytes() - free0 == 120);  // a 120-byte class, not 128
+    void* again = mem::allocate_packed(117);  // same class: the block just freed comes back
+    CHECK(again == last);
+    packed.push_back(again);
+  }
+  for (void* p : packed) mem::deallocate_packed(p, 120);
+  for (void* p : aligned) mem::deallocate(p, 152);
 }
 
 TEST_CASE("the chain's exception slot carries every failure to its catcher", "[future][task]") {

@@ -247,14 +247,18 @@ void Scheduler::complete(RawTask* t, Reason why, int worker, bool after_poll) {
   {
     // Drop the future on this worker, as its own task (frame frees are traced on its lane).
     // Right after its poll, run_task's poll state for t is still installed: it serves as is.
+    // Right after its PollEnd on real threads the frame frees take that event's time, like the
+    // TaskStop and TaskDestroy below (no clock read for the drop).
     std::optional<PollScope> scope;
     if (!after_poll) scope.emplace(this, t, worker);
+    if (after_poll && coarse_clock_) detail::tl_frame_free_same_time = rec_;
     try {
       t->vtable->drop_future(t);
     } catch (...) {
       // destructors must not throw; a throwing one is reported, not propagated
       report(trace::ErrorKind::Other, "future destructor threw", t->id);
     }
+    detail::tl_frame_free_same_time = nullptr;
     if (after_poll) PollScope::leave();
   }
   Waker join;

@@ -11,8 +11,13 @@ void trace_frame_alloc(size_t bytes) {
 }
 
 void trace_frame_free(size_t bytes) {
-  if (trace::Recorder* rec = tl_current.recorder)
+  trace::Recorder* const rec = tl_current.recorder;
+  if (!rec) return;
+  if (rec == tl_frame_free_same_time) {
+    rec->emit_same_time(trace::EventKind::FrameFree, tl_current.worker, tl_current.task, bytes);
+  } else {
     rec->emit(trace::EventKind::FrameFree, tl_current.worker, tl_current.task, bytes);
+  }
 }
 
 }  // namespace as::future::detail

@@ -32,16 +32,21 @@
 // a constructor are not affected; every API here returns them that way. Hand-written leaf futures
 // that own resources should have a constructor (see scenarios/future/lost_waker.cpp).
 // Frame diet (every coroutine frame carries a promise; a parked task is mostly frames):
-//   - the promise is two pointers (parent, owner slot) plus the result: no handle to itself (g++
+//   - the promise is one word (the parent, tagged) plus the result: no handle to itself (g++
 //     and clang place the promise right after the frame's two function pointers, so the frame
-//     address is computed — checked in every promise constructor), no exception slot (a chain
+//     address is computed — checked in every promise constructor), no owner slot for a chain
+//     teardown to null (Task::destroy tells the awaiter instead), no exception slot (a thread
 //     has at most one exception in flight: the one a finished coroutine hands to its awaiter, or
-//     a leaf re-poll's; it waits in the root's CoroChain), no size (the root's CoroChain keeps
-//     it: only spawn reads it);
+//     a leaf re-poll's; it is handed over inside one poll of the chain, so it waits on that
+//     poll's stack, ChainCursor::exception), no size field (a root frame — one nobody awaits yet —
+//     keeps its size in its parent word: only spawn reads it, before anything awaits it);
 //   - the `?` hook of a Result coroutine is a field of Result promises only (a tag bit in the
-//     owner slot says the promise has one);
+//     parent word says the promise has one);
 //   - the Context and the hop count of the poll in progress are per thread (ChainCursor), not
-//     per task.
+//     per task;
+//   - a parked task's Task is its frame and chain: four pointers (the chain's "started" is a
+//     non-null innermost, "done" a marker in `leaf`);
+//   - a leaf awaiter whose output is an empty type (Unit) stores nothing but the future.
 // Why: cppcoro/folly use symmetric transfer alone; that is only stack-safe when the compiler
 // guarantees the tail call. Tokio has no such problem because rustc compiles async fns into one
 // flat state machine; the trampoline gives the same property to C++ coroutines.
@@ -71,16 +76,17 @@ struct PromiseBase;
 
 // CoroChain is the root's view of a running chain of coroutines (see the file comment). It lives
 // in the root Task, so a spawned task carries one.
+inline char kChainDone;  // CoroChain::leaf of a chain whose root finished (its address)
+
 struct CoroChain {
-  PromiseBase* innermost = nullptr;                      // the coroutine to resume next
+  // The coroutine to resume next; null until the first poll (after it the Task may not move).
+  PromiseBase* innermost = nullptr;
   bool (*poll_leaf)(void* awaiter, Context&) = nullptr;  // non-null: a leaf future is pending
-  void* leaf = nullptr;                                  // its awaiter
-  // The exception in flight: thrown out of a coroutine (its awaiter rethrows it in the parent,
-  // or the root's poll does) or by a leaf's re-poll (rethrown in the awaiting coroutine).
-  std::exception_ptr exception;
-  uint32_t frame_bytes = 0;  // size of the root coroutine's frame
-  bool done = false;         // the root coroutine finished (or returned via ?)
-  bool started = false;      // polled at least once (the Task may no longer move)
+  void* leaf = nullptr;  // its awaiter; &kChainDone once the root finished (or returned via ?)
+
+  bool started() const { return innermost != nullptr; }
+  bool done() const { return leaf == &kChainDone; }
+  void set_done() { leaf = &kChainDone; }
 };
 
 // ChainCursor is what the poll in progress on this thread needs: its chain, its Context and the
@@ -88,6 +94,11 @@ struct CoroChain {
 struct ChainCursor {
   CoroChain* chain = nullptr;
   Context* cx = nullptr;
+  // The exception in flight: thrown out of a coroutine (its awaiter rethrows it in the parent,
+  // or the root's poll does) or by a leaf's re-poll (rethrown in the awaiting coroutine). Set and
+  // taken within one poll of the chain — only this file's machinery runs in between — so it
+  // lives on the stack of the root's poll, and no task carries a slot.
+  std::exception_ptr* exception = nullptr;
   int hops = 0;
 };
 
@@ -98,9 +109,17 @@ inline constexpr int kMaxSymmetricHops = 64;
 inline thread_local ChainCursor tl_run;
 // Size of the frame most recently allocated on this thread (read by Task's constructor).
 inline thread_local uint32_t tl_last_frame_bytes = 0;
+// in_flight is the running chain's exception slot (ChainCursor::exception).
+inline std::exception_ptr& in_flight() {
+  return *tl_run.exception;
+}
 
 void trace_frame_alloc(size_t bytes);  // task/coroutine.cpp
 void trace_frame_free(size_t bytes);
+// Set (to its recorder) by the executor while it drops a finished task's future right after
+// that task's PollEnd, on real threads: the frame frees are follow-ons of the PollEnd and take
+// its time (as the completion's TaskStop and TaskDestroy do) instead of reading the clock.
+inline thread_local trace::Recorder* tl_frame_free_same_time = nullptr;
 
 // The promise's offset in its frame (g++ and clang: after the resume and destroy pointers, for
 // a promise aligned to at most 16 bytes; Task static_asserts the alignment).
@@ -108,20 +127,35 @@ inline constexpr std::ptrdiff_t kPromiseOffset = 2 * sizeof(void*);
 
 using PropagateFn = bool (*)(PromiseBase* self, PromiseBase* parent);
 
+// While Task::destroy tears a cancelled chain down (innermost first), the frame it destroyed
+// last: the TaskAwaiter suspended in the frame being destroyed now owns that frame and must not
+// destroy it again. (No per-promise "owner slot" to null: one word less in every frame.)
+inline thread_local void* tl_destroyed_child = nullptr;
+
 struct PromiseBase {
-  PromiseBase* parent = nullptr;  // the coroutine awaiting this one (null for a root)
-  // Where the parent's awaiter keeps our frame (nulled on destroy), tagged with kHasPropagate
-  // when this promise is a PropagatingPromise (Result coroutines).
-  std::uintptr_t owner = 0;
+  // One word: the coroutine awaiting this one (its address; bit 0 = kHasPropagate, set in a
+  // PropagatingPromise, Result coroutines). A root — nobody awaits it (yet) — has kRoot set and
+  // keeps its frame's size above the tag bits instead: spawn, the one reader of the size, takes a
+  // Task nobody awaits, and awaiting it replaces the word with the parent.
+  std::uintptr_t link = kRoot;
   static constexpr std::uintptr_t kHasPropagate = 1;
+  static constexpr std::uintptr_t kRoot = 2;
+  static constexpr int kSizeShift = 2;
+
+  // parent is the coroutine awaiting this one (null for a root).
+  PromiseBase* parent() const {
+    return link & kRoot ? nullptr : reinterpret_cast<PromiseBase*>(link & ~kHasPropagate);
+  }
+  void set_parent(PromiseBase* p) {
+    link = reinterpret_cast<std::uintptr_t>(p) | (link & kHasPropagate);
+  }
+  uint32_t root_frame_bytes() const {
+    return link & kRoot ? static_cast<uint32_t>(link >> kSizeShift) : 0;
+  }
 
   // handle is this coroutine (its frame starts kPromiseOffset bytes before the promise).
   std::coroutine_handle<> handle() {
     return std::coroutine_handle<>::from_address(reinterpret_cast<char*>(this) - kPromiseOffset);
-  }
-  void** owner_slot() const { return reinterpret_cast<void**>(owner & ~kHasPropagate); }
-  void set_owner_slot(void** slot) {
-    owner = reinterpret_cast<std::uintptr_t>(slot) | (owner & kHasPropagate);
   }
 
   // Frames come from the task allocator (task_memory.hpp): no malloc header, no lock. Untraced,
@@ -138,7 +172,7 @@ struct PromiseBase {
   }
 
   std::suspend_always initial_suspend() noexcept { return {}; }
-  void unhandled_exception() { tl_run.chain->exception = std::current_exception(); }
+  void unhandled_exception() { in_flight() = std::current_exception(); }
 
   // transfer_to continues with `next` — by symmetric transfer while under the hop bound,
   // otherwise by returning to the root loop (which resumes chain->innermost).
@@ -166,21 +200,37 @@ struct PromiseBase {
 // sets `propagate`: it moves our Err into the parent's result and returns true, in which case the
 // parent finishes instead of resuming.
 struct PropagatingPromise : PromiseBase {
-  PropagatingPromise() { owner = kHasPropagate; }
+  PropagatingPromise() { link |= kHasPropagate; }
   PropagateFn propagate = nullptr;
 };
 
 inline std::coroutine_handle<> PromiseBase::finish() noexcept {
   CoroChain* c = tl_run.chain;
-  if (!parent) {
-    c->done = true;
+  if (link & kRoot) {
+    c->set_done();
     return std::noop_coroutine();
   }
-  if (owner & kHasPropagate) {
+  auto* const parent = reinterpret_cast<PromiseBase*>(link & ~kHasPropagate);
+  if (link & kHasPropagate) {
     PropagateFn fn = static_cast<PropagatingPromise*>(this)->propagate;
-    if (fn && !c->exception && fn(this, parent)) return parent->finish();
+    if (fn && !in_flight() && fn(this, parent)) return parent->finish();
   }
   return transfer_to(parent);
+}
+
+// destroy_below_root destroys a cancelled chain from its innermost frame up to (not including)
+// the root; each frame's suspended TaskAwaiter sees that its child is gone (tl_destroyed_child).
+// Returns the last frame destroyed (the root's child), or null if the root is the innermost.
+[[gnu::noinline]] inline void* destroy_below_root(PromiseBase* p, PromiseBase* root) {
+  void* destroyed = nullptr;
+  while (p && p != root) {
+    PromiseBase* parent = p->parent();
+    tl_destroyed_child = destroyed;
+    destroyed = p->handle().address();
+    p->handle().destroy();
+    p = parent;
+  }
+  return destroyed;
 }
 
 // Result storage: return_value for T, return_void for void; Result coroutines can propagate.
@@ -201,19 +251,33 @@ struct PromiseValue<void> : PromiseBase {
 // LeafAwaiter: `co_await future` for a hand-written Future. Polls once in await_ready (most
 // leaves are ready at once: no suspension at all), otherwise registers itself as the chain's
 // pending leaf; the root loop re-polls it and resumes this coroutine only when it is Ready.
-// A re-poll that throws leaves `out` empty and parks the exception in the chain (the one slot for
-// an exception in flight), so the awaiter — which sits in every parked frame — carries no
+// A re-poll that throws leaves `out` empty and parks the exception in in_flight() (the one slot
+// for an exception in flight), so the awaiter — which sits in every parked frame — carries no
 // exception slot of its own.
+// LeafOut holds a leaf's output until await_resume: an optional, or nothing at all for an empty
+// output type (Unit) — the awaiter of a parked `co_await notified` is then the future alone.
+template <class Out, bool kStateless = std::is_empty_v<Out>&& std::is_trivially_destructible_v<Out>>
+struct LeafOut {
+  std::optional<Out> v;
+  void set(Out&& o) { v.emplace(std::move(o)); }
+  Out take() { return std::move(*v); }
+};
+template <class Out>
+struct LeafOut<Out, true> {
+  void set(Out&&) {}
+  Out take() { return Out{}; }
+};
+
 template <class F>
 struct LeafAwaiter {
   using Out = FutureOutput<std::remove_reference_t<F>>;
-  F fut;                   // a reference for lvalue futures, the future itself for rvalues
-  std::optional<Out> out;  // empty after a Ready re-poll only if that poll threw
+  F fut;  // a reference for lvalue futures, the future itself for rvalues
+  [[no_unique_address]] LeafOut<Out> out;  // set by the Ready poll (unless it threw)
 
   bool await_ready() {
     Poll<Out> p = fut.poll(*tl_run.cx);
     if (p.is_pending()) return false;
-    out.emplace(p.take());
+    out.set(p.take());
     return true;
   }
   static bool poll_leaf(void* self, Context& cx) {
@@ -221,10 +285,10 @@ struct LeafAwaiter {
     try {
       Poll<Out> p = a->fut.poll(cx);
       if (p.is_pending()) return false;
-      a->out.emplace(p.take());
+      a->out.set(p.take());
     } catch (...) {
       // rethrown inside the awaiting coroutine by await_resume
-      tl_run.chain->exception = std::current_exception();
+      in_flight() = std::current_exception();
     }
     return true;
   }
@@ -236,20 +300,22 @@ struct LeafAwaiter {
     c->poll_leaf = &poll_leaf;
   }
   Out await_resume() {
-    if (!out) std::rethrow_exception(std::exchange(tl_run.chain->exception, nullptr));
-    return std::move(*out);
+    // An exception in flight here is this leaf's re-poll's: a child's is taken by its awaiter.
+    if (std::exception_ptr& e = in_flight()) std::rethrow_exception(std::exchange(e, nullptr));
+    return out.take();
   }
 };
 
 // TaskAwaiter: `co_await task` — the child joins the parent's chain.
 template <class U>
 struct TaskAwaiter {
-  void* frame;  // the child's frame, owned here until the child finished (nulled by chain destroy)
+  void* frame;  // the child's frame, owned here (already destroyed if tl_destroyed_child)
   explicit TaskAwaiter(void* f) : frame(f) {}
   TaskAwaiter(TaskAwaiter&& o) noexcept : frame(std::exchange(o.frame, nullptr)) {}
   TaskAwaiter(const TaskAwaiter&) = delete;
   ~TaskAwaiter() {
-    if (frame) std::coroutine_handle<>::from_address(frame).destroy();
+    if (frame && frame != tl_destroyed_child)
+      std::coroutine_handle<>::from_address(frame).destroy();
   }
   auto& child() {
     return std::coroutine_handle<typename Task<U>::promise_type>::from_address(frame).promise();
@@ -258,15 +324,13 @@ struct TaskAwaiter {
   template <class P>
   std::coroutine_handle<> await_suspend(std::coroutine_handle<P> parent) {
     auto& cp = child();
-    cp.parent = &parent.promise();
-    cp.set_owner_slot(&frame);
+    cp.set_parent(&parent.promise());
     return PromiseBase::transfer_to(&cp);
   }
   OutputOf<U> await_resume() {
     auto& cp = child();
-    // The child finished by throwing: its exception is the chain's in-flight one.
-    if (std::exception_ptr& e = tl_run.chain->exception)
-      std::rethrow_exception(std::exchange(e, nullptr));
+    // The child finished by throwing: its exception is the one in flight.
+    if (std::exception_ptr& e = in_flight()) std::rethrow_exception(std::exchange(e, nullptr));
     if constexpr (std::is_void_v<U>) {
       return Unit{};
     } else {
@@ -368,43 +432,49 @@ class [[nodiscard]] Task {
 
   bool valid() const { return frame_ != nullptr; }
   // frame_bytes is the size of this coroutine's frame (its own state machine, children excluded).
-  uint32_t frame_bytes() const { return frame_ ? chain_.frame_bytes : 0; }
+  // Known until the Task is first polled or awaited (spawn reads it before either).
+  uint32_t frame_bytes() const {
+    if (!frame_ || chain_.started()) return 0;
+    return promise().root_frame_bytes();
+  }
 
   // poll drives the chain (see the file comment). Precondition: not moved since the first poll.
-  Poll<Output> poll(Context& cx) {
+  [[gnu::always_inline]] Poll<Output> poll(Context& cx) {
     detail::CoroChain& c = chain_;
-    if (!c.started) {
-      c.started = true;
-      c.innermost = &promise();
-    }
+    if (!c.started()) c.innermost = &promise();
+    std::exception_ptr in_flight;  // see ChainCursor::exception
     struct Restore {
       detail::ChainCursor saved;
       ~Restore() { detail::tl_run = saved; }
     } restore{detail::tl_run};
-    detail::tl_run = detail::ChainCursor{&c, &cx, 0};
+    detail::tl_run = detail::ChainCursor{&c, &cx, &in_flight, 0};
     if (c.poll_leaf) {  // woken: re-poll the leaf the innermost coroutine waits on
       if (!c.poll_leaf(c.leaf, cx)) return pending;
       c.poll_leaf = nullptr;
     }
-    while (!c.done) {
+    while (!c.done()) {
       detail::tl_run.hops = 0;
       c.innermost->handle().resume();
       if (c.poll_leaf) return pending;  // a leaf returned Pending (already polled by await_ready)
       // otherwise the trampoline bounced: resume the innermost coroutine from this shallow frame
     }
-    if (c.exception) std::rethrow_exception(std::exchange(c.exception, nullptr));
+    if (in_flight) std::rethrow_exception(std::exchange(in_flight, nullptr));
     return Poll<Output>(promise().take());
   }
 
   // release gives up ownership of the frame (used by co_await on a Task).
   void* release() {
-    if (chain_.started) throw std::logic_error("Task: co_await on a Task that was already polled");
+    if (chain_.started())
+      throw std::logic_error("Task: co_await on a Task that was already polled");
     return std::exchange(frame_, nullptr);
   }
 
  private:
   // Called from get_return_object, right after operator new recorded the frame's size.
-  explicit Task(void* frame) : frame_(frame) { chain_.frame_bytes = detail::tl_last_frame_bytes; }
+  explicit Task(void* frame) : frame_(frame) {
+    promise().link |= std::uintptr_t{detail::tl_last_frame_bytes}
+                      << detail::PromiseBase::kSizeShift;
+  }
   static_assert(static_cast<std::ptrdiff_t>(alignof(promise_type)) <= detail::kPromiseOffset,
                 "Task<T>: an over-aligned T would move the promise in the frame (box it)");
   promise_type& promise() const {
@@ -412,18 +482,13 @@ class [[nodiscard]] Task {
   }
   void destroy() {
     if (!frame_) return;
-    if (chain_.started && !chain_.done) {
-      // Cancelled while suspended: destroy the chain from the innermost frame outwards.
-      detail::PromiseBase* p = chain_.innermost;
-      detail::PromiseBase* root = &promise();
-      while (p && p != root) {
-        detail::PromiseBase* parent = p->parent;
-        if (void** slot = p->owner_slot()) *slot = nullptr;
-        p->handle().destroy();
-        p = parent;
-      }
-    }
+    void* const outer = detail::tl_destroyed_child;  // a teardown this one runs inside of
+    // Cancelled while suspended: the frames below the root go first (out of line: rare).
+    detail::tl_destroyed_child = chain_.started() && !chain_.done()
+                                     ? detail::destroy_below_root(chain_.innermost, &promise())
+                                     : nullptr;
     std::coroutine_handle<>::from_address(std::exchange(frame_, nullptr)).destroy();
+    detail::tl_destroyed_child = outer;
   }
 
   void* frame_ = nullptr;

@@ -89,13 +89,15 @@ struct RawTask {
   RawTask* next = nullptr;        // intrusive link: inject queue / run queue (owner: that queue)
   RawTask* owned_prev = nullptr;  // intrusive links of the scheduler's owned-task list
   RawTask* owned_next = nullptr;
-  trace::TaskId id;
-  std::atomic<uint32_t> traced_live{0};  // the live count the last WakerClone/WakerDrop showed
-  std::atomic<bool> join_lock{false};
-  bool blocking = false;     // runs on the blocking pool (spawn_blocking)
-  bool polled = false;       // polled at least once (written by the running worker only)
   std::exception_ptr panic;  // the future threw (guarded by join_lock once COMPLETE)
   Waker join_waker;          // guarded by join_lock: the awaiting JoinHandle's waker
+  trace::TaskId id;
+  std::atomic<uint32_t> traced_live{0};  // the live count the last WakerClone/WakerDrop showed
+  // The byte-sized fields come last: the header's tail padding then holds a small output slot
+  // (TaskCore<Unit>::output) instead of the cell growing by a word for it.
+  std::atomic<bool> join_lock{false};
+  bool blocking = false;  // runs on the blocking pool (spawn_blocking)
+  bool polled = false;    // polled at least once (written by the running worker only)
 
   void lock_join() {
     while (join_lock.exchange(true, std::memory_order_acquire)) {
@@ -170,19 +172,24 @@ struct TaskCell final : TaskCore<FutureOutput<F>> {
   }
   static void dealloc_fn(RawTask* t) { delete static_cast<TaskCell*>(t); }
 
-  // Cells come from the task allocator (task_memory.hpp), unless over-aligned.
+  // Cells come from the task allocator (task_memory.hpp), unless over-aligned; a cell that needs
+  // no more than 8-byte alignment (the usual case) takes a block sized in 8-byte steps.
   static void* operator new(std::size_t n) {
     if constexpr (alignof(TaskCell) > memory::kGranule) {
       return ::operator new (n, std::align_val_t{alignof(TaskCell)});
-    } else {
+    } else if constexpr (alignof(TaskCell) > memory::kPackedGranule) {
       return memory::allocate(n);
+    } else {
+      return memory::allocate_packed(n);
     }
   }
   static void operator delete(void* p, std::size_t n) {
     if constexpr (alignof(TaskCell) > memory::kGranule) {
       ::operator delete (p, std::align_val_t{alignof(TaskCell)});
-    } else {
+    } else if constexpr (alignof(TaskCell) > memory::kPackedGranule) {
       memory::deallocate(p, n);
+    } else {
+      memory::deallocate_packed(p, n);
     }
   }
   static constexpr TaskVTable kVTable{&poll_fn, &drop_future_fn, &drop_output_fn, &dealloc_fn};

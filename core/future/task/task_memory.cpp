@@ -15,9 +15,11 @@ namespace as::future::memory {
 #if AS_TASK_MEMORY_POOLED
 namespace {
 
-using detail::class_of;
+using detail::block_bytes;
+using detail::class_of_bytes;
 using detail::FreeBlock;
 using detail::kClasses;
+using detail::kClassStep;
 using detail::LocalCache;
 using detail::tl_cache;
 
@@ -101,9 +103,10 @@ void ensure_registered() {
   (void)registration;
 }
 
-// refill returns a block of class cls for a live cache whose list for cls is empty and whose slab
-// cannot hold one: the depot's list for the class, else the rest of an exited thread's slab or a
-// new slab.
+// refill returns a block of class cls for a live cache whose list for cls is empty: the depot's
+// list for the class, else a block carved from the slab (the rest of an exited thread's slab or a
+// new slab when it cannot hold one). A class of an odd multiple of 8 bytes is carved two blocks at
+// a time (the second joins the free list), so the cursor stays 16-aligned for allocate()'s blocks.
 void* refill(LocalCache& c, std::size_t cls) {
   Depot& d = depot();
   if (d.counts[cls].load(std::memory_order_relaxed) != 0) {
@@ -113,11 +116,13 @@ void* refill(LocalCache& c, std::size_t cls) {
       d.lists[cls] = nullptr;
       d.counts[cls].store(0, std::memory_order_relaxed);
       c.lists[cls] = got->next;
-      c.add_free(static_cast<int64_t>((count - 1) * (cls + 1) * kGranule));
+      c.add_free(static_cast<int64_t>((count - 1) * (cls + 1) * kClassStep));
       return got;
     }
   }
-  const std::size_t bytes = (cls + 1) * kGranule;
+  const std::size_t block = (cls + 1) * kClassStep;
+  const bool pair = block % kGranule != 0;
+  const std::size_t bytes = pair ? 2 * block : block;
   if (c.bump == nullptr || static_cast<std::size_t>(c.bump_end - c.bump) < bytes) {
     std::unique_lock<std::mutex> lk(d.mu);
     if (!d.spares.empty()) {  // the uncarved rest of an exited thread's slab
@@ -131,6 +136,12 @@ void* refill(LocalCache& c, std::size_t cls) {
   }
   void* p = c.bump;
   c.bump += bytes;
+  if (pair) {
+    auto* second = reinterpret_cast<FreeBlock*>(static_cast<char*>(p) + block);
+    second->next = c.lists[cls];
+    c.lists[cls] = second;
+    c.add_free(static_cast<int64_t>(block));
+  }
   return p;
 }
 
@@ -138,9 +149,9 @@ void* refill(LocalCache& c, std::size_t cls) {
 
 namespace detail {
 
-void* allocate_slow(std::size_t n) {
+void* allocate_slow(std::size_t n, std::size_t granule) {
   if (n == 0 || n > kMaxPooled) return ::operator new(n);
-  const std::size_t cls = class_of(n);
+  const std::size_t cls = class_of_bytes(block_bytes(n, granule));
   LocalCache& c = tl_cache;
   if (c.state == 0) ensure_registered();
   if (c.state == 2) {  // the thread is exiting: no cache any more
@@ -158,19 +169,19 @@ void* allocate_slow(std::size_t n) {
   }
   if (FreeBlock* b = c.lists[cls]) {  // registered just now: the fast path's work
     c.lists[cls] = b->next;
-    c.add_free(-static_cast<int64_t>((cls + 1) * kGranule));
+    c.add_free(-static_cast<int64_t>((cls + 1) * kClassStep));
     return b;
   }
   return refill(c, cls);
 }
 
-void deallocate_slow(void* p, std::size_t n) noexcept {
+void deallocate_slow(void* p, std::size_t n, std::size_t granule) noexcept {
   if (!p) return;
   if (n == 0 || n > kMaxPooled) {
     ::operator delete(p);
     return;
   }
-  const std::size_t cls = class_of(n);
+  const std::size_t cls = class_of_bytes(block_bytes(n, granule));
   auto* b = static_cast<FreeBlock*>(p);
   LocalCache& c = tl_cache;
   if (c.state == 0) {
@@ -186,7 +197,7 @@ void deallocate_slow(void* p, std::size_t n) noexcept {
   }
   b->next = c.lists[cls];
   c.lists[cls] = b;
-  c.add_free(static_cast<int64_t>((cls + 1) * kGranule));
+  c.add_free(static_cast<int64_t>((cls + 1) * kClassStep));
 }
 
 }  // namespace detail
@@ -196,8 +207,8 @@ int64_t free_bytes() {
   std::lock_guard<std::mutex> lk(d.mu);
   int64_t total = 0;
   for (std::size_t cls = 0; cls < kClasses; ++cls)
-    total +=
-        static_cast<int64_t>(d.counts[cls].load(std::memory_order_relaxed) * (cls + 1) * kGranule);
+    total += static_cast<int64_t>(d.counts[cls].load(std::memory_order_relaxed) * (cls + 1) *
+                                  kClassStep);
   for (Registration* r = d.caches; r; r = r->next)
     total += r->cache->free.load(std::memory_order_relaxed);
   return total;
@@ -210,10 +221,10 @@ bool pooled() {
 #else  // sanitizer build: every block is visible to the sanitizer
 
 namespace detail {
-void* allocate_slow(std::size_t n) {
+void* allocate_slow(std::size_t n, std::size_t) {
   return ::operator new(n);
 }
-void deallocate_slow(void* p, std::size_t) noexcept {
+void deallocate_slow(void* p, std::size_t, std::size_t) noexcept {
   ::operator delete(p);
 }
 }  // namespace detail

@@ -1,16 +1,23 @@
 // core/future/task/task_memory.hpp — where task cells and coroutine frames live.
 //
 // Owns: a size-class allocator for the two objects every spawn creates and every completion
-// destroys: the task cell (raw_task.hpp) and coroutine frames (coroutine.hpp). Blocks are
-// 16-byte granules up to 512 bytes, carved from 64 KiB slabs; each thread keeps one free list per
+// destroys: the task cell (raw_task.hpp) and coroutine frames (coroutine.hpp). Size classes are
+// 8 bytes apart up to 512 bytes, carved from 64 KiB slabs; each thread keeps one free list per
 // size class, so allocating or freeing a block is a pointer pop or push: no lock, no atomic, no
-// per-block header. (glibc's malloc spent about as many instructions on a spawn + join as the
-// whole rest of the runtime, and put a 16-byte header in front of both blocks.) Tokio leans on
-// the global allocator instead; mimalloc-style thread caches are why that is cheap in Rust.
+// per-block header. allocate(n) hands out 16-aligned blocks (n rounded up to 16: a coroutine
+// frame's alignment is not known to its operator new); allocate_packed(n) serves objects that
+// need only 8-byte alignment (task cells, whose type is known) in 8-byte steps, so a 120-byte
+// cell does not occupy 128 bytes: every byte of a parked task is memory the program pays. (glibc's
+// malloc spent about as many instructions on a spawn + join as the whole rest of the runtime, and
+// put a 16-byte header in front of both blocks.) Tokio leans on the global allocator instead;
+// mimalloc-style thread caches are why that is cheap in Rust.
 //
 // Invariants:
 //   - deallocate gets the size allocate was called with (C++ sized delete provides it), so a
-//     block needs no header;
+//     block needs no header; deallocate_packed frees what allocate_packed returned;
+//   - the slab cursor stays 16-aligned: a class whose size is an odd multiple of 8 (only
+//     allocate_packed uses those) is carved two blocks at a time, the second going to the free
+//     list; so every block of an even class (allocate's) is 16-aligned;
 //   - a block may be freed on another thread than the one that allocated it: it joins that
 //     thread's free list (memory migrates with the work, as in tcmalloc's thread caches);
 //   - when a thread exits its free lists move to a global depot under a mutex; a thread whose list
@@ -43,12 +50,14 @@
 
 namespace as::future::memory {
 
-inline constexpr std::size_t kGranule = 16;
+inline constexpr std::size_t kGranule = 16;       // alignment of allocate()'s blocks
+inline constexpr std::size_t kPackedGranule = 8;  // alignment of allocate_packed()'s blocks
 inline constexpr std::size_t kMaxPooled = 512;
 
 namespace detail {
 
-inline constexpr std::size_t kClasses = kMaxPooled / kGranule;
+inline constexpr std::size_t kClassStep = 8;
+inline constexpr std::size_t kClasses = kMaxPooled / kClassStep;
 
 struct FreeBlock {
   FreeBlock* next;
@@ -70,52 +79,75 @@ struct LocalCache {
 };
 inline thread_local LocalCache tl_cache;
 
-// class_of maps n in [1, kMaxPooled] to its size class (blocks of (class + 1) * kGranule bytes).
-inline std::size_t class_of(std::size_t n) {
-  return (n - 1) / kGranule;
+// block_bytes is the block size for a request of n bytes (n in [1, kMaxPooled]) in steps of
+// `granule` (16: allocate, 8: allocate_packed); class_of_bytes its size class (blocks of
+// (class + 1) * kClassStep bytes).
+inline std::size_t block_bytes(std::size_t n, std::size_t granule) {
+  return (n + granule - 1) & ~(granule - 1);
+}
+inline std::size_t class_of_bytes(std::size_t bytes) {
+  return bytes / kClassStep - 1;
 }
 
-void* allocate_slow(std::size_t n);
-void deallocate_slow(void* p, std::size_t n) noexcept;
+void* allocate_slow(std::size_t n, std::size_t granule);
+void deallocate_slow(void* p, std::size_t n, std::size_t granule) noexcept;
 
-}  // namespace detail
-
-// allocate returns n bytes aligned to 16 (never null; throws std::bad_alloc).
-inline void* allocate(std::size_t n) {
+// allocate_in / deallocate_in: the fast paths (see the file comment), for blocks of `granule`.
+inline void* allocate_in(std::size_t n, std::size_t granule) {
 #if AS_TASK_MEMORY_POOLED
-  detail::LocalCache& c = detail::tl_cache;
+  LocalCache& c = tl_cache;
   if (n - 1 < kMaxPooled && c.state == 1) [[likely]] {  // n in [1, kMaxPooled], cache live
-    const std::size_t cls = detail::class_of(n);
-    const std::size_t bytes = (cls + 1) * kGranule;
-    if (detail::FreeBlock* b = c.lists[cls]) {
+    const std::size_t bytes = block_bytes(n, granule);
+    const std::size_t cls = class_of_bytes(bytes);
+    if (FreeBlock* b = c.lists[cls]) {
       c.lists[cls] = b->next;
       c.add_free(-static_cast<int64_t>(bytes));
       return b;
     }
-    if (static_cast<std::size_t>(c.bump_end - c.bump) >= bytes) {
+    // Odd multiples of 8 are carved in pairs (allocate_slow), keeping the cursor 16-aligned.
+    if (bytes % kGranule == 0 && static_cast<std::size_t>(c.bump_end - c.bump) >= bytes) {
       void* p = c.bump;
       c.bump += bytes;
       return p;
     }
   }
 #endif
-  return detail::allocate_slow(n);
+  return allocate_slow(n, granule);
 }
 
-// deallocate frees a block of n bytes from allocate(n).
-inline void deallocate(void* p, std::size_t n) noexcept {
+inline void deallocate_in(void* p, std::size_t n, std::size_t granule) noexcept {
 #if AS_TASK_MEMORY_POOLED
-  detail::LocalCache& c = detail::tl_cache;
+  LocalCache& c = tl_cache;
   if (p != nullptr && n - 1 < kMaxPooled && c.state == 1) [[likely]] {
-    const std::size_t cls = detail::class_of(n);
-    auto* b = static_cast<detail::FreeBlock*>(p);
-    b->next = c.lists[cls];
-    c.lists[cls] = b;
-    c.add_free(static_cast<int64_t>((cls + 1) * kGranule));
+    const std::size_t bytes = block_bytes(n, granule);
+    auto* b = static_cast<FreeBlock*>(p);
+    FreeBlock*& list = c.lists[class_of_bytes(bytes)];
+    b->next = list;
+    list = b;
+    c.add_free(static_cast<int64_t>(bytes));
     return;
   }
 #endif
-  detail::deallocate_slow(p, n);
+  deallocate_slow(p, n, granule);
+}
+
+}  // namespace detail
+
+// allocate returns n bytes aligned to 16 (never null; throws std::bad_alloc).
+inline void* allocate(std::size_t n) {
+  return detail::allocate_in(n, kGranule);
+}
+// deallocate frees a block of n bytes from allocate(n).
+inline void deallocate(void* p, std::size_t n) noexcept {
+  detail::deallocate_in(p, n, kGranule);
+}
+// allocate_packed returns n bytes aligned to 8 (for types with alignof <= 8), rounded to 8.
+inline void* allocate_packed(std::size_t n) {
+  return detail::allocate_in(n, kPackedGranule);
+}
+// deallocate_packed frees a block of n bytes from allocate_packed(n).
+inline void deallocate_packed(void* p, std::size_t n) noexcept {
+  detail::deallocate_in(p, n, kPackedGranule);
 }
 
 // free_bytes is the memory held in free lists (all threads and the depot), ready for reuse. A
