@@ -170,7 +170,7 @@ __attribute__((noinline)) void emit_chan_event(EventKind kind, HChan* c, M* m, u
   Tracer& t = m->sched->tracer();
   m->trace_ts = t.now();
   t.emit_at(m->trace_ts, kind, m->sched->worker_of(m), m->curg ? m->curg->id : 0, c->id, c->qcount,
-            ok);
+            ok, m->op_loc);
 }
 }  // namespace
 
@@ -185,7 +185,8 @@ int64_t stamp_chan_event(M* m) {
 __attribute__((noinline)) void emit_chan_at(EventKind kind, HChan* c, M* m, int64_t ts,
                                             uint64_t qcount, uint64_t ok) {
   Tracer& t = m->sched->tracer();
-  t.emit_at(ts, kind, m->sched->worker_of(m), m->curg ? m->curg->id : 0, c->id, qcount, ok);
+  t.emit_at(ts, kind, m->sched->worker_of(m), m->curg ? m->curg->id : 0, c->id, qcount, ok,
+            m->op_loc);
 }
 // emit_chan_waking_at: the channel event of an operation that readies the parked goroutine
 // `woken`, with that wake-up's TaskUnblock (by this goroutine, on this worker, at the same
@@ -194,14 +195,16 @@ __attribute__((noinline)) void emit_chan_waking_at(EventKind kind, HChan* c, M* 
                                                    uint64_t qcount, uint64_t ok, G* woken,
                                                    Reason reason) {
   Sched& s = *m->sched;
-  s.tracer().emit_at(ts, kind, s.worker_of(m), m->curg ? m->curg->id : 0, c->id, qcount, ok, 0,
+  s.tracer().emit_at(ts, kind, s.worker_of(m), m->curg ? m->curg->id : 0, c->id, qcount, ok,
+                     m->op_loc,
                      trace::FollowOn{EventKind::TaskUnblock, static_cast<trace::TaskId>(woken->id),
                                      static_cast<uint16_t>(s.unblock_arg(m, reason))});
 }
 void emit_chan_id_at(EventKind kind, uint64_t chan_id, M* m, int64_t ts, uint64_t len,
                      uint64_t ok) {
   Tracer& t = m->sched->tracer();
-  t.emit_at(ts, kind, m->sched->worker_of(m), m->curg ? m->curg->id : 0, chan_id, len, ok);
+  t.emit_at(ts, kind, m->sched->worker_of(m), m->curg ? m->curg->id : 0, chan_id, len, ok,
+            m->op_loc);
 }
 // stamp_after_take reads the clock for a receive once its value is taken: lfence makes the TSC
 // read wait for the load of the slot's stamp (rdtsc is not ordered with loads), so the receive is
@@ -464,8 +467,7 @@ RingStep ring_recv_locked(HChan* c, void* ep, M* m) {
 namespace {
 // ring_send / ring_recv are out of line so that a one-P channel's chansend / chanrecv pay one test
 // for them, not the register pressure of their inlined bodies.
-__attribute__((noinline)) bool ring_send(HChan* c, void* ep, bool block, M* m, Sched& s,
-                                         const std::source_location& loc) {
+__attribute__((noinline)) bool ring_send(HChan* c, void* ep, bool block, M* m, Sched& s) {
   ChanRing& r = *c->ring;
   const bool traced = s.tracer().on();
   if (r.waiters.load(std::memory_order_relaxed) == 0) {
@@ -522,14 +524,13 @@ __attribute__((noinline)) bool ring_send(HChan* c, void* ep, bool block, M* m, S
     c->lock.unlock();
     return true;
   }
-  s.park_current(m, Reason::ChanSend, c->id, c->name_id, unlock_chan, c, s.tracer().loc(loc));
+  s.park_current(m, Reason::ChanSend, c->id, c->name_id, unlock_chan, c, m->op_loc);
   if (!mysg.success) throw Panic("send on closed channel");  // woken by close
   return true;
 }
 
 __attribute__((noinline)) std::pair<bool, bool> ring_recv(HChan* c, void* ep, bool block, M* m,
-                                                          Sched& s,
-                                                          const std::source_location& loc) {
+                                                          Sched& s) {
   ChanRing& r = *c->ring;
   const bool traced = s.tracer().on();
   if (r.waiters.load(std::memory_order_relaxed) == 0) {
@@ -574,7 +575,7 @@ __attribute__((noinline)) std::pair<bool, bool> ring_recv(HChan* c, void* ep, bo
     c->lock.unlock();
     return {true, true};
   }
-  s.park_current(m, Reason::ChanRecv, c->id, c->name_id, unlock_chan, c, s.tracer().loc(loc));
+  s.park_current(m, Reason::ChanRecv, c->id, c->name_id, unlock_chan, c, m->op_loc);
   return {true, mysg.success};
 }
 }  // namespace
@@ -601,8 +602,10 @@ bool chansend(HChan* c, void* ep, bool block, const std::source_location& loc) {
   }
   if (s.exiting()) throw Unwind{};
   s.charge(s.platform().costs().chan_op_ns);
+  // The call site rides on every event of the operation (the lesson's source view follows it).
+  if (s.tracer().on()) m->op_loc = s.tracer().loc(loc);
   // (A ring implies a shared lock: with one P this is the lock's own test, taken once.)
-  if (c->lock.shared() && c->ring) return ring_send(c, ep, block, m, s, loc);
+  if (c->lock.shared() && c->ring) return ring_send(c, ep, block, m, s);
   c->lock.lock();
   if (c->closed) {
     c->lock.unlock();
@@ -635,7 +638,7 @@ bool chansend(HChan* c, void* ep, bool block, const std::source_location& loc) {
   G* g = m->curg;
   Sudog mysg;
   enqueue_self(c->sendq, mysg, g, c, ep);
-  s.park_current(m, Reason::ChanSend, c->id, c->name_id, unlock_chan, c, s.tracer().loc(loc));
+  s.park_current(m, Reason::ChanSend, c->id, c->name_id, unlock_chan, c, m->op_loc);
   if (!mysg.success) throw Panic("send on closed channel");  // woken by close
   return true;
 }
@@ -649,8 +652,9 @@ std::pair<bool, bool> chanrecv(HChan* c, void* ep, bool block, const std::source
   }
   if (s.exiting()) throw Unwind{};
   s.charge(s.platform().costs().chan_op_ns);
+  if (s.tracer().on()) m->op_loc = s.tracer().loc(loc);  // see chansend
   // (A ring implies a shared lock: with one P this is the lock's own test, taken once.)
-  if (c->lock.shared() && c->ring) return ring_recv(c, ep, block, m, s, loc);
+  if (c->lock.shared() && c->ring) return ring_recv(c, ep, block, m, s);
   c->lock.lock();
   if (c->closed && c->qcount == 0) {
     c->lock.unlock();
@@ -684,7 +688,7 @@ std::pair<bool, bool> chanrecv(HChan* c, void* ep, bool block, const std::source
   G* g = m->curg;
   Sudog mysg;
   enqueue_self(c->recvq, mysg, g, c, ep);
-  s.park_current(m, Reason::ChanRecv, c->id, c->name_id, unlock_chan, c, s.tracer().loc(loc));
+  s.park_current(m, Reason::ChanRecv, c->id, c->name_id, unlock_chan, c, m->op_loc);
   // Woken: a sender filled our slot (success) or close zeroed it.
   return {true, mysg.success};
 }

@@ -88,6 +88,7 @@ struct M {
   std::string last_name;         // the goroutine name this M interned last, and its id: a spawn
   uint32_t last_name_id = 0;     // loop interns one name, and Recorder::intern takes a mutex
   int64_t trace_ts = 0;          // time of this M's latest traced operation (see tracer.hpp)
+  trace::StringId op_loc = 0;    // call site of the channel operation m is tracing (chan.cpp)
   bool handoff_inherit = false;  // handoff_target took the next G from runnext
   uint64_t fastrand = 0;
 };

@@ -63,6 +63,7 @@ int selectgo(ScaseRaw* cases, int n, bool has_default, bool* recv_ok,
   if (s.exiting()) throw Unwind{};
   Tracer& t = s.tracer();
   const trace::StringId where = t.loc(loc);
+  current_m()->op_loc = where;  // the channel events of the chosen case carry the select's site
   G* gp = current_g();
   t.emit(EventKind::SelectBegin, s.worker_of(current_m()), gp->id, static_cast<uint64_t>(n),
          has_default ? 1 : 0, 0, where);
@@ -88,7 +89,8 @@ int selectgo(ScaseRaw* cases, int n, bool has_default, bool* recv_ok,
   LockSet locks{cases, lockorder.data, npoll};
 
   auto finish = [&](int chosen) {
-    t.emit(EventKind::SelectEnd, s.worker_of(current_m()), gp->id, static_cast<uint64_t>(chosen));
+    t.emit(EventKind::SelectEnd, s.worker_of(current_m()), gp->id, static_cast<uint64_t>(chosen), 0,
+           0, where);
     return chosen;
   };
 

@@ -14,9 +14,11 @@
 #pragma once
 
 #include <atomic>
+#include <bit>
 #include <cstdint>
 #include <source_location>
 #include <string_view>
+#include <type_traits>
 
 #include "core/trace/recorder.hpp"
 
@@ -45,28 +47,36 @@ class Tracer {
   }
   trace::StringId intern(std::string_view s) { return rec_ ? rec_->intern(s) : 0; }
   // loc interns a call site. The Recorder takes a mutex per lookup; call sites are few and hot,
-  // so a small per-thread direct-mapped cache keyed by (tracer epoch, file pointer, line, column)
-  // answers repeated lookups without any lock.
+  // so a small per-thread direct-mapped cache keyed by (tracer epoch, call site) answers repeated
+  // lookups without any lock.
   trace::StringId loc(const std::source_location& l) {
     if (!rec_) return 0;
     struct Entry {
       uint64_t epoch;
-      const char* file;
-      uint32_t line, column;
+      uintptr_t site;
       trace::StringId id;
     };
     thread_local Entry cache[256] = {};
-    const auto h =
-        (reinterpret_cast<uintptr_t>(l.file_name()) >> 3) ^ (l.line() * 2654435761u) ^ l.column();
-    Entry& e = cache[h & 255];
-    if (e.epoch == epoch_ && e.file == l.file_name() && e.line == l.line() &&
-        e.column == l.column())
-      return e.id;
-    e = Entry{epoch_, l.file_name(), l.line(), l.column(), rec_->intern_location(l)};
+    const uintptr_t site = site_key(l);
+    Entry& e = cache[(site ^ (site >> 8)) & 255];
+    if (e.site == site && e.epoch == epoch_) return e.id;
+    e = Entry{epoch_, site, rec_->intern_location(l)};
     return e.id;
   }
 
  private:
+  // site_key identifies a call site. libstdc++'s source_location is one pointer to the call
+  // site's static record, so that pointer is the key (one load instead of three accessors and a
+  // hash); elsewhere the file name's address mixed with line and column.
+  static uintptr_t site_key(const std::source_location& l) {
+    if constexpr (sizeof(std::source_location) == sizeof(uintptr_t) &&
+                  std::is_trivially_copyable_v<std::source_location>) {
+      return std::bit_cast<uintptr_t>(l);
+    } else {
+      return reinterpret_cast<uintptr_t>(l.file_name()) ^ (uintptr_t{l.line()} << 40) ^
+             (uintptr_t{l.column()} << 24);
+    }
+  }
   // Each Tracer gets a fresh epoch so a cache entry never outlives its Recorder's string table
   // (a new Recorder may reuse the address of a destroyed one).
   static uint64_t next_epoch() {
