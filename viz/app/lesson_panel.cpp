@@ -175,6 +175,7 @@ void LessonPanel::draw(AppState& state, bool has_mono_font) {
   if (new_step) {
     step_blocks_ = markdown_blocks(step.text);
     blocks_step_ = i;
+    scroll_to_highlight_ = true;
   }
   ImGui::Separator();
   if (new_step) ImGui::SetNextItemOpen(i == 0, ImGuiCond_Always);
@@ -240,6 +241,12 @@ void LessonPanel::draw(AppState& state, bool has_mono_font) {
             current ? cur : hl);
       }
       ImGui::Text("%3d %s", line_no, std::string(line).c_str());
+      // A new step brings its first highlighted line into view, once, when no line of this file
+      // is at the playhead (else the view follows that line).
+      if (scroll_to_highlight_ && highlighted && src.current_line == 0) {
+        ImGui::SetScrollHereY(0.3f);
+        scroll_to_highlight_ = false;
+      }
       if (current && last_source_line_ != line_no) {
         ImGui::SetScrollHereY(
             0.3f);  // follow the playhead once per line change, then let the user scroll

@@ -53,6 +53,8 @@ class LessonPanel {
   std::vector<TextBlock> intro_blocks_;
   std::vector<TextBlock> step_blocks_;
   size_t blocks_step_ = static_cast<size_t>(-1);
+  bool scroll_to_highlight_ =
+      false;                  // the shown step changed: scroll its first highlight into view
   int last_source_line_ = 0;  // step whose end the playhead was moved to
 };
 
