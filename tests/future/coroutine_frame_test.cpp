@@ -1,8 +1,9 @@
 // tests/future/coroutine_frame_test.cpp — Task<T>'s frame diet (task/coroutine.hpp): the promise
-// is one word plus the result, the thread keeps the one exception in flight, Result promises
+// is one word plus the result, the root's poll keeps the one exception in flight, Result promises
 // alone carry the `?` hook, spawn still learns each root frame's size, a Unit leaf awaiter is
 // its future alone, and a cancelled chain (also one torn down inside another's teardown) destroys
-// every frame once; the task allocator's 8-byte classes (task_memory.hpp).
+// every frame once; the task allocator's 8-byte classes (task_memory.hpp); the one-word join
+// waker slot of a task (raw_task.hpp).
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
@@ -245,4 +246,36 @@ TEST_CASE("? propagates an Err through several Result coroutines", "[future][res
     CHECK(r.error() == "bottom");
     CHECK_FALSE(after);
   }
+}
+
+TEST_CASE("the join waker slot is one word and owns what it holds like a Waker",
+          "[future][task][join]") {
+  STATIC_REQUIRE(sizeof(JoinWakerSlot) == sizeof(void*));
+  WakeCounts a, b;
+  test::BorrowedWaker wa(a), wb(b);
+  {
+    JoinWakerSlot slot;
+    slot.clone_if_changed(wa.waker);
+    slot.clone_if_changed(wa.waker);  // the same owner: kept, not cloned again
+    CHECK(a.clones == 1);
+    CHECK(a.live == 1);
+    slot.clone_if_changed(wb.waker);  // another owner: the new clone, then the old one's drop
+    CHECK(b.clones == 1);
+    CHECK(a.drops == 1);
+    CHECK(a.live == 0);
+    Waker w = slot.take();
+    CHECK(w.will_wake(wb.waker));
+    CHECK(slot.take().empty());  // taken: the slot is empty
+    w.wake();
+    CHECK(b.wakes == 1);
+    CHECK(b.live == 0);
+    slot.clone_if_changed(wa.waker);
+    Waker none;
+    slot.clone_if_changed(none);  // an empty waker drops the stored one
+    CHECK(a.live == 0);
+    slot.clone_if_changed(wa.waker);
+  }  // the slot's destructor drops what it holds
+  CHECK(a.live == 0);
+  CHECK(a.drops == 3);
+  CHECK(b.drops == 0);
 }

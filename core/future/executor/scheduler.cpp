@@ -270,7 +270,7 @@ void Scheduler::complete(RawTask* t, Reason why, int worker, bool after_poll) {
   if (!(prev & RawTask::kJoinInterest)) {
     t->vtable->drop_output(t);  // detached: nobody will read it
   } else {
-    join = std::move(t->join_waker);
+    join = t->join_waker.take();
   }
   t->unlock_join();
   // One time for the completion's events (TaskStop, TaskDestroy, the joiner's wake): right after

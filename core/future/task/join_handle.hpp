@@ -86,7 +86,7 @@ class [[nodiscard]] JoinHandle {
     TaskCore<T>* t = std::exchange(task_, nullptr);
     t->lock_join();
     t->state.fetch_and(~RawTask::kJoinInterest, std::memory_order_acq_rel);
-    Waker w = std::move(t->join_waker);
+    Waker w = t->join_waker.take();
     if (t->state.load(std::memory_order_acquire) & RawTask::kComplete) {
       t->output.reset();
       t->panic = nullptr;

@@ -2,6 +2,7 @@
 // task_memory.hpp (the fast paths are inline there).
 #include "core/future/task/task_memory.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <mutex>
@@ -24,6 +25,8 @@ using detail::LocalCache;
 using detail::tl_cache;
 
 constexpr std::size_t kSlabBytes = 64 * 1024;
+// Blocks of an odd-multiple-of-8 class carved at once (even; at most 16 * 504 B of a 64 KiB slab).
+constexpr std::size_t kOddBatch = 16;
 
 struct Registration;
 
@@ -105,8 +108,9 @@ void ensure_registered() {
 
 // refill returns a block of class cls for a live cache whose list for cls is empty: the depot's
 // list for the class, else a block carved from the slab (the rest of an exited thread's slab or a
-// new slab when it cannot hold one). A class of an odd multiple of 8 bytes is carved two blocks at
-// a time (the second joins the free list), so the cursor stays 16-aligned for allocate()'s blocks.
+// new slab when it cannot hold one). A class of an odd multiple of 8 bytes is carved kOddBatch
+// blocks at a time (an even count: the cursor stays 16-aligned for allocate()'s blocks; the
+// others join the free list, so the next kOddBatch - 1 allocations are inline pops).
 void* refill(LocalCache& c, std::size_t cls) {
   Depot& d = depot();
   if (d.counts[cls].load(std::memory_order_relaxed) != 0) {
@@ -121,11 +125,13 @@ void* refill(LocalCache& c, std::size_t cls) {
     }
   }
   const std::size_t block = (cls + 1) * kClassStep;
-  const bool pair = block % kGranule != 0;
-  const std::size_t bytes = pair ? 2 * block : block;
-  if (c.bump == nullptr || static_cast<std::size_t>(c.bump_end - c.bump) < bytes) {
+  const bool odd = block % kGranule != 0;
+  const std::size_t least = odd ? 2 * block : block;  // what one carve needs
+  if (c.bump == nullptr || static_cast<std::size_t>(c.bump_end - c.bump) < least) {
     std::unique_lock<std::mutex> lk(d.mu);
-    if (!d.spares.empty()) {  // the uncarved rest of an exited thread's slab
+    // The uncarved rest of an exited thread's slab, if it holds a carve.
+    if (!d.spares.empty() &&
+        static_cast<std::size_t>(d.spares.back().second - d.spares.back().first) >= least) {
       std::tie(c.bump, c.bump_end) = d.spares.back();
       d.spares.pop_back();
     } else {
@@ -134,14 +140,17 @@ void* refill(LocalCache& c, std::size_t cls) {
       c.bump_end = c.bump + kSlabBytes;
     }
   }
+  // An odd class takes an even number of blocks (up to kOddBatch, as many as the slab holds).
+  const std::size_t room = static_cast<std::size_t>(c.bump_end - c.bump) / block;
+  const std::size_t n = odd ? std::min(kOddBatch, room) & ~std::size_t{1} : 1;
   void* p = c.bump;
-  c.bump += bytes;
-  if (pair) {
-    auto* second = reinterpret_cast<FreeBlock*>(static_cast<char*>(p) + block);
-    second->next = c.lists[cls];
-    c.lists[cls] = second;
-    c.add_free(static_cast<int64_t>(block));
+  c.bump += n * block;
+  for (std::size_t i = n - 1; i > 0; --i) {
+    auto* b = reinterpret_cast<FreeBlock*>(static_cast<char*>(p) + i * block);
+    b->next = c.lists[cls];
+    c.lists[cls] = b;
   }
+  if (n > 1) c.add_free(static_cast<int64_t>((n - 1) * block));
   return p;
 }
 

@@ -16,8 +16,8 @@
 //   - deallocate gets the size allocate was called with (C++ sized delete provides it), so a
 //     block needs no header; deallocate_packed frees what allocate_packed returned;
 //   - the slab cursor stays 16-aligned: a class whose size is an odd multiple of 8 (only
-//     allocate_packed uses those) is carved two blocks at a time, the second going to the free
-//     list; so every block of an even class (allocate's) is 16-aligned;
+//     allocate_packed uses those) is carved an even number of blocks at a time, all but one going
+//     to the free list; so every block of an even class (allocate's) is 16-aligned;
 //   - a block may be freed on another thread than the one that allocated it: it joins that
 //     thread's free list (memory migrates with the work, as in tcmalloc's thread caches);
 //   - when a thread exits its free lists move to a global depot under a mutex; a thread whose list
@@ -104,7 +104,7 @@ inline void* allocate_in(std::size_t n, std::size_t granule) {
       c.add_free(-static_cast<int64_t>(bytes));
       return b;
     }
-    // Odd multiples of 8 are carved in pairs (allocate_slow), keeping the cursor 16-aligned.
+    // Odd multiples of 8 are carved in batches (allocate_slow), keeping the cursor 16-aligned.
     if (bytes % kGranule == 0 && static_cast<std::size_t>(c.bump_end - c.bump) >= bytes) {
       void* p = c.bump;
       c.bump += bytes;
