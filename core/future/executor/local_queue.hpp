@@ -70,6 +70,8 @@ class LocalQueue {
     return tail_.load(std::memory_order_acquire) - h;
   }
   bool empty() const { return len() == 0; }
+  uint32_t head() const { return head_.load(std::memory_order_acquire); }
+  uint32_t tail() const { return tail_.load(std::memory_order_acquire); }
 
  private:
   alignas(64) std::atomic<uint32_t> head_{0};

@@ -13,6 +13,11 @@ constexpr int kMaxLifoStreak = 3;  // tokio MAX_LIFO_POLLS_PER_TICK
 // bridge the gaps of a producer that wakes consumers every few hundred ns (a futex wake costs the
 // waker microseconds), short next to a 1 ms timer tick.
 constexpr int64_t kSearchSpinNs = 20'000;
+// How long a task queued on a running worker is left to that worker before a thief on real
+// threads takes it (see multi_thread.hpp; Go's runqgrab leaves a running P's runnext alone for
+// ~3 us for the same reason): long enough for a worker that drains its own queue every few us (a
+// producer whose sends queue its consumers), short next to a poll that blocks.
+constexpr int64_t kStealGraceNs = 10'000;
 }  // namespace
 
 MultiThreadScheduler::MultiThreadScheduler(platform::Platform& p, trace::Recorder* rec,
@@ -24,7 +29,12 @@ MultiThreadScheduler::MultiThreadScheduler(platform::Platform& p, trace::Recorde
                   return cfg;
                 }()),
       notified_(static_cast<size_t>(cfg_.worker_count())) {
-  for (int i = 0; i < workers(); ++i) workers_.push_back(std::make_unique<Worker>());
+  for (int i = 0; i < workers(); ++i) {
+    auto wk = std::make_unique<Worker>();
+    wk->seen_tail.assign(static_cast<size_t>(workers()), 0);
+    wk->seen_at.assign(static_cast<size_t>(workers()), -1);
+    workers_.push_back(std::move(wk));
+  }
 }
 
 MultiThreadScheduler::~MultiThreadScheduler() {
@@ -39,8 +49,9 @@ void MultiThreadScheduler::schedule(RawTask* t, bool yielded) {
   const int w = platform_.current_worker();
   if (w >= 0 && w < workers() && !shutting_down()) {
     Worker& me = *workers_[static_cast<size_t>(w)];
-    if (yielded) {
+    if (yielded || me.batch_waking) {
       push_local(w, t);
+      if (me.batch_waking) return;  // wake_batch notifies once for the whole batch
     } else {
       RawTask* prev = std::exchange(me.lifo, t);
       trace_queue_length(static_cast<trace::WorkerId>(w), trace::QueueKind::Lifo,
@@ -53,6 +64,24 @@ void MultiThreadScheduler::schedule(RawTask* t, bool yielded) {
   }
   push_inject(t);
   notify_parked(w);
+}
+
+size_t MultiThreadScheduler::wake_room(int w) const {
+  if (w < 0 || w >= workers()) return SIZE_MAX;  // not an executor worker: inject queue
+  const uint32_t len = workers_[static_cast<size_t>(w)]->queue.len();
+  return len >= LocalQueue::kCapacity ? 1 : LocalQueue::kCapacity - len;
+}
+
+void MultiThreadScheduler::wake_batch(int worker, std::vector<Waker>& wakers) {
+  if (worker < 0 || worker >= workers() || platform_.current_worker() != worker) {
+    Scheduler::wake_batch(worker, wakers);
+    return;
+  }
+  Worker& me = *workers_[static_cast<size_t>(worker)];
+  me.batch_waking = true;
+  for (Waker& w : wakers) w.wake();
+  me.batch_waking = false;
+  if (!me.queue.empty()) notify_parked(worker);
 }
 
 void MultiThreadScheduler::push_local(int w, RawTask* t) {
@@ -172,6 +201,7 @@ RawTask* MultiThreadScheduler::steal_work(int w) {
   for (int i = 0; i < n; ++i) {
     const int victim = (start + i) % n;
     if (victim == w) continue;
+    if (!steal_ripe(w, victim)) continue;
     uint32_t got = workers_[static_cast<size_t>(victim)]->queue.grab(batch);
     if (got == 0) continue;
     model_cost(platform_.costs().steal_ns);
@@ -180,6 +210,29 @@ RawTask* MultiThreadScheduler::steal_work(int w) {
     return batch[0];
   }
   return pop_inject_batch(w);
+}
+
+bool MultiThreadScheduler::steal_ripe(int w, int v) {
+  if (simulated()) return true;
+  Worker& me = *workers_[static_cast<size_t>(w)];
+  const auto vi = static_cast<size_t>(v);
+  const LocalQueue& q = workers_[vi]->queue;
+  const uint32_t head = q.head();
+  const uint32_t tail = q.tail();
+  if (head == tail) {
+    me.seen_at[vi] = -1;
+    return false;
+  }
+  const int64_t now = platform_.now();
+  // Not watching yet, or the victim has run everything queued when we last looked: watch anew.
+  if (me.seen_at[vi] < 0 || static_cast<int32_t>(head - me.seen_tail[vi]) >= 0) {
+    me.seen_tail[vi] = tail;
+    me.seen_at[vi] = now;
+    return false;
+  }
+  if (now - me.seen_at[vi] < kStealGraceNs) return false;
+  me.seen_at[vi] = -1;
+  return true;
 }
 
 RawTask* MultiThreadScheduler::search_before_parking(int w) {
@@ -282,6 +335,10 @@ void MultiThreadScheduler::worker_main(int w) {
                    me.queue.len());
     }
     RawTask* t = next_task(w);
+    if (!t && time_.next_deadline_ns(w) <= platform_.now()) {
+      fire_timers(w);  // our own due timers before others' work: their tasks stay here
+      t = next_task(w);
+    }
     if (!t) t = steal_work(w);
     if (!t) t = search_before_parking(w);
     if (t) {

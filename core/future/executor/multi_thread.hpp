@@ -10,20 +10,35 @@
 //   - a task woken on a worker goes to that worker's LIFO slot (the message-passing fast path:
 //     the receiver runs next, while the sender's data is hot in cache); the previous occupant moves
 //     to the local queue. At most 3 consecutive LIFO picks, then the queue gets a turn;
+//   - the tasks a driver pass woke (timers fired, I/O ready) go to the back of the local queue in
+//     firing order, and one idle worker is notified after the batch, not per wake (tokio wakes
+//     them while the worker's parker is out, and notifies once after the park): a batch through
+//     the LIFO slot would displace every wake's predecessor — 256 exchanges and counter events for
+//     nothing (timers at procs=2: -12% CPU);
 //   - a yielding task goes to the back of the local queue; a full local queue moves half of itself
 //     plus the task to the inject queue; a task woken from outside goes to the inject queue;
 //   - every 61 ticks a worker looks at the inject queue first (no starvation of injected tasks),
 //     and polls the drivers; a worker whose own queues are empty takes a batch from the inject
 //     queue (its fair share: len / workers + 1, at most 128) into its local queue — one lock for
 //     many tasks, as worker.rs does;
-//   - a worker without work becomes "searching" — only if fewer than half of the workers already
-//     search (limits the thundering herd) — and steals half of a victim's queue, victims tried in
-//     order from a random start (the platform chooser: deterministic in sim);
+//   - a worker without work first fires its own due timers (their tasks stay on it), then becomes
+//     "searching" — only if fewer than half of the workers already search (limits the thundering
+//     herd) — and steals half of a victim's queue, victims tried in order from a random start (the
+//     platform chooser: deterministic in sim);
+//   - on real threads a thief leaves a running victim what it queued for kStealGraceNs (10 us):
+//     it notes the victim's queue tail and steals only if the victim has not reached that tail
+//     since (Go's runqgrab gives a running P's runnext ~3 us the same way). A worker that drains
+//     its own queue keeps its message-passing partners (fanout at procs=2: a producer's consumers
+//     stolen at once ran on the other core in lockstep with it — every value a cache-line transfer
+//     each way, 108 -> 47 ns per item); a worker stuck in a long poll loses its queue 10 us later.
+//     The simulation steals at once (it has no real time to spin in, and the lessons show eager
+//     steals);
 //   - nothing found: on real threads a searching worker keeps looking for up to 20 µs while
-//     another worker runs tasks (Go's spinning M; Tokio parks at once): meanwhile new work costs its producer no futex wake, since
-//     notify_parked skips the wake while a worker searches — a producer waking consumers every
-//     few hundred ns otherwise pays a wake syscall for most of them (fanout at procs=2: 25,000
-//     parks and wakes per million items). The simulation parks at once (no real time to spin);
+//     another worker runs tasks (Go's spinning M; Tokio parks at once): meanwhile new work costs
+//     its producer no futex wake, since notify_parked skips the wake while a worker searches — a
+//     producer waking consumers every few hundred ns otherwise pays a wake syscall for most of them
+//     (fanout at procs=2: 25,000 parks and wakes per million items). The simulation parks at once
+//     (no real time to spin);
 //   - then it parks (in the driver if free). New work wakes one sleeper only if no worker is
 //     searching (the searcher will find it); the last searcher that finds work wakes another.
 #pragma once
@@ -48,6 +63,8 @@ class MultiThreadScheduler final : public Scheduler {
   void worker_main(int index) override;
   void notify_shutdown() override;
   void drain_queues() override;
+  size_t wake_room(int worker) const override;
+  void wake_batch(int worker, std::vector<Waker>& wakers) override;
 
  private:
   struct alignas(64) Worker {
@@ -56,6 +73,11 @@ class MultiThreadScheduler final : public Scheduler {
     int lifo_streak = 0;
     uint32_t tick = 0;
     bool searching = false;
+    bool batch_waking = false;  // in wake_batch: wakes go to the back of the queue, no notify
+    // As a thief on real threads: per victim, the victim's queue tail when this worker first saw
+    // it non-empty, and when (-1 = not watching). See steal_ripe().
+    std::vector<uint32_t> seen_tail;
+    std::vector<int64_t> seen_at;
   };
 
   void push_local(int w, RawTask* t);
@@ -66,6 +88,9 @@ class MultiThreadScheduler final : public Scheduler {
   RawTask* pop_inject_batch(int w);
   RawTask* next_task(int w);
   RawTask* steal_work(int w);
+  // steal_ripe: may thief w steal from victim v's queue now? Always in the simulation; on real
+  // threads only tasks the victim has not reached within kStealGraceNs (see the file comment).
+  bool steal_ripe(int w, int v);
   // search_before_parking: a searching worker on real threads keeps looking for a short while
   // before it parks (Go's spinning M): see the file comment.
   RawTask* search_before_parking(int w);

@@ -428,18 +428,22 @@ void Scheduler::fire_timers(int worker) {
   std::vector<Waker> wakers;
   std::vector<uint64_t> fired;
   const int64_t now = platform_.now();
-  time_.process(worker, now, wakers, fired);
+  // At most what fits in our queue: the woken tasks stay on this worker (no overflow into the
+  // shared inject queue, from which any worker would take them, frames and all, cache-cold).
+  const size_t room = std::max<size_t>(wake_room(worker), 1);
+  time_.process(worker, now, wakers, fired, room);
   // Another worker's timers, if it left them overdue (it is stuck in a long poll — blocking in
   // async — or is late to wake): Go's findrunnable also runs the timers of other Ps.
   for (int s = 0; s < time_.shards(); ++s)
-    if (s != worker && time_.next_deadline_ns(s) <= now - kTimerStealGraceNs)
-      time_.process(s, now, wakers, fired);
+    if (s != worker && wakers.size() < room &&
+        time_.next_deadline_ns(s) <= now - kTimerStealGraceNs)
+      time_.process(s, now, wakers, fired, room - wakers.size());
   if (wakers.empty()) return;
   for (uint64_t id : fired) emit(EventKind::TimerFire, worker, 0, id);
   fired.clear();
   {
     WakeReasonScope reason(Reason::Sleep);
-    for (auto& w : wakers) w.wake();
+    wake_batch(worker, wakers);
   }
   wakers.clear();
   model_cost(platform_.costs().timer_ns);
@@ -467,7 +471,7 @@ bool Scheduler::poll_drivers(int worker, int64_t deadline) {
       emit(EventKind::IoReady, worker, 0, static_cast<uint64_t>(fd), r);
     ready_fds.clear();
     WakeReasonScope reason(Reason::Io);
-    for (auto& w : wakers) w.wake();
+    wake_batch(worker, wakers);
     wakers.clear();
   }
   fire_timers(worker);

@@ -20,7 +20,10 @@
 // atomic flag), and parks *in the Poller*; the others park on the platform. Timers are per worker
 // (time/driver.hpp): a Sleep is armed in the wheel of the worker that polls it, every worker parks
 // with its own wheel's next deadline and fires its own timers, so woken tasks stay on the worker
-// whose cache holds them (Go's per-P timers). A wheel left overdue by more than a grace period
+// whose cache holds them (Go's per-P timers). A worker fires at most what its run queue has room
+// for (wake_room): the rest stay due and fire as it drains its queue (it checks its own due timers
+// before it steals) — 10,000 timers due at one tick would otherwise spill into the shared inject
+// queue and be polled, cache-cold, by any worker. A wheel left overdue by more than a grace period
 // (its worker is stuck in a long poll) is fired by another worker. Any worker that is busy checks
 // its timers and the I/O driver without blocking every event_interval ticks.
 //
@@ -73,6 +76,18 @@ class Scheduler {
   virtual void notify_shutdown() = 0;
   // drain_queues releases every queued task reference (after the workers stopped).
   virtual void drain_queues() = 0;
+  // wake_room is how many tasks worker w takes onto its own queue at once when it fires timers:
+  // a bounded local queue takes what fits (fire_timers fires at most that many per call, the
+  // rest stay due for the worker's next look), an unbounded one everything.
+  virtual size_t wake_room(int worker) const {
+    (void)worker;
+    return SIZE_MAX;
+  }
+  // wake_batch wakes what one driver pass fired (timers, I/O readiness) on worker `worker`.
+  virtual void wake_batch(int worker, std::vector<Waker>& wakers) {
+    (void)worker;
+    for (Waker& w : wakers) w.wake();
+  }
 
   // ---- spawning ---------------------------------------------------------------------------------
   template <Future F>

@@ -100,15 +100,20 @@ class TimeDriver {
 
   // process fires everything of shard `shard` due at now_ns; appends the fired entries' wakers
   // and ids to out.
-  void process(int shard, int64_t now_ns, std::vector<Waker>& wakers, std::vector<uint64_t>& ids) {
+  // At most `limit` fire; the rest stay due (next_deadline_ns <= now) for the next call.
+  void process(int shard, int64_t now_ns, std::vector<Waker>& wakers, std::vector<uint64_t>& ids,
+               size_t limit = SIZE_MAX) {
     Shard& s = *shards_[static_cast<size_t>(clamp(shard))];
     if (s.next_deadline_ns.load(std::memory_order_acquire) > now_ns) return;
     std::lock_guard<std::mutex> lk(s.mu);
-    s.wheel.advance(tick_of_now(now_ns), [&](TimerEntry* e) {
-      ids.push_back(e->id);
-      wakers.push_back(std::move(e->waker));
-      e->fired.store(true, std::memory_order_release);  // last touch: the owner may now skip mu
-    });
+    s.wheel.advance(
+        tick_of_now(now_ns),
+        [&](TimerEntry* e) {
+          ids.push_back(e->id);
+          wakers.push_back(std::move(e->waker));
+          e->fired.store(true, std::memory_order_release);  // last touch: the owner may skip mu
+        },
+        limit);
     update_next_locked(s);
   }
 
@@ -144,9 +149,13 @@ class TimeDriver {
   int clamp(int shard) const {
     return shard >= 0 && shard < static_cast<int>(shards_.size()) ? shard : 0;
   }
+  // update_next_locked republishes the shard's next deadline — only when it changed: other
+  // workers read it (timer_wakeup), and a store per armed timer would take the line from them.
   void update_next_locked(Shard& s) {
     auto t = s.wheel.next_expiration();
-    s.next_deadline_ns.store(t ? ns_of_tick(*t) : INT64_MAX, std::memory_order_release);
+    const int64_t next = t ? ns_of_tick(*t) : INT64_MAX;
+    if (s.next_deadline_ns.load(std::memory_order_relaxed) != next)
+      s.next_deadline_ns.store(next, std::memory_order_release);
   }
 
   int64_t origin_;

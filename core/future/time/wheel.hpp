@@ -19,6 +19,7 @@
 #include <array>
 #include <atomic>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 
@@ -101,8 +102,11 @@ class Wheel {
 
   // advance moves time to `now` (ms tick), calling fire(entry) for every expired entry after
   // unlinking it. Entries of a higher-level slot that are not yet due cascade to a lower level.
+  // At most `limit` entries fire: then the rest of the slot goes back (still due: the next
+  // advance starts with it) and advance returns false; true = everything due has fired.
   template <class Fire>
-  void advance(uint64_t now, Fire&& fire) {
+  bool advance(uint64_t now, Fire&& fire, size_t limit = SIZE_MAX) {
+    size_t fired = 0;
     while (count_ > 0) {
       auto exp = next_expiration();
       if (!exp || *exp > now) break;
@@ -116,6 +120,10 @@ class Wheel {
       occupied_[level] &= ~(uint64_t{1} << slot);
       if (*exp > elapsed_) elapsed_ = *exp;
       while (list) {
+        if (fired == limit) {
+          put_back(level, slot, list);
+          return false;
+        }
         TimerEntry* e = list;
         list = e->next;
         e->level = -1;
@@ -123,15 +131,29 @@ class Wheel {
         --count_;
         if (e->deadline_tick <= now) {
           fire(e);
+          ++fired;
         } else {
           insert(e);  // cascades to a finer level
         }
       }
     }
     if (now > elapsed_) elapsed_ = now;
+    return true;
   }
 
  private:
+  // put_back relinks the unprocessed rest of a slot's list (its entries still name this slot).
+  void put_back(int level, int slot, TimerEntry* rest) {
+    rest->prev = nullptr;
+    if (TimerEntry* other = slots_[level][slot]) {  // inserted meanwhile (not expected): append
+      while (other->next) other = other->next;
+      other->next = rest;
+      rest->prev = other;
+    } else {
+      slots_[level][slot] = rest;
+    }
+    occupied_[level] |= uint64_t{1} << slot;
+  }
   static int level_for(uint64_t elapsed, uint64_t when) {
     uint64_t masked = (elapsed ^ when) | 63;
     int significant = 63 - std::countl_zero(masked);
