@@ -184,6 +184,7 @@ struct PromiseBase {
 
   // finish: this coroutine has its result (normal end or `?`): hand control to the parent.
   std::coroutine_handle<> finish() noexcept;
+  std::coroutine_handle<> finish_propagating() noexcept;
 
   struct FinalAwaiter {
     bool await_ready() noexcept { return false; }
@@ -205,16 +206,21 @@ struct PropagatingPromise : PromiseBase {
 };
 
 inline std::coroutine_handle<> PromiseBase::finish() noexcept {
-  CoroChain* c = tl_run.chain;
   if (link & kRoot) {
-    c->set_done();
+    tl_run.chain->set_done();
     return std::noop_coroutine();
   }
+  if (link & kHasPropagate) [[unlikely]]
+    return finish_propagating();
+  return transfer_to(reinterpret_cast<PromiseBase*>(link));  // no tag bits: the parent itself
+}
+
+// finish_propagating is finish() for a Result coroutine: an Err it returns to a propagating
+// awaiter (`?`) finishes the parent too. Out of line: the common finish stays small.
+[[gnu::noinline]] inline std::coroutine_handle<> PromiseBase::finish_propagating() noexcept {
   auto* const parent = reinterpret_cast<PromiseBase*>(link & ~kHasPropagate);
-  if (link & kHasPropagate) {
-    PropagateFn fn = static_cast<PropagatingPromise*>(this)->propagate;
-    if (fn && !in_flight() && fn(this, parent)) return parent->finish();
-  }
+  PropagateFn fn = static_cast<PropagatingPromise*>(this)->propagate;
+  if (fn && !in_flight() && fn(this, parent)) return parent->finish();
   return transfer_to(parent);
 }
 
@@ -484,11 +490,12 @@ class [[nodiscard]] Task {
     if (!frame_) return;
     void* const outer = detail::tl_destroyed_child;  // a teardown this one runs inside of
     // Cancelled while suspended: the frames below the root go first (out of line: rare).
-    detail::tl_destroyed_child = chain_.started() && !chain_.done()
-                                     ? detail::destroy_below_root(chain_.innermost, &promise())
-                                     : nullptr;
+    void* const below = chain_.started() && !chain_.done()
+                            ? detail::destroy_below_root(chain_.innermost, &promise())
+                            : nullptr;
+    if ((below != nullptr) | (outer != nullptr)) detail::tl_destroyed_child = below;
     std::coroutine_handle<>::from_address(std::exchange(frame_, nullptr)).destroy();
-    detail::tl_destroyed_child = outer;
+    if ((below != nullptr) | (outer != nullptr)) detail::tl_destroyed_child = outer;
   }
 
   void* frame_ = nullptr;

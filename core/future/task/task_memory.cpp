@@ -25,8 +25,8 @@ using detail::LocalCache;
 using detail::tl_cache;
 
 constexpr std::size_t kSlabBytes = 64 * 1024;
-// Blocks of an odd-multiple-of-8 class carved at once (even; at most 16 * 504 B of a 64 KiB slab).
-constexpr std::size_t kOddBatch = 16;
+// Blocks of an odd-multiple-of-8 class carved at once (even; at most 32 * 504 B of a 64 KiB slab).
+constexpr std::size_t kOddBatch = 32;
 
 struct Registration;
 
@@ -143,14 +143,16 @@ void* refill(LocalCache& c, std::size_t cls) {
   // An odd class takes an even number of blocks (up to kOddBatch, as many as the slab holds).
   const std::size_t room = static_cast<std::size_t>(c.bump_end - c.bump) / block;
   const std::size_t n = odd ? std::min(kOddBatch, room) & ~std::size_t{1} : 1;
-  void* p = c.bump;
+  char* const p = c.bump;
   c.bump += n * block;
-  for (std::size_t i = n - 1; i > 0; --i) {
-    auto* b = reinterpret_cast<FreeBlock*>(static_cast<char*>(p) + i * block);
-    b->next = c.lists[cls];
-    c.lists[cls] = b;
+  if (n > 1) {  // blocks 1..n-1, linked in address order, go in front of the class's list
+    for (std::size_t i = 1; i + 1 < n; ++i)
+      reinterpret_cast<FreeBlock*>(p + i * block)->next =
+          reinterpret_cast<FreeBlock*>(p + (i + 1) * block);
+    reinterpret_cast<FreeBlock*>(p + (n - 1) * block)->next = c.lists[cls];
+    c.lists[cls] = reinterpret_cast<FreeBlock*>(p + block);
+    c.add_free(static_cast<int64_t>((n - 1) * block));
   }
-  if (n > 1) c.add_free(static_cast<int64_t>((n - 1) * block));
   return p;
 }
 
