@@ -53,6 +53,9 @@ struct TraceMeta {
 //   TaskStart    task, a0 = arg ("from")
 //   PollBegin    task
 //   TaskUnblock  task, a0 = the first event's task, a1 = its worker, a2 = arg (reason and queue)
+//   TaskDestroy  task, a0 = arg (reason)
+//   FrameFree    task, a0 = arg (bytes; only frames under 64 KiB can ride along)
+// Any other kind decodes as (kind, task, a0 = arg) too; the list says which ones mean something.
 struct FollowOn {
   EventKind kind;
   TaskId task;
@@ -221,6 +224,22 @@ class Recorder {
       return;
     }
     emit_slow(now(), kind, worker, task, a0, a1, a2, loc);
+  }
+  // emit_same_time with a FollowOn: both events at the previous event's time (see both).
+  void emit_same_time(EventKind kind, WorkerId worker, TaskId task, uint64_t a0, uint64_t a1,
+                      uint64_t a2, StringId loc, const FollowOn& then) {
+    const detail::WriterCache& c = detail::t_writer;
+    const uint64_t follow = detail::pack_follow_on(then);
+    if (c.recorder == id_) [[likely]] {
+      detail::WriterState& w = *c.state;
+      if (w.pos <= w.limit) [[likely]] {
+        encode<true>(w, w.instant, kind, worker, task, a0, a1, a2, loc, follow);
+        return;
+      }
+      emit_slow(w.instant, kind, worker, task, a0, a1, a2, loc, follow);
+      return;
+    }
+    emit_slow(now(), kind, worker, task, a0, a1, a2, loc, follow);
   }
 
   // Incremental reading. A Cursor remembers how far each writer buffer has been read.

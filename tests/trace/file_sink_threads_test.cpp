@@ -16,7 +16,7 @@ using namespace as::trace;
 using namespace as::trace::test;
 
 TEST_CASE("file sink threads: streaming while 3 threads write loses nothing", "[sink][threads]") {
-  const std::string path = std::string(ASYNCSCOPE_BINARY_DIR) + "/trace_test_sink_threads.astrace";
+  const std::string path = temp_path("sink_threads.astrace");
   Recorder rec;
   FileSink::Options opt;
   opt.block_events = 64;

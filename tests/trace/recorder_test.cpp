@@ -252,6 +252,32 @@ TEST_CASE("recorder: a FollowOn comes back as the event it stands for", "[record
   for (size_t i = 0; i < ev.size(); ++i) CHECK(ev[i].seq == i);
 }
 
+TEST_CASE("recorder: emit_same_time carries a FollowOn at the previous event's time",
+          "[recorder][encoding]") {
+  Recorder rec;
+  rec.emit_at(500, EventKind::PollEnd, 2, 11, 0, 0, 0);
+  // A task's end: TaskStop with its TaskDestroy and the frame's release riding along.
+  rec.emit_same_time(EventKind::TaskStop, 2, 11, 18, 0, 0, 0,
+                     FollowOn{EventKind::TaskDestroy, 11, 18});
+  rec.emit_same_time(EventKind::ChanClose, 2, 11, 4, 0, 0, 0,
+                     FollowOn{EventKind::FrameFree, 11, 4096});
+  const auto ev = rec.collect();
+  REQUIRE(ev.size() == 5);
+  for (const Event& e : ev) {
+    CHECK(e.ts == 500);
+    CHECK(e.worker == 2);
+    CHECK(e.task == 11);
+  }
+  CHECK(ev[1].kind == EventKind::TaskStop);
+  CHECK(ev[1].args[0] == 18);
+  CHECK(ev[2].kind == EventKind::TaskDestroy);
+  CHECK(ev[2].args[0] == 18);
+  CHECK(ev[3].kind == EventKind::ChanClose);
+  CHECK(ev[4].kind == EventKind::FrameFree);
+  CHECK(ev[4].args[0] == 4096);
+  CHECK(ev[4].args[1] == 0);
+}
+
 TEST_CASE("recorder: a cursor resumes mid-chunk with the right decoding state",
           "[recorder][encoding]") {
   Recorder rec;

@@ -1,6 +1,7 @@
 // tests/trace/trace_test_util.hpp — small helpers shared by the trace test files.
 #pragma once
 
+#include <unistd.h>
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -12,8 +13,12 @@
 
 namespace as::trace::test {
 
+// temp_path names a scratch file in the build directory. The process id is part of the name: ctest
+// runs each test case as its own process, several at once, and test cases share helpers (two
+// writing "small.astrace" at the same moment once made a rename fail).
 inline std::string temp_path(const std::string& name) {
-  return std::string(ASYNCSCOPE_BINARY_DIR) + "/trace_test_" + name;
+  return std::string(ASYNCSCOPE_BINARY_DIR) + "/trace_test_" + std::to_string(::getpid()) + "_" +
+         name;
 }
 
 inline std::string slurp(const std::string& path) {
