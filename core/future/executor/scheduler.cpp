@@ -429,8 +429,11 @@ void Scheduler::fire_timers(int worker) {
   std::vector<uint64_t> fired;
   const int64_t now = platform_.now();
   // At most what fits in our queue: the woken tasks stay on this worker (no overflow into the
-  // shared inject queue, from which any worker would take them, frames and all, cache-cold).
-  const size_t room = std::max<size_t>(wake_room(worker), 1);
+  // shared inject queue, from which any worker would take them, frames and all, cache-cold) —
+  // unless our timers are overdue by the grace (a worker kept busy by a full queue): then all,
+  // so that lateness stays bounded.
+  const bool overdue = time_.next_deadline_ns(worker) <= now - kTimerStealGraceNs;
+  const size_t room = overdue ? SIZE_MAX : std::max<size_t>(wake_room(worker), 1);
   time_.process(worker, now, wakers, fired, room);
   // Another worker's timers, if it left them overdue (it is stuck in a long poll — blocking in
   // async — or is late to wake): Go's findrunnable also runs the timers of other Ps.
