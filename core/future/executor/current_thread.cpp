@@ -1,6 +1,8 @@
 // core/future/executor/current_thread.cpp — see current_thread.hpp.
 #include "core/future/executor/current_thread.hpp"
 
+#include <utility>
+
 namespace as::future {
 
 using trace::EventKind;
@@ -54,11 +56,9 @@ RawTask* CurrentThreadScheduler::pop_inject() {
   return t;
 }
 
-RawTask* CurrentThreadScheduler::next_task(uint32_t tick, bool& from_inject) {
-  const uint32_t interval =
-      static_cast<uint32_t>(cfg_.global_queue_interval > 0 ? cfg_.global_queue_interval : 61);
+RawTask* CurrentThreadScheduler::next_task(bool inject_first, bool& from_inject) {
   from_inject = true;
-  if (tick % interval == 0)
+  if (inject_first)
     if (RawTask* t = pop_inject()) return t;
   if (RawTask* t = local_.pop_front()) {
     from_inject = false;
@@ -67,27 +67,54 @@ RawTask* CurrentThreadScheduler::next_task(uint32_t tick, bool& from_inject) {
   return pop_inject();
 }
 
+RawTask* CurrentThreadScheduler::take_next_polled(int worker) {
+  (void)worker;
+  // Only the task the next loop turn would pop anyway: not when that turn runs the drivers, looks
+  // at the inject queue first or writes the queue-length counter (they come before its poll).
+  if (!next_turn_plain_ || shutting_down()) return nullptr;
+  return local_.pop_front();
+}
+
 void CurrentThreadScheduler::worker_main(int index) {
   worker_running_.store(true, std::memory_order_release);
   // The inject queue may hold the root (spawned before the worker existed).
-  uint32_t tick = 0;
+  // Countdowns, not `tick % interval`: the intervals are configurable, so the modulo was a
+  // division per loop turn.
   const uint32_t event_interval =
       static_cast<uint32_t>(cfg_.event_interval > 0 ? cfg_.event_interval : 61);
+  const uint32_t inject_interval =
+      static_cast<uint32_t>(cfg_.global_queue_interval > 0 ? cfg_.global_queue_interval : 61);
+  uint32_t until_maintenance = event_interval;
+  uint32_t until_inject_first = inject_interval;
+  uint32_t tick = 0;  // every 16th turn writes the local queue's length
   // carry: what the previous run_task returned, while the worker went straight from that poll to
   // this one (see Scheduler::run_task); reset by anything else the worker does.
   int64_t carry = 0;
-  while (!shutting_down()) {
+  // next: the task the previous run_task took for this turn (take_next_polled), maybe with its
+  // PollBegin written. It is run even if shutdown began meanwhile: its span is open.
+  NextPoll next;
+  while (next.task != nullptr || !shutting_down()) {
     tl_current.worker = static_cast<trace::WorkerId>(index);
     ++tick;
-    if (tick % event_interval == 0) {
+    if (--until_maintenance == 0) {
+      until_maintenance = event_interval;
       maintenance(index);
       carry = 0;
     }
-    bool from_inject = false;
-    RawTask* t = next_task(tick, from_inject);
-    // A task from the inject queue was queued by another thread — maybe after the previous
-    // PollEnd — so its PollBegin must not take that PollEnd's time (it could precede the wake).
-    if (from_inject) carry = 0;
+    const bool inject_first = --until_inject_first == 0;
+    if (inject_first) until_inject_first = inject_interval;
+    if (coarse_clock_)  // take_next_polled is asked only then
+      next_turn_plain_ =
+          until_maintenance != 1 && until_inject_first != 1 && ((tick + 1) & 15) != 0;
+    RawTask* t = std::exchange(next.task, nullptr);
+    const bool begun = std::exchange(next.begun, false);
+    if (t == nullptr) {
+      bool from_inject = false;
+      t = next_task(inject_first, from_inject);
+      // A task from the inject queue was queued by another thread — maybe after the previous
+      // PollEnd — so its PollBegin must not take that PollEnd's time (it could precede the wake).
+      if (from_inject) carry = 0;
+    }
     if (!t) {
       emit(EventKind::WorkerIdle, index, 0);
       park_idle(index);
@@ -104,7 +131,7 @@ void CurrentThreadScheduler::worker_main(int index) {
         rec_->emit(EventKind::QueueLength, w, 0, queue, static_cast<uint64_t>(index), local_.len);
       }
     }
-    carry = run_task(t, index, carry);
+    carry = run_task(t, index, carry, coarse_clock_ ? &next : nullptr, begun);
   }
   worker_running_.store(false, std::memory_order_release);
 }

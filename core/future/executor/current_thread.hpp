@@ -13,7 +13,11 @@
 // The local queue is intrusive (linked through RawTask::next): a task is in at most one queue at a
 // time (NOTIFIED guarantees it), so queueing it needs no allocation and no lock — the hot path of
 // a wake on the worker is two pointer stores.
-// Clock: back-to-back polls share one clock read at their boundary (Scheduler::run_task's carry).
+// Clock: back-to-back polls share one clock read at their boundary (Scheduler::run_task's carry),
+// and when the next task is known as a poll returns Pending (it is at the head of the local queue
+// and the next loop turn would take it) its PollBegin is written inside that PollEnd
+// (take_next_polled). Never for a task from the inject queue: another thread queued it, maybe
+// after that PollEnd, so its PollBegin reads the clock (it must not precede its wake).
 #pragma once
 
 #include <deque>
@@ -32,10 +36,12 @@ class CurrentThreadScheduler final : public Scheduler {
   void worker_main(int index) override;
   void notify_shutdown() override;
   void drain_queues() override;
+  RawTask* take_next_polled(int worker) override;
 
  private:
-  // next_task: the next task to poll; from_inject says it came from another thread's queue.
-  RawTask* next_task(uint32_t tick, bool& from_inject);
+  // next_task: the next task to poll (the inject queue first when `inject_first`: fairness);
+  // from_inject says it came from another thread's queue.
+  RawTask* next_task(bool inject_first, bool& from_inject);
   RawTask* pop_inject();
 
   // TaskFifo: the intrusive FIFO of the local queue (worker only).
@@ -65,6 +71,9 @@ class CurrentThreadScheduler final : public Scheduler {
     }
   };
   TaskFifo local_;  // worker only
+  // next_turn_plain_: the worker's next loop turn only pops the local queue (no driver check, no
+  // inject-first look, no queue-length counter), so take_next_polled may pop for it (worker only).
+  bool next_turn_plain_ = false;
   std::mutex inject_mu_;
   std::deque<RawTask*> inject_;
   std::atomic<size_t> inject_len_{0};

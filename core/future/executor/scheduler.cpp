@@ -36,6 +36,7 @@ struct PollScope {
     tl_current.block_object = 0;
     tl_current.wake_reason = Reason::Waker;
     tl_current.wake_ts = 0;
+    tl_current.wake_cause = nullptr;
     tl_current.expected_self_wake = false;
   }
   ~PollScope() { leave(); }
@@ -48,6 +49,7 @@ struct PollScope {
     tl_current.scheduler = nullptr;
     tl_current.task = 0;
     tl_current.budget = -1;
+    tl_current.poll_ts = 0;
   }
 };
 
@@ -125,10 +127,12 @@ void Scheduler::after_create(RawTask* t, std::string_view name, uint64_t bytes) 
   if (charge_costs_) model_cost(platform_.costs().task_spawn_ns);
 }
 
-int64_t Scheduler::run_task(RawTask* t, int worker, int64_t carry) {
+int64_t Scheduler::run_task(RawTask* t, int worker, int64_t carry, NextPoll* next_poll,
+                            bool begun) {
   uint64_t cur = t->state.load(std::memory_order_acquire);
   for (;;) {
     if (cur & RawTask::kComplete) {
+      if (begun) close_unpolled(t, worker);
       t->release();
       return carry;  // nothing traced
     }
@@ -139,6 +143,7 @@ int64_t Scheduler::run_task(RawTask* t, int worker, int64_t carry) {
   }
   if (charge_costs_) model_cost(platform_.costs().task_switch_ns);
   if (cur & RawTask::kCancelled) {
+    if (begun) close_unpolled(t, worker);
     complete(t, Reason::Cancelled, worker);  // also drops the queue's reference
     return 0;
   }
@@ -150,16 +155,23 @@ int64_t Scheduler::run_task(RawTask* t, int worker, int64_t carry) {
   // the events after it. Right after another poll on real threads (carry != 0) the first read is
   // skipped: the events before the poll take the time of the worker's previous event, and the
   // long-poll measurement starts at that poll's end (both within the executor's few-ns gap).
+  // begun: the previous poll's PollEnd carries this PollBegin (see NextPoll), at that time.
   int64_t t0 = carry;
-  if (rec_ && carry != 0) {
+  // A first poll writes TaskStart carrying the PollBegin (trace::FollowOn: same instant, lane).
+  // carry, when set, is the time of the worker's last event (that PollEnd, or a counter after it).
+  if (begun) {
+  } else if (rec_) {
     const auto w = static_cast<trace::WorkerId>(worker < 0 ? trace::kNoWorker : worker);
-    if (!t->polled) rec_->emit_same_time(EventKind::TaskStart, w, t->id);
-    rec_->emit_same_time(EventKind::PollBegin, w, t->id);
-  } else {
-    t0 = trace_now();
-    if (!t->polled) emit_at(t0, EventKind::TaskStart, worker, t->id);  // its first poll: started
-    emit_at(t0, EventKind::PollBegin, worker, t->id);
+    if (carry == 0) t0 = rec_->now();
+    if (!t->polled) {
+      rec_->emit_at(t0, EventKind::TaskStart, w, t->id, 0, 0, 0, 0,
+                    trace::FollowOn{EventKind::PollBegin, t->id});
+    } else {
+      rec_->emit_at(t0, EventKind::PollBegin, w, t->id);
+    }
   }
+  // Until the first Task::poll takes it: the time of PollBegin, nothing else having run since.
+  if (coarse_clock_) tl_current.poll_ts = t0;
   t->polled = true;
   BorrowedWaker bw(t);
   Context cx(bw.waker);
@@ -182,10 +194,12 @@ int64_t Scheduler::run_task(RawTask* t, int worker, int64_t carry) {
   const uint64_t took = static_cast<uint64_t>(t1 - t0);
   if (ready) {
     emit_at(t1, EventKind::PollEnd, worker, t->id, static_cast<uint64_t>(trace::PollResult::Ready));
-    if (rec_ && (why == Reason::Panic || took > static_cast<uint64_t>(cfg_.long_poll_ns)))
-      report_poll(t->id, t->blocking, took, why == Reason::Panic ? &t->panic : nullptr);
+    // A diagnostic reads the clock anew: the next poll must not take the older PollEnd time.
+    const bool reported =
+        rec_ && (why == Reason::Panic || took > static_cast<uint64_t>(cfg_.long_poll_ns));
+    if (reported) report_poll(t->id, t->blocking, took, why == Reason::Panic ? &t->panic : nullptr);
     complete(t, why, worker, true);  // also drops the queue's reference
-    return next_carry;
+    return reported ? 0 : next_carry;
   }
 
   // Pending: RUNNING → idle, dropping the queue's reference in the same RMW — unless a wake
@@ -211,22 +225,53 @@ int64_t Scheduler::run_task(RawTask* t, int worker, int64_t carry) {
   const bool lost_waker = rec_ && RawTask::live_of(cur) == 0 && !(cur & RawTask::kNotified);
   // Woken while it was running (yield_now, budget, a wake from elsewhere): it runs again later.
   const bool requeue = (cur & RawTask::kNotified) != 0;
+  const bool long_poll = rec_ && took > static_cast<uint64_t>(cfg_.long_poll_ns);
+  const bool yielded =
+      requeue && (block_reason == Reason::Preempted || block_reason == Reason::Yield);
+  // Nothing but the PollEnd to trace (no TaskStop, no diagnostic): if the worker already knows its
+  // next task, that task's PollBegin rides in this PollEnd (same instant, one clock read).
+  if (coarse_clock_ && next_poll && !lost_waker && !long_poll && !yielded) {
+    if (requeue) schedule(t, true);  // keeps the queue reference (it may be the next task itself)
+    RawTask* n = take_next_polled(worker);
+    const bool pack =
+        n && n->polled &&
+        !(n->state.load(std::memory_order_acquire) & (RawTask::kComplete | RawTask::kCancelled));
+    *next_poll = NextPoll{n, pack};
+    const auto w = static_cast<trace::WorkerId>(worker);
+    const uint64_t result = static_cast<uint64_t>(trace::PollResult::Pending);
+    const uint64_t reason = requeue ? 0 : static_cast<uint64_t>(block_reason);
+    const uint64_t object = requeue ? 0 : block_object;
+    if (pack) {
+      rec_->emit_at(t1, EventKind::PollEnd, w, id, result, reason, object, 0,
+                    trace::FollowOn{EventKind::PollBegin, n->id});
+    } else {
+      rec_->emit_at(t1, EventKind::PollEnd, w, id, result, reason, object);
+    }
+    return next_carry;
+  }
   // PollEnd(Pending) says what the task now waits for (the reason and object its leaf future
   // gave) — the future's task.block; nothing when it is re-queued at once.
   emit_at(t1, EventKind::PollEnd, worker, id, static_cast<uint64_t>(trace::PollResult::Pending),
           requeue ? 0 : static_cast<uint64_t>(block_reason), requeue ? 0 : block_object);
-  if (rec_ && took > static_cast<uint64_t>(cfg_.long_poll_ns))
-    report_poll(id, blocking, took, nullptr);
+  if (long_poll) report_poll(id, blocking, took, nullptr);
   if (lost_waker)
     report(trace::ErrorKind::LostWaker,
            "lost wakeup: task returned Pending but holds no live Waker; nothing can wake it", id);
   if (requeue) {
-    if (rec_ && (block_reason == Reason::Preempted || block_reason == Reason::Yield))
+    if (rec_ && yielded)
       rec_->emit_same_time(EventKind::TaskStop, static_cast<trace::WorkerId>(worker), id,
                            static_cast<uint64_t>(block_reason));
     schedule(t, true);  // keeps the queue reference
   }
-  return next_carry;
+  return long_poll || lost_waker ? 0 : next_carry;  // a diagnostic read the clock anew
+}
+
+void Scheduler::close_unpolled(RawTask* t, int worker) {
+  // Rare: a cross-thread abort() landed between the previous PollEnd and this run. The PollBegin
+  // it carried is closed at once: the worker looked at the task and found it cancelled.
+  if (rec_)
+    rec_->emit_same_time(EventKind::PollEnd, static_cast<trace::WorkerId>(worker), t->id,
+                         static_cast<uint64_t>(trace::PollResult::Ready));
 }
 
 void Scheduler::report_poll(trace::TaskId id, bool blocking, uint64_t took,

@@ -134,8 +134,29 @@ class Scheduler {
   // traced in between (else 0). On real threads it returns the time its PollEnd read, and a
   // following run_task stamps its PollBegin with the time of the worker's last event instead of
   // reading the clock again: one clock read per boundary between two polls (only executor code
-  // runs in between). Returns 0 in the simulation and with tracing off (nothing to carry).
-  int64_t run_task(RawTask* t, int worker, int64_t carry = 0);
+  // runs in between). Returns 0 in the simulation and with tracing off (nothing to carry), and
+  // after a diagnostic (it read the clock again: the worker's last event is later than PollEnd).
+  // `next` (optional; only on real threads with tracing on, else ignored): when the poll returns
+  // Pending and nothing else is traced before the
+  // worker's next poll, run_task asks take_next_polled() for that next task and hands it back here;
+  // `begun` then says its PollBegin is already written — packed into this poll's PollEnd
+  // (trace::FollowOn: one event and one clock read for the boundary between two polls). The worker
+  // must run it next with run_task(next.task, worker, <returned carry>, ..., next.begun).
+  struct NextPoll {
+    RawTask* task = nullptr;
+    bool begun = false;
+  };
+  int64_t run_task(RawTask* t, int worker, int64_t carry = 0, NextPoll* next = nullptr,
+                   bool begun = false);
+  // take_next_polled: the task this worker will poll next, taken off its run queue (with the
+  // queue's reference), if that is already certain right after a Pending poll — nothing else
+  // (drivers, another queue, a traced counter) comes first. nullptr: not known (the default).
+  // Every task it may return was queued before that poll's end (by this worker), so its PollBegin
+  // may take the PollEnd's time.
+  virtual RawTask* take_next_polled(int worker) {
+    (void)worker;
+    return nullptr;
+  }
 
   // ---- drivers ----------------------------------------------------------------------------------
   // park_idle: the calling worker has no work: drive time+I/O (if the driver is free) or park.
@@ -219,6 +240,9 @@ class Scheduler {
   // the owned list's reference and the caller's (the caller must hold one: a queue's or its own).
   // after_poll: called right after t's PollEnd, so on real threads its events share that time.
   void complete(RawTask* t, trace::Reason why, int worker, bool after_poll = false);
+  // close_unpolled ends the span of a task whose PollBegin was written (NextPoll::begun) but that
+  // turned out complete or cancelled when its run began: it is not polled.
+  void close_unpolled(RawTask* t, int worker);
   // report_poll emits the diagnostics of task id's poll that took `took` ns (LongPoll, and Panic
   // when `panic` is its exception). Out of line: the common poll reports nothing.
   void report_poll(trace::TaskId id, bool blocking, uint64_t took, const std::exception_ptr* panic);

@@ -30,8 +30,12 @@
 // channels; wakers are woken after unlocking.
 // Tracing: a send is stamped before it publishes its value and a receive after it took, so a value
 // is never received before it was sent on the timeline; len_after is the queue length as that side
-// saw it. A batch receive (recv_many) is one operation and one chan.recv event whose len_after
-// says how much it left, which is why draining in batches is cheaper than one value at a time.
+// saw it. A send that wakes the parked receiver leaves its event to that wake (WakeCause), which
+// writes it with the receiver's TaskUnblock packed in: one recorded event for the pair. A receive
+// that its task re-polls first thing after PollBegin takes PollBegin's time (no clock read: only
+// the executor ran in between; Chan::stamp_leaf). A batch receive (recv_many) is one operation
+// and one chan.recv event whose len_after says how much it left, which is why draining in batches
+// is cheaper than one value at a time.
 #pragma once
 
 #include <algorithm>
@@ -128,6 +132,17 @@ struct Chan {
     }
     return s;
   }
+  // stamp_leaf: the stamp of an operation of leaf future `leaf` — its task's PollBegin time when
+  // the executor re-polls that leaf first thing in the poll (tl_current.fresh_leaf: only executor
+  // code ran since PollBegin), else a clock read.
+  static Stamp stamp_leaf(const void* leaf) {
+    Stamp s;
+    if (trace::Recorder* rec = tl_current.recorder) [[unlikely]] {
+      s.rec = rec;
+      s.ts = tl_current.fresh_leaf == leaf ? tl_current.fresh_ts : rec->now();
+    }
+    return s;
+  }
   void emit(const Stamp& s, trace::EventKind k, uint64_t a2 = 0) {
     if (s.rec) [[unlikely]]
       record(s, k, a2);
@@ -150,52 +165,80 @@ struct Chan {
   }
 };
 
-// wake_receiver wakes the receiver a send found parked, with the send's time.
-inline void wake_receiver(Waker& rx) {
-  if (!rx.empty()) {
-    WakeReasonScope why(trace::Reason::ChanSend, kWakeSameTime);  // stamped with the send
+// send_traced traces a send (stamped before it published its value) and wakes the receiver it
+// found parked (if any). The wake writes the send's event itself when it can carry its TaskUnblock
+// along (WakeCause: one event for the pair); otherwise — no wake, or a waker that traced nothing —
+// it is written here.
+template <class T>
+[[gnu::noinline]] void send_traced(Chan<T>& c, const typename Chan<T>::Stamp& sent, Waker& rx) {
+  if (rx.empty()) {
+    c.record(sent, trace::EventKind::ChanSend, 0);
+    return;
+  }
+  WakeCause cause{sent.rec, sent.ts, trace::EventKind::ChanSend, c.id, sent.len, 0};
+  {
+    WakeReasonScope why(trace::Reason::ChanSend, cause);  // the wake takes the send's time
     rx.wake();
+  }
+  if (!cause.written) c.record(sent, trace::EventKind::ChanSend, 0);
+}
+
+// send_done: a send published its value; trace it and wake the receiver it found parked.
+template <class T>
+inline void send_done(Chan<T>& c, const typename Chan<T>::Stamp& sent, Waker& rx) {
+  if (sent.rec) [[unlikely]] {
+    send_traced(c, sent, rx);
+  } else {
+    rx.wake();  // untraced: no reason to record (a no-op for an empty waker)
+  }
+}
+
+// notify_freed_senders: a receive freed n slots while senders wait for space — notify up to n of
+// them (oldest first). Out of line: the receive path stays small enough to inline.
+template <class T>
+[[gnu::noinline]] void notify_freed_senders(Chan<T>& c, size_t n) {
+  Waker first;              // usually the only sender to notify
+  std::vector<Waker> more;  // a batch may free slots for several
+  {
+    std::lock_guard<sync::SpinLock> lk(c.mu);
+    for (size_t i = 0; i < n; ++i) {
+      Waker w = c.notify_sender_locked();
+      if (w.empty()) break;
+      if (first.empty()) {
+        first = std::move(w);
+      } else {
+        more.push_back(std::move(w));
+      }
+    }
+    // Nobody left waiting: clear the bit (senders set it only under mu, so it stays clear).
+    if (c.send_waiters.empty())
+      c.released.fetch_and(~Chan<T>::kSendersWaiting, std::memory_order_acq_rel);
+  }
+  if (!first.empty()) {
+    WakeReasonScope why(trace::Reason::ChanRecv, kWakeSameTime);  // stamped with the receive
+    first.wake();
+    for (Waker& w : more) w.wake();
   }
 }
 
 // take_queued moves up to `limit` published values into `sink` as ONE receive, without a lock:
 // one chan.recv event, and (only if senders wait for space) one waiting sender notified per freed
 // slot — the shared body of recv, try_recv and recv_many. Returns 0 when nothing is queued.
+// `leaf`: the receiving leaf future (its re-poll right after PollBegin takes that time), or null.
 template <class T, class Sink>
-size_t take_queued(Chan<T>& c, size_t limit, Sink&& sink) {
+[[gnu::always_inline]] inline size_t take_queued(Chan<T>& c, size_t limit, const void* leaf,
+                                                 Sink&& sink) {
   const uint64_t end = c.queue.published();
   const size_t n = static_cast<size_t>(std::min<uint64_t>(end - c.queue.head(), limit));
   if (n == 0) return 0;
   for (size_t i = 0; i < n; ++i) sink(c.queue.pop());
   const uint64_t before =
       c.released.fetch_add(static_cast<uint64_t>(n) << 1, std::memory_order_acq_rel);
-  typename Chan<T>::Stamp took = Chan<T>::stamp();
+  typename Chan<T>::Stamp took = Chan<T>::stamp_leaf(leaf);
   took.len = end - c.queue.head();
   c.emit(took, trace::EventKind::ChanRecv, 1);
-  if (before & Chan<T>::kSendersWaiting) [[unlikely]] {
-    Waker first;              // usually the only sender to notify
-    std::vector<Waker> more;  // a batch may free slots for several
-    {
-      std::lock_guard<sync::SpinLock> lk(c.mu);
-      for (size_t i = 0; i < n; ++i) {
-        Waker w = c.notify_sender_locked();
-        if (w.empty()) break;
-        if (first.empty()) {
-          first = std::move(w);
-        } else {
-          more.push_back(std::move(w));
-        }
-      }
-      // Nobody left waiting: clear the bit (senders set it only under mu, so it stays clear).
-      if (c.send_waiters.empty())
-        c.released.fetch_and(~Chan<T>::kSendersWaiting, std::memory_order_acq_rel);
-    }
-    if (!first.empty()) {
-      WakeReasonScope why(trace::Reason::ChanRecv, kWakeSameTime);  // stamped with the receive
-      first.wake();
-      for (Waker& w : more) w.wake();
-    }
-  }
+  if (before & Chan<T>::kSendersWaiting) [[unlikely]]
+    notify_freed_senders(c, n);
   return n;
 }
 
@@ -268,8 +311,7 @@ class SendFuture {
       rx = chan_->push_locked(std::move(*value_), sent);
     }
     value_.reset();
-    chan_->emit(sent, trace::EventKind::ChanSend);
-    detail::wake_receiver(rx);
+    detail::send_done(*chan_, sent, rx);
     return Result<Unit, SendError<T>>(Unit{});
   }
 
@@ -309,9 +351,7 @@ class Sender {
       if (!chan_->rx_alive || !chan_->has_space_locked()) return Err{SendError<T>{std::move(v)}};
       rx = chan_->push_locked(std::move(v), sent);
     }
-    chan_->emit(sent, trace::EventKind::ChanSend);
-    WakeReasonScope why(trace::Reason::ChanSend);
-    rx.wake();
+    detail::send_done(*chan_, sent, rx);
     return Unit{};
   }
   bool is_closed() const {
@@ -343,16 +383,15 @@ class RecvFuture {
   Poll<std::optional<T>> poll(Context& cx) {
     if (!coop::poll_proceed(cx)) return pending;
     std::optional<T> v;
-    auto into_v = [&](T&& x) { v.emplace(std::move(x)); };
-    if (detail::take_queued(*chan_, 1, into_v) == 0) {
-      if (std::optional<bool> closed = detail::park_receiver(*chan_, cx.waker())) {
-        if (*closed) return std::optional<T>();
-        note_block(trace::Reason::ChanRecv, chan_->id);
-        return pending;
-      }
-      (void)detail::take_queued(*chan_, 1, into_v);  // published while we looked
+    for (;;) {  // one take_queued site: it is inlined
+      if (detail::take_queued(*chan_, 1, this, [&](T&& x) { v.emplace(std::move(x)); }) != 0)
+        return v;
+      std::optional<bool> closed = detail::park_receiver(*chan_, cx.waker());
+      if (!closed) continue;  // published while we looked
+      if (*closed) return std::optional<T>();
+      note_block(trace::Reason::ChanRecv, chan_->id);
+      return pending;
     }
-    return v;
   }
 
  private:
@@ -369,14 +408,16 @@ class RecvManyFuture {
   Poll<size_t> poll(Context& cx) {
     if (limit_ == 0) return size_t{0};
     if (!coop::poll_proceed(cx)) return pending;
-    auto into_out = [&](T&& x) { out_->push_back(std::move(x)); };
-    if (size_t n = detail::take_queued(*chan_, limit_, into_out)) return n;
-    if (std::optional<bool> closed = detail::park_receiver(*chan_, cx.waker())) {
+    for (;;) {  // one take_queued site: it is inlined
+      if (size_t n = detail::take_queued(*chan_, limit_, this,
+                                         [&](T&& x) { out_->push_back(std::move(x)); }))
+        return n;
+      std::optional<bool> closed = detail::park_receiver(*chan_, cx.waker());
+      if (!closed) continue;  // published while we looked
       if (*closed) return size_t{0};
       note_block(trace::Reason::ChanRecv, chan_->id);
       return pending;
     }
-    return detail::take_queued(*chan_, limit_, into_out);  // published while we looked
   }
 
  private:
@@ -401,7 +442,7 @@ class Receiver {
   }
   std::optional<T> try_recv() {
     std::optional<T> v;
-    detail::take_queued(*chan_, 1, [&](T&& x) { v.emplace(std::move(x)); });
+    detail::take_queued(*chan_, 1, nullptr, [&](T&& x) { v.emplace(std::move(x)); });
     return v;
   }
   // close: senders fail from now on; waiting senders are woken (their send returns Err).

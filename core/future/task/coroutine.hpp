@@ -55,6 +55,7 @@
 #include <coroutine>
 #include <cstddef>
 #include <exception>
+#include <memory>
 #include <new>
 #include <optional>
 #include <type_traits>
@@ -69,6 +70,10 @@ namespace as::future {
 
 template <class T = void>
 class Task;
+
+// A Task's poll re-polls the leaf its innermost coroutine waits on before resuming any coroutine.
+template <class T>
+inline constexpr bool polls_leaf_first_v<Task<T>> = true;
 
 namespace detail {
 
@@ -288,6 +293,9 @@ struct LeafAwaiter {
   }
   static bool poll_leaf(void* self, Context& cx) {
     auto* a = static_cast<LeafAwaiter*>(self);
+    // Re-polled first thing in its task's poll (see Task::poll): the future itself is the leaf.
+    if (tl_current.fresh_leaf == self) [[unlikely]]
+      tl_current.fresh_leaf = std::addressof(a->fut);
     try {
       Poll<Out> p = a->fut.poll(cx);
       if (p.is_pending()) return false;
@@ -454,8 +462,24 @@ class [[nodiscard]] Task {
       ~Restore() { detail::tl_run = saved; }
     } restore{detail::tl_run};
     detail::tl_run = detail::ChainCursor{&c, &cx, &in_flight, 0};
+    // The task's PollBegin time, if nothing but the executor ran since (run_task sets it on real
+    // threads with tracing on; only the first Task::poll of a task's poll gets it).
+    const int64_t poll_ts = tl_current.poll_ts;
+    if (poll_ts != 0) [[unlikely]]
+      tl_current.poll_ts = 0;
     if (c.poll_leaf) {  // woken: re-poll the leaf the innermost coroutine waits on
-      if (!c.poll_leaf(c.leaf, cx)) return pending;
+      bool ready;
+      if (poll_ts != 0) [[unlikely]] {
+        // That leaf is polled right after PollBegin: its events may take PollBegin's time (a
+        // clock read saved) — it finds itself in fresh_leaf (LeafAwaiter::poll_leaf translates).
+        tl_current.fresh_ts = poll_ts;
+        tl_current.fresh_leaf = c.leaf;
+        ready = c.poll_leaf(c.leaf, cx);
+        tl_current.fresh_leaf = nullptr;
+      } else {
+        ready = c.poll_leaf(c.leaf, cx);
+      }
+      if (!ready) return pending;
       c.poll_leaf = nullptr;
     }
     while (!c.done()) {

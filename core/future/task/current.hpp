@@ -25,6 +25,19 @@ namespace as::future {
 
 class Scheduler;
 
+// WakeCause is an operation's event that its code has stamped but not written yet because a wake
+// follows at the same instant on the same lane (a channel send that readies its receiver). The
+// wake writes it: with its own TaskUnblock packed in (trace::FollowOn: one event's price for two)
+// when it schedules the task on the waker's worker, else followed by the wake's event as usual.
+// The operation writes it itself if no wake did (`written` still false: e.g. a non-task waker).
+struct WakeCause {
+  trace::Recorder* rec = nullptr;
+  int64_t ts = 0;
+  trace::EventKind kind = trace::EventKind::Annotation;
+  uint64_t a0 = 0, a1 = 0, a2 = 0;
+  bool written = false;
+};
+
 struct CurrentTask {
   trace::Recorder* recorder = nullptr;  // null = tracing off
   trace::TaskId task = 0;               // task being polled, 0 = none
@@ -39,10 +52,25 @@ struct CurrentTask {
   // Set by code that wakes right after tracing its own event (a task's completion): the wake's
   // events reuse that timestamp (or kWakeSameTime) instead of reading the clock (0 = read it).
   int64_t wake_ts = 0;
+  // Set by code that wakes right after an operation it has not traced yet (see WakeCause).
+  WakeCause* wake_cause = nullptr;
+  // The task's PollBegin time while nothing but the executor has run since (real threads, traced;
+  // 0 = unknown). Taken by the first Task::poll, which hands it to the pending leaf it re-polls
+  // first: fresh_leaf is that leaf future (while it is being polled), fresh_ts the time. Such a
+  // leaf stamps its event with fresh_ts instead of reading the clock (mpsc's receive).
+  int64_t poll_ts = 0;
+  const void* fresh_leaf = nullptr;
+  int64_t fresh_ts = 0;
   bool expected_self_wake = false;  // yield_now / budget: a self-wake that is not a diagnostic
 };
 
 inline thread_local CurrentTask tl_current;
+
+// polls_leaf_first_v<F>: after a wake, F's poll re-polls its pending leaf before it runs any user
+// code — a Task (coroutine.hpp specializes it). A spawned task's poll keeps tl_current.poll_ts for
+// its future only then (TaskCell::poll_fn drops it for any other future type).
+template <class F>
+inline constexpr bool polls_leaf_first_v = false;
 
 // note_block records why the current task is about to return Pending (traced in TaskBlock).
 inline void note_block(trace::Reason reason, uint64_t object) {
@@ -58,14 +86,28 @@ inline constexpr int64_t kWakeSameTime = -1;
 // timestamp they carry (`ts` of the event that caused them, or kWakeSameTime; 0 = read the clock).
 class WakeReasonScope {
  public:
+  // A scope without a cause: its wakes are not those of an enclosing scope's operation.
   explicit WakeReasonScope(trace::Reason r, int64_t ts = 0)
-      : saved_(tl_current.wake_reason), saved_ts_(tl_current.wake_ts) {
+      : saved_(tl_current.wake_reason),
+        saved_ts_(tl_current.wake_ts),
+        saved_cause_(tl_current.wake_cause) {
     tl_current.wake_reason = r;
     tl_current.wake_ts = ts;
+    tl_current.wake_cause = nullptr;
+  }
+  // With a cause (see WakeCause): the wakes take its time, and the first one writes it.
+  WakeReasonScope(trace::Reason r, WakeCause& cause)
+      : saved_(tl_current.wake_reason),
+        saved_ts_(tl_current.wake_ts),
+        saved_cause_(tl_current.wake_cause) {
+    tl_current.wake_reason = r;
+    tl_current.wake_ts = cause.ts;
+    tl_current.wake_cause = &cause;
   }
   ~WakeReasonScope() {
     tl_current.wake_reason = saved_;
     tl_current.wake_ts = saved_ts_;
+    tl_current.wake_cause = saved_cause_;
   }
   WakeReasonScope(const WakeReasonScope&) = delete;
   WakeReasonScope& operator=(const WakeReasonScope&) = delete;
@@ -73,6 +115,7 @@ class WakeReasonScope {
  private:
   trace::Reason saved_;
   int64_t saved_ts_;
+  WakeCause* saved_cause_;
 };
 
 }  // namespace as::future

@@ -88,6 +88,17 @@ struct WakeStamp {
   const EventKind kind = scheduled ? EventKind::TaskUnblock : EventKind::WakerWake;
   const uint64_t a2 =
       scheduled ? static_cast<uint64_t>(tl_current.wake_reason) : (owned ? 0 : 1);  // by_ref
+  // The operation that caused the wake, if it left its event to us (see WakeCause): it goes first,
+  // carrying the TaskUnblock when both are on one lane (readers get the same two events).
+  if (WakeCause* c = tl_current.wake_cause; c && !c->written && c->rec == rec) {
+    c->written = true;
+    if (scheduled && queue_worker == tl_current.worker) {
+      rec->emit_at(c->ts, c->kind, tl_current.worker, tl_current.task, c->a0, c->a1, c->a2, 0,
+                   trace::FollowOn{kind, t->id, static_cast<uint16_t>(a2)});
+      return;  // scheduled: it was not running, so not a self-wake
+    }
+    rec->emit_at(c->ts, c->kind, tl_current.worker, tl_current.task, c->a0, c->a1, c->a2);
+  }
   if (at.same_time) {
     rec->emit_same_time(kind, queue_worker, t->id, tl_current.task, tl_current.worker, a2);
   } else {
@@ -132,7 +143,20 @@ void RawTask::wake(bool owned) {
     if (owned) release();
     return;
   }
-  if (rec) trace_wake(this, rec, at, true, false, owned);  // the cause: send, timer, I/O, wake()
+  if (rec) {
+    // The common traced wake: a channel send on this runtime's worker that left its event to us
+    // (see trace_wake) — written here with the TaskUnblock packed in, without the general path.
+    WakeCause* c = tl_current.wake_cause;
+    if (c && !c->written && c->rec == rec && tl_current.scheduler == s &&
+        tl_current.worker < s->workers()) {
+      c->written = true;
+      rec->emit_at(c->ts, c->kind, tl_current.worker, tl_current.task, c->a0, c->a1, c->a2, 0,
+                   trace::FollowOn{EventKind::TaskUnblock, id,
+                                   static_cast<uint16_t>(tl_current.wake_reason)});
+    } else {
+      trace_wake(this, rec, at, true, false, owned);  // the cause: send, timer, I/O, wake()
+    }
+  }
   if (s->charges_costs()) s->model_cost(s->platform().costs().wake_ns);
   s->schedule(this, false);
 }

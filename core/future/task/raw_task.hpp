@@ -209,6 +209,8 @@ struct TaskCell final : TaskCore<FutureOutput<F>> {
 
   static bool poll_fn(RawTask* t, Context& cx) {
     auto* c = static_cast<TaskCell*>(t);
+    // Any other future may run user code before its leaves: they must read the clock.
+    if constexpr (!polls_leaf_first_v<F>) tl_current.poll_ts = 0;
     Poll<Out> p = c->future.poll(cx);
     if (p.is_pending()) return false;
     c->output.emplace(p.take());
