@@ -158,8 +158,12 @@ std::vector<Figure> idle_memory(int procs, bool trace) {
   constexpr int kN = 100'000;
   // In a child process: RSS growth counts first touches only (see bench/measure.hpp). Memory the
   // tasks take from the task allocator's free lists (left by an earlier workload before the fork)
-  // is resident already: it is counted as well as the RSS growth.
+  // is resident already: it is counted as well as the RSS growth. Pooled trace chunks are released
+  // first (see below).
   const std::optional<double> bytes = in_fresh_process([procs, trace] {
+    // Trace memory recycled from earlier workloads would be resident already and escape the RSS
+    // growth: give it back, so the trace of the parked tasks counts as a fresh program's would.
+    trace::Recorder::release_pooled_memory();
     long grown = 0;
     run_future(procs, trace, [&grown] {
       return [](long* out) -> fut::Task<int> {

@@ -137,8 +137,10 @@ std::vector<Figure> idle_memory(int procs, bool trace) {
   constexpr int kN = 100'000;
   // In a child process: RSS growth counts first touches only (see bench/measure.hpp).
   const std::optional<double> bytes = in_fresh_process([procs, trace] {
-    // Start like a fresh program: without goroutine records recycled from earlier workloads.
+    // Start like a fresh program: without goroutine records or trace memory recycled from
+    // earlier workloads (either would be resident already and escape the RSS growth).
     go::free_os_memory();
+    trace::Recorder::release_pooled_memory();
     long grown = 0;
     run_go(procs, trace, [&grown] {
       go::Chan<int> never;

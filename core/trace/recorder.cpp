@@ -104,6 +104,14 @@ class ChunkMemoryPool {
     free_.push_back(p);
     return true;
   }
+  // release unmaps every pooled chunk (of kMaxChunkBytes); returns the bytes given back.
+  size_t release() {
+    std::lock_guard lock(mu_);
+    const size_t bytes = free_.size() * kMaxChunkBytes;
+    for (uint8_t* p : free_) ::munmap(p, kMaxChunkBytes);
+    free_.clear();
+    return bytes;
+  }
 
  private:
   static constexpr size_t kMaxPooled = 128;
@@ -400,6 +408,10 @@ Recorder::ThreadBuffer& Recorder::local_buffer() {
   for (int j = kCacheEntries - 1; j > 0; --j) t_cache[j] = t_cache[j - 1];
   t_cache[0] = CacheEntry{id_, buffer};
   return *buffer;
+}
+
+size_t Recorder::release_pooled_memory() {
+  return chunk_pool().release();
 }
 
 void Recorder::reserve(size_t events) {
