@@ -184,66 +184,28 @@ class Recorder {
   // of a thread, full chunk) is emit_slow().
   void emit_at(int64_t ts, EventKind kind, WorkerId worker, TaskId task, uint64_t a0 = 0,
                uint64_t a1 = 0, uint64_t a2 = 0, StringId loc = 0) {
-    const detail::WriterCache& c = detail::t_writer;
-    if (c.recorder == id_) [[likely]] {
-      detail::WriterState& w = *c.state;
-      if (w.pos <= w.limit) [[likely]] {
-        encode(w, ts, kind, worker, task, a0, a1, a2, loc);
-        return;
-      }
-    }
-    emit_slow(ts, kind, worker, task, a0, a1, a2, loc);
+    emit_fast<false, false>(ts, kind, worker, task, a0, a1, a2, loc, 0);
   }
   // emit_at with a FollowOn appends two events at ts: the first as given, then `then` (see
   // FollowOn), for the price of about one.
   void emit_at(int64_t ts, EventKind kind, WorkerId worker, TaskId task, uint64_t a0, uint64_t a1,
                uint64_t a2, StringId loc, const FollowOn& then) {
-    const detail::WriterCache& c = detail::t_writer;
-    const uint64_t follow = detail::pack_follow_on(then);
-    if (c.recorder == id_) [[likely]] {
-      detail::WriterState& w = *c.state;
-      if (w.pos <= w.limit) [[likely]] {
-        encode<true>(w, ts, kind, worker, task, a0, a1, a2, loc, follow);
-        return;
-      }
-    }
-    emit_slow(ts, kind, worker, task, a0, a1, a2, loc, follow);
+    emit_fast<true, false>(ts, kind, worker, task, a0, a1, a2, loc, detail::pack_follow_on(then));
   }
   // emit_same_time appends an event stamped with the time of the calling thread's previous event
   // on this recorder — no clock read. Reading the clock is the largest part of an event's cost
-  // on real threads (rdtsc is ~11 ns on the virtual machines here), so a runtime reads it once
+  // on real threads (rdtsc is ~8 ns on the virtual machines here), so a runtime reads it once
   // per scheduling operation and stamps that operation's follow-on events (the wake after a
   // channel send, a queue-length counter) with this. Falls back to now() for a thread's first
   // event.
   void emit_same_time(EventKind kind, WorkerId worker, TaskId task, uint64_t a0 = 0,
                       uint64_t a1 = 0, uint64_t a2 = 0, StringId loc = 0) {
-    const detail::WriterCache& c = detail::t_writer;
-    if (c.recorder == id_) [[likely]] {
-      detail::WriterState& w = *c.state;
-      if (w.pos <= w.limit) [[likely]] {
-        encode(w, w.instant, kind, worker, task, a0, a1, a2, loc);
-        return;
-      }
-      emit_slow(w.instant, kind, worker, task, a0, a1, a2, loc);
-      return;
-    }
-    emit_slow(now(), kind, worker, task, a0, a1, a2, loc);
+    emit_fast<false, true>(0, kind, worker, task, a0, a1, a2, loc, 0);
   }
   // emit_same_time with a FollowOn: both events at the previous event's time (see both).
   void emit_same_time(EventKind kind, WorkerId worker, TaskId task, uint64_t a0, uint64_t a1,
                       uint64_t a2, StringId loc, const FollowOn& then) {
-    const detail::WriterCache& c = detail::t_writer;
-    const uint64_t follow = detail::pack_follow_on(then);
-    if (c.recorder == id_) [[likely]] {
-      detail::WriterState& w = *c.state;
-      if (w.pos <= w.limit) [[likely]] {
-        encode<true>(w, w.instant, kind, worker, task, a0, a1, a2, loc, follow);
-        return;
-      }
-      emit_slow(w.instant, kind, worker, task, a0, a1, a2, loc, follow);
-      return;
-    }
-    emit_slow(now(), kind, worker, task, a0, a1, a2, loc, follow);
+    emit_fast<true, true>(0, kind, worker, task, a0, a1, a2, loc, detail::pack_follow_on(then));
   }
 
   // Incremental reading. A Cursor remembers how far each writer buffer has been read.
@@ -276,6 +238,25 @@ class Recorder {
   struct ThreadBuffer;
   ThreadBuffer& local_buffer();
   void sync_cursor(Cursor& cursor) const;  // buffers_mu_ held
+  // emit_fast is the inline fast path of the emit forms: one thread_local compare, a bounds check,
+  // the encoding. kFollow: `follow` is a packed FollowOn. kSameTime: ts is the thread's previous
+  // event time on this recorder (now() for its first event), not the argument.
+  template <bool kFollow, bool kSameTime>
+  void emit_fast(int64_t ts, EventKind kind, WorkerId worker, TaskId task, uint64_t a0, uint64_t a1,
+                 uint64_t a2, StringId loc, uint64_t follow) {
+    const detail::WriterCache& c = detail::t_writer;
+    if (c.recorder == id_) [[likely]] {
+      detail::WriterState& w = *c.state;
+      if constexpr (kSameTime) ts = w.instant;
+      if (w.pos <= w.limit) [[likely]] {
+        encode<kFollow>(w, ts, kind, worker, task, a0, a1, a2, loc, follow);
+        return;
+      }
+    } else if constexpr (kSameTime) {
+      ts = now();
+    }
+    emit_slow(ts, kind, worker, task, a0, a1, a2, loc, follow);
+  }
   void emit_slow(int64_t ts, EventKind kind, WorkerId worker, TaskId task, uint64_t a0, uint64_t a1,
                  uint64_t a2, StringId loc, uint64_t follow = 0);
   // encode writes one event; with kFollow, also the packed FollowOn `follow` (non-zero).
