@@ -22,7 +22,10 @@
 // local runnext/ring, then findrunnable: this P's timers, local, global, netpoll (non-blocking),
 // steal from other Ps (4 rounds over a random order, runnext only in the last round), the other
 // Ps' due timers, and only then give the P back and sleep — as the netpoller/timer waiter (until
-// the earliest deadline of all Ps) if nobody else is, else parked on the M's note.
+// the earliest deadline of all Ps) if nobody else is, else parked on the M's note. One departure,
+// on real threads only: a spinner that saw a busy P's runnext occupied within the last
+// millisecond searches again after a back-off instead of stopping (lingers(): it spares a
+// hand-off chain one futex wake per wakep).
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -93,8 +96,13 @@ Sched::Sched(platform::Platform& platform, trace::Recorder* recorder, SchedConfi
   for (int i = 0; i < config_.procs; ++i) {
     auto p = std::make_unique<P>();
     p->id = i;
-    p->runq.set_stealable(config_.procs > 1);  // one P: nobody steals
-    p->timers.set_shared(config_.procs > 1);   // one P: no lock (RuntimeLock)
+    // One P: nobody steals. Real threads: the owner claims runnext without a locked instruction
+    // (runq.hpp); the simulation keeps proc.go's CAS.
+    using Claim = LocalRunQueue::Claim;
+    p->runq.set_claim(config_.procs == 1                                     ? Claim::Private
+                      : !simulated_ && LocalRunQueue::asymmetric_available() ? Claim::Asymmetric
+                                                                             : Claim::Locked);
+    p->timers.set_shared(config_.procs > 1);  // one P: no lock (RuntimeLock)
     allp_.push_back(std::move(p));
     p_names_.push_back(tracer_.intern("P" + std::to_string(i)));
   }
@@ -803,6 +811,27 @@ void Sched::after_switch(M* m, G* g) {
   }
 }
 
+// lingers: spinning M m keeps its P and searches again instead of stopping, because it saw a
+// busy P's runnext occupied less than kSpinLinger ago (real threads only).
+//
+// Why: a P whose runnext keeps filling is running a hand-off chain — a goroutine readies another
+// and blocks right away (a channel pingpong, a request/reply pair). Go's spinning M leaves such a
+// runnext alone for a back-off (runqgrab's usleep(3)), usually finds it taken by its owner, fails
+// its search and stops (stopm: a futex sleep). The chain's next ready() then calls wakep again,
+// which finds no spinner and wakes this M (startm: a futex wake — a system call of a few
+// microseconds, plus an inter-processor interrupt, on the busy M's critical path, tens of
+// thousands of times per second). Staying a spinner while the chain runs makes those wakep calls
+// free (nmspinning > 0), at the cost of one back-off sleep per search on an otherwise idle core.
+// It keeps Go's rules otherwise: the spinner still steals runnext only after the back-off, finds
+// ring work, global work, other Ps' due timers and I/O at its next search (one back-off later at
+// most, as during any spinning M's back-off), and stops once the chain has been quiet for
+// kSpinLinger. The simulation keeps Go's plain stop: it charges no cost for a wake-up, so there
+// is nothing to save, and its traces stay those of proc.go's algorithm.
+bool Sched::lingers(M* m) const {
+  return !simulated_ && m->runnext_seen_ns != 0 &&
+         platform_.now() - m->runnext_seen_ns < kSpinLinger;
+}
+
 G* Sched::find_runnable(M* m, bool& inherit) {
   for (;;) {
     if (exiting_.load(std::memory_order_acquire)) return nullptr;
@@ -845,6 +874,7 @@ G* Sched::find_runnable(M* m, bool& inherit) {
     }
     // Steal, unless too many Ms are already spinning (half of the busy Ps at most).
     if (config_.procs > 1) {
+      const int64_t seen_before = m->runnext_seen_ns;
       const int busy = config_.procs - npidle_.load(std::memory_order_acquire);
       if (m->spinning || 2 * nmspinning_.load(std::memory_order_acquire) < busy) {
         if (!m->spinning) {
@@ -859,6 +889,14 @@ G* Sched::find_runnable(M* m, bool& inherit) {
       // our queue. (A P whose M is busy fires its own at its next schedule; an idle P's wait here
       // or for the netpoller M.)
       if (run_other_timers(m) > 0) continue;
+      if (m->spinning && lingers(m)) {
+        // This search slept in steal_work's runnext back-off already; else sleep as long here.
+        if (m->runnext_seen_ns == seen_before) {
+          RestoreM restore(m);
+          platform_.relax(kRunnextBackoff);
+        }
+        continue;
+      }
     }
     // Nothing to do: give the P back.
     {
@@ -952,8 +990,9 @@ G* Sched::steal_work(M* m, bool& inherit) {
           [](void* arg) {
             auto* s = static_cast<Sched*>(arg);
             M* self = current_m();
-            s->platform_.relax(3'000);
+            s->platform_.relax(kRunnextBackoff);
             set_current_m(self);
+            self->runnext_seen_ns = s->platform_.now();
           },
           this);
       if (g) {

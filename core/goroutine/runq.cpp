@@ -5,7 +5,40 @@
 // so a slot is never overwritten before every consumer that read it has lost or won its CAS.
 #include "core/goroutine/runq.hpp"
 
+#if defined(__linux__)
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
+#include <thread>
+
 namespace as::go::detail {
+
+namespace {
+// process_barrier makes every thread of this process that is running right now execute a full
+// memory barrier (and a thread that is not running passes one when it is switched in).
+void process_barrier() {
+#if defined(__linux__)
+  syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+#endif
+}
+}  // namespace
+
+bool LocalRunQueue::asymmetric_available() {
+#if defined(__linux__) && !defined(ASYNCSCOPE_TSAN)
+  static const bool available = [] {
+    const long cmds = syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+    if (cmds < 0 || (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0) return false;
+    return syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
+  }();
+  return available;
+#else
+  // TSan cannot see a barrier made by another thread's system call: it would report the owner's
+  // plain claim as racing with the thief's. Under TSan the queues keep proc.go's CAS.
+  return false;
+#endif
+}
 
 bool LocalRunQueue::put(G* g, bool next, G*& kicked) {
   kicked = nullptr;
@@ -13,6 +46,10 @@ bool LocalRunQueue::put(G* g, bool next, G*& kicked) {
     // Only the owner makes runnext non-null; thieves only take it (CAS non-null -> null). So an
     // empty runnext cannot change under us, and filling it needs no locked instruction — only
     // replacing a G a thief may be taking at this moment does (proc.go's runqput CAS loop).
+    // A claim that took the previous runnext G is settled by now (the owner never fills runnext
+    // while it waits in claim_lost): forget its answer, which is about an older G.
+    if (asymmetric_ && stolen_.load(std::memory_order_relaxed) != nullptr)
+      stolen_.store(nullptr, std::memory_order_relaxed);
     G* old = runnext_.load(std::memory_order_relaxed);
     if (old == nullptr || !stealable_)
       runnext_.store(g, stealable_ ? std::memory_order_release : std::memory_order_relaxed);
@@ -33,8 +70,23 @@ bool LocalRunQueue::put(G* g, bool next, G*& kicked) {
 }
 
 G* LocalRunQueue::get(bool& inherit_time) {
-  G* next = runnext_.load(std::memory_order_relaxed);
-  if (next != nullptr) {
+  if (asymmetric_) {
+    // Claim::Asymmetric: the owner's half of the Dekker pair, without a fence (the thief's
+    // membarrier puts one between the store of null and the second read of steal_seq_). A
+    // thief's claim that overlapped these four steps changed steal_seq_ between the reads or
+    // is still open: then claim_lost tells who has `next`.
+    const uint32_t seq0 = steal_seq_.load(std::memory_order_acquire);
+    G* next = runnext_.load(std::memory_order_relaxed);
+    if (next != nullptr) {
+      runnext_.store(nullptr, std::memory_order_relaxed);
+      std::atomic_signal_fence(std::memory_order_seq_cst);
+      const uint32_t seq1 = steal_seq_.load(std::memory_order_relaxed);
+      if ((seq0 == seq1 && (seq1 & 1) == 0) || !claim_lost(next)) {
+        inherit_time = true;
+        return next;
+      }
+    }
+  } else if (G* next = runnext_.load(std::memory_order_relaxed); next != nullptr) {
     if (!stealable_) {
       runnext_.store(nullptr, std::memory_order_relaxed);
       inherit_time = true;
@@ -60,6 +112,22 @@ G* LocalRunQueue::get(bool& inherit_time) {
     }
     if (head_.compare_exchange_strong(h, h + 1, std::memory_order_release)) return g;
   }
+}
+
+bool LocalRunQueue::claim_lost(G* next) const {
+  uint32_t seq;
+  int spins = 0;
+  while (((seq = steal_seq_.load(std::memory_order_acquire)) & 1) != 0) {
+    // The claim is a membarrier and a CAS away from closing.
+    if (++spins > 64) {
+      std::this_thread::yield();
+      spins = 0;
+    }
+  }
+  (void)seq;
+  // No claim is open now and runnext is empty: a claim that took `next` has published it in
+  // stolen_ (released with steal_seq_), and no later claim can take anything before our next put.
+  return stolen_.load(std::memory_order_relaxed) == next;
 }
 
 uint32_t LocalRunQueue::grab_half(G** batch, G* extra) {
@@ -88,7 +156,22 @@ uint32_t LocalRunQueue::grab(G** batch, uint32_t batch_head, bool steal_runnext,
           // The owner is probably about to run it (it just readied it and will block); give it
           // a moment so we do not bounce a pingpong pair between threads (proc.go usleep(3)).
           if (relax) relax(relax_arg);
-          if (!runnext_.compare_exchange_strong(next, nullptr, std::memory_order_acq_rel)) continue;
+          if (asymmetric_) {
+            // Open a claim (one thief at a time), fence the owner, then CAS as proc.go does.
+            uint32_t seq = steal_seq_.load(std::memory_order_relaxed);
+            if ((seq & 1) != 0 ||
+                !steal_seq_.compare_exchange_strong(seq, seq + 1, std::memory_order_acq_rel))
+              return 0;  // another thief is claiming it: leave it to them
+            process_barrier();
+            G* expected = next;
+            const bool took =
+                runnext_.compare_exchange_strong(expected, nullptr, std::memory_order_acq_rel);
+            if (took) stolen_.store(next, std::memory_order_relaxed);
+            steal_seq_.store(seq + 2, std::memory_order_release);  // publishes stolen_
+            if (!took) continue;
+          } else if (!runnext_.compare_exchange_strong(next, nullptr, std::memory_order_acq_rel)) {
+            continue;
+          }
           batch[batch_head % kSize] = next;
           return 1;
         }

@@ -17,9 +17,18 @@
 // Why a lock-free ring: the owner pushes and pops without any lock on the hot path; stealing only
 // costs a CAS on head. This is Go's design (and the Chase–Lev idea without resizing). Filling an
 // empty runnext is a plain release store even with thieves (they never make it non-null).
-// With procs == 1 there is no thief (set_stealable(false)): the owner then claims runnext and the
+// With procs == 1 there is no thief (Claim::Private): the owner then claims runnext and the
 // head with plain loads and stores instead of exchange/CAS — a locked instruction costs ~8 ns on
 // the machines here, and a channel round trip does four queue operations.
+// With real threads (Claim::Asymmetric) the owner also takes runnext without a locked instruction:
+// the owner takes a G from runnext on every hand-off (twice per pingpong round trip), a thief
+// tries only after proc.go's back-off, a few times per millisecond. So the thief pays for both: it
+// opens a claim (steal_seq_ odd), forces a memory barrier on every running thread of the process
+// (membarrier(2)), then CASes; the owner's plain store of null and its re-read of steal_seq_ are
+// then ordered as if it had fenced. An owner that sees a claim open or closed during its take
+// waits for it and asks whom the claim gave the G (stolen_). Go's owner CASes (runqget); this is
+// the asymmetric-fence version of the same protocol (a Dekker pair with the fence moved to the
+// rare side), and the simulation and kernels without membarrier keep the CAS (Claim::Locked).
 #pragma once
 
 #include <array>
@@ -53,8 +62,19 @@ class LocalRunQueue {
   bool empty() const;
   uint32_t size() const;
   bool has_runnext() const { return runnext_.load(std::memory_order_relaxed) != nullptr; }
-  // set_stealable(false): no other M ever takes from this queue (procs == 1). Before use only.
-  void set_stealable(bool stealable) { stealable_ = stealable; }
+  // How the owner and thieves claim runnext (see the top of this file). Before use only.
+  enum class Claim : uint8_t {
+    Private,     // no other M ever takes from this queue (procs == 1)
+    Locked,      // owner and thieves CAS (proc.go); the simulation
+    Asymmetric,  // real threads: the owner stores, a thief fences every thread (membarrier)
+  };
+  void set_claim(Claim claim) {
+    stealable_ = claim != Claim::Private;
+    asymmetric_ = claim == Claim::Asymmetric;
+  }
+  // asymmetric_available: the process may use Claim::Asymmetric (membarrier(2) registered; asked
+  // once per process).
+  static bool asymmetric_available();
   // drain removes everything (runtime shutdown). Owner only, no concurrent stealers.
   template <class F>
   void drain(F&& f) {
@@ -66,10 +86,20 @@ class LocalRunQueue {
   uint32_t grab(G** batch, uint32_t batch_head, bool steal_runnext, void (*relax)(void*),
                 void* relax_arg);
 
+  // claim_lost: the owner took `next` from runnext while a thief's claim was open or closed
+  // around its take (seq0 != seq1 or odd); waits for the claim to end and says whether it took
+  // `next`.
+  bool claim_lost(G* next) const;
+
   alignas(64) std::atomic<uint32_t> head_{0};  // consumers CAS
   alignas(64) std::atomic<uint32_t> tail_{0};  // owner stores
   std::atomic<G*> runnext_{nullptr};
+  // Claim::Asymmetric: odd while a thief's runnext claim is open (thieves take turns by CAS), and
+  // the runnext G the latest claim took (cleared by the owner whenever it fills runnext).
+  std::atomic<uint32_t> steal_seq_{0};
+  std::atomic<G*> stolen_{nullptr};
   bool stealable_ = true;
+  bool asymmetric_ = false;
   std::array<std::atomic<G*>, kSize> ring_{};
 };
 

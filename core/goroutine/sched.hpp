@@ -26,6 +26,8 @@
 //   - nmspinning counts Ms that are looking for work while holding a P; if it is > 0, a newly
 //     readied goroutine will be found without waking anyone (wakep does nothing). When the last
 //     spinning M finds work it calls wakep so there is always a searcher while work may be hiding.
+//     On real threads a spinner that saw a busy P's runnext occupied lately keeps spinning for
+//     up to kSpinLinger instead of stopping (find_runnable explains why).
 //   - Every park/ready goes through park_current()/ready(); both are traced with their reason.
 #pragma once
 
@@ -91,6 +93,9 @@ struct M {
   trace::StringId op_loc = 0;    // call site of the channel operation m is tracing (chan.cpp)
   bool handoff_inherit = false;  // handoff_target took the next G from runnext
   uint64_t fastrand = 0;
+  // When this spinning M last saw a busy P's runnext occupied (steal_work's runnext back-off);
+  // 0: never. Real threads only: a spinner that saw one lately keeps spinning (find_runnable).
+  int64_t runnext_seen_ns = 0;
 };
 
 // The M running on this thread/worker (null outside goroutine code). Not inlined: a goroutine can
@@ -234,6 +239,11 @@ class Sched {
   P* releasep(M* m);
   void reset_spinning(M* m);
   G* steal_work(M* m, bool& inherit_time);
+  // Real threads: how long a spinning M stays one after it last saw a busy P's runnext occupied,
+  // and the back-off before it steals a runnext (proc.go's usleep(3)). See lingers().
+  static constexpr int64_t kRunnextBackoff = 3'000;
+  static constexpr int64_t kSpinLinger = 1'000'000;
+  bool lingers(M* m) const;
   G* globrunqget(P* p, uint32_t max);  // requires lock_
   // ts: the time of the traced cause. runnext_said: g goes to runnext and the caller's
   // TaskUnblock already said so (unblock_reason(.., Runnext)): no QueueLength(Runnext) for it.

@@ -79,6 +79,47 @@ TEST_CASE("sched: work stealing spreads goroutines over Ps", "[goroutine][sched]
   CHECK(st.steals > 0);
 }
 
+// A pingpong pair hands off through runnext: a spinning M sees that runnext occupied, backs off
+// and (real threads) keeps spinning while the pair runs (Sched::lingers). It must still take work
+// that another goroutine queues meanwhile, and still stop once the pair is done: then the
+// deadlock that follows is reported (a spinner that never stopped would hang this test).
+TEST_CASE("sched: a spinner that watched a pingpong still steals ring work and stops",
+          "[goroutine][sched]") {
+  const int procs = GENERATE(2, 4);
+  CAPTURE(procs, gotest::platform_name());
+  std::atomic<int> crunched{0};
+  int rounds_done = 0;
+  auto e = run_go(procs, [&] {
+    go::Chan<int> ping, pong;
+    go::WaitGroup wg;
+    constexpr int kRounds = 20'000;
+    wg.add(1);
+    go::spawn("ponger", [&] {
+      for (int i = 0; i < kRounds; ++i) pong.send(ping.recv().first + 1);
+      wg.done();
+    });
+    for (int i = 0; i < kRounds; ++i) {
+      if (i % 2'000 == 0) {
+        // Queued on this P behind the pair: only a thief runs it before the pingpong ends.
+        wg.add(1);
+        go::spawn("cruncher", [&] {
+          go::work(50us);
+          crunched.fetch_add(1);
+          wg.done();
+        });
+      }
+      ping.send(i);
+      rounds_done += pong.recv().first == i + 1 ? 1 : 0;
+    }
+    wg.wait();
+    go::Chan<int>().recv();  // every goroutine asleep: the program deadlocks
+  });
+  CHECK(rounds_done == 20'000);
+  CHECK(crunched.load() == 10);
+  CHECK(e.code == 2);
+  CHECK(e.report.find("all goroutines are asleep - deadlock!") != std::string::npos);
+}
+
 TEST_CASE("sched: a goroutine in a long computation is preempted", "[goroutine][sched]") {
   // procs = 1: without preemption the ticker could not run until the spinner finished.
   std::atomic<bool> spinner_done{false};
