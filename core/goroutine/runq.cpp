@@ -20,7 +20,13 @@ namespace {
 // memory barrier (and a thread that is not running passes one when it is switched in).
 void process_barrier() {
 #if defined(__linux__)
-  syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+  if (syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0) return;
+  // Not registered (never expected: asymmetric_available registered this process, and a fork
+  // inherits it): register again, else fall back to the slow barrier every kernel has.
+  if (syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0 &&
+      syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0)
+    return;
+  syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
 #endif
 }
 }  // namespace
