@@ -163,6 +163,9 @@ uint32_t LocalRunQueue::grab(G** batch, uint32_t batch_head, bool steal_runnext,
           // a moment so we do not bounce a pingpong pair between threads (proc.go usleep(3)).
           if (relax) relax(relax_arg);
           if (asymmetric_) {
+            // The CAS below would fail anyway if `next` left runnext during the back-off (the
+            // usual case): then spare the owner's CPU the barrier's interrupt.
+            if (runnext_.load(std::memory_order_relaxed) != next) continue;
             // Open a claim (one thief at a time), fence the owner, then CAS as proc.go does.
             uint32_t seq = steal_seq_.load(std::memory_order_relaxed);
             if ((seq & 1) != 0 ||
