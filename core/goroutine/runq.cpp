@@ -54,8 +54,12 @@ bool LocalRunQueue::put(G* g, bool next, G*& kicked) {
     // replacing a G a thief may be taking at this moment does (proc.go's runqput CAS loop).
     // A claim that took the previous runnext G is settled by now (the owner never fills runnext
     // while it waits in claim_lost): forget its answer, which is about an older G.
-    if (asymmetric_ && stolen_.load(std::memory_order_relaxed) != nullptr)
-      stolen_.store(nullptr, std::memory_order_relaxed);
+    if (asymmetric_) {
+      if (stolen_.load(std::memory_order_relaxed) != nullptr)
+        stolen_.store(nullptr, std::memory_order_relaxed);
+      runnext_puts_.store(runnext_puts_.load(std::memory_order_relaxed) + 1,
+                          std::memory_order_relaxed);
+    }
     G* old = runnext_.load(std::memory_order_relaxed);
     if (old == nullptr || !stealable_)
       runnext_.store(g, stealable_ ? std::memory_order_release : std::memory_order_relaxed);
@@ -161,11 +165,17 @@ uint32_t LocalRunQueue::grab(G** batch, uint32_t batch_head, bool steal_runnext,
         if (next != nullptr) {
           // The owner is probably about to run it (it just readied it and will block); give it
           // a moment so we do not bounce a pingpong pair between threads (proc.go usleep(3)).
+          const uint32_t puts = runnext_puts_.load(std::memory_order_relaxed);
           if (relax) relax(relax_arg);
           if (asymmetric_) {
-            // The CAS below would fail anyway if `next` left runnext during the back-off (the
-            // usual case): then spare the owner's CPU the barrier's interrupt.
-            if (runnext_.load(std::memory_order_relaxed) != next) continue;
+            // Steal only a G that sat in runnext for the whole back-off: if the owner filled
+            // runnext meanwhile (a pingpong does so every few hundred ns, often with the same G
+            // again) it is scheduling, which is what the back-off waits for — proc.go's CAS
+            // would take a G that came back (ABA) and move the pair to this thread. Either way,
+            // spare the owner the barrier's interrupt.
+            if (runnext_.load(std::memory_order_relaxed) != next ||
+                runnext_puts_.load(std::memory_order_relaxed) != puts)
+              continue;
             // Open a claim (one thief at a time), fence the owner, then CAS as proc.go does.
             uint32_t seq = steal_seq_.load(std::memory_order_relaxed);
             if ((seq & 1) != 0 ||

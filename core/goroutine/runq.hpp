@@ -9,7 +9,9 @@
 //     owner and stealing Ms take from head with a CAS). tail - head <= 256 at all times.
 //   - runnext holds at most one G: the goroutine just readied by the running one. It runs next and
 //     inherits the time slice (so a pingpong pair shares one slice instead of starving others).
-//     Stealers take it only as a last resort (proc.go: stealRunNextG on the final steal round).
+//     Stealers take it only as a last resort (proc.go: stealRunNextG on the final steal round),
+//     after a back-off (usleep(3)); on real threads only if the owner put nothing into runnext
+//     during that back-off (proc.go's CAS would also take a G that left and came back).
 //   - The global queue is protected by the scheduler lock (Sched::lock), exactly like sched.runq.
 //     Go links it through g.schedlink; here it is a growable ring of G pointers, so moving a batch
 //     to a P copies pointers without touching the Gs: a spawn storm parks 100k goroutines there
@@ -98,6 +100,9 @@ class LocalRunQueue {
   // the runnext G the latest claim took (cleared by the owner whenever it fills runnext).
   std::atomic<uint32_t> steal_seq_{0};
   std::atomic<G*> stolen_{nullptr};
+  // Claim::Asymmetric: puts into runnext so far (owner only); a thief steals runnext only if no
+  // put happened during its back-off (grab).
+  std::atomic<uint32_t> runnext_puts_{0};
   bool stealable_ = true;
   bool asymmetric_ = false;
   std::array<std::atomic<G*>, kSize> ring_{};
