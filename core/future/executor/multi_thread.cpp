@@ -155,20 +155,39 @@ RawTask* MultiThreadScheduler::pop_inject_batch(int w) {
   return batch[0];
 }
 
-RawTask* MultiThreadScheduler::next_task(int w) {
-  Worker& me = *workers_[static_cast<size_t>(w)];
-  const uint32_t interval =
-      static_cast<uint32_t>(cfg_.global_queue_interval > 0 ? cfg_.global_queue_interval : 61);
-  if (me.tick % interval == 0)
+RawTask* MultiThreadScheduler::next_task(int w, bool inject_first, bool* own) {
+  if (own) *own = false;
+  if (inject_first)
     if (RawTask* t = pop_inject()) return t;
+  if (RawTask* t = pop_own(w)) {
+    if (own) *own = true;
+    return t;
+  }
+  return pop_inject_batch(w);
+}
+
+RawTask* MultiThreadScheduler::pop_own(int w) {
+  Worker& me = *workers_[static_cast<size_t>(w)];
   if (me.lifo && me.lifo_streak < kMaxLifoStreak) {
     ++me.lifo_streak;
     return std::exchange(me.lifo, nullptr);
   }
   me.lifo_streak = 0;
   if (me.lifo) push_local(w, std::exchange(me.lifo, nullptr));
-  if (RawTask* t = me.queue.pop()) return t;
-  return pop_inject_batch(w);
+  return me.queue.pop();
+}
+
+RawTask* MultiThreadScheduler::take_next_polled(int w) {
+  if (w < 0 || w >= workers() || shutting_down()) return nullptr;
+  Worker& me = *workers_[static_cast<size_t>(w)];
+  // Only what the next loop turn would pop anyway: not when that turn runs maintenance or looks
+  // at the inject queue first (they come before its poll), and not when moving the LIFO occupant
+  // to a full queue would overflow (push_local traces the inject queue's length: an event that
+  // would land before this poll's PollEnd).
+  if (me.until_maintenance == 1 || me.until_inject_first == 1) return nullptr;
+  if (me.lifo && me.lifo_streak >= kMaxLifoStreak && me.queue.len() >= LocalQueue::kCapacity)
+    return nullptr;
+  return pop_own(w);
 }
 
 bool MultiThreadScheduler::transition_to_searching(int w) {
@@ -247,7 +266,7 @@ RawTask* MultiThreadScheduler::search_before_parking(int w) {
       __builtin_ia32_pause();
 #endif
     }
-    if (RawTask* t = next_task(w)) return t;
+    if (RawTask* t = next_task(w, false)) return t;
     if (RawTask* t = steal_work(w)) return t;
     if (shutting_down()) return nullptr;
     // Nobody is running tasks (the others park or search): no new local work can appear, park.
@@ -324,29 +343,54 @@ void MultiThreadScheduler::worker_main(int w) {
   Worker& me = *workers_[static_cast<size_t>(w)];
   const uint32_t event_interval =
       static_cast<uint32_t>(cfg_.event_interval > 0 ? cfg_.event_interval : 61);
-  while (!shutting_down()) {
+  const uint32_t inject_interval =
+      static_cast<uint32_t>(cfg_.global_queue_interval > 0 ? cfg_.global_queue_interval : 61);
+  me.until_maintenance = event_interval;
+  me.until_inject_first = inject_interval;
+  // carry: what the previous run_task returned, while the worker went straight from that poll to a
+  // task of its own (see Scheduler::run_task); reset by anything else the worker does.
+  int64_t carry = 0;
+  // next: the task the previous run_task took for this turn (take_next_polled), maybe with its
+  // PollBegin written. It is run even if shutdown began meanwhile: its span is open.
+  NextPoll next;
+  while (next.task != nullptr || !shutting_down()) {
     tl_current.worker = static_cast<trace::WorkerId>(w);
-    ++me.tick;
-    if (me.tick % event_interval == 0) {
+    if (--me.until_maintenance == 0) {
+      me.until_maintenance = event_interval;
       maintenance(w);
       if (rec_)
         rec_->emit(EventKind::QueueLength, static_cast<trace::WorkerId>(w), 0,
                    static_cast<uint64_t>(trace::QueueKind::Local), static_cast<uint64_t>(w),
                    me.queue.len());
+      carry = 0;
     }
-    RawTask* t = next_task(w);
-    if (!t && time_.next_deadline_ns(w) <= platform_.now()) {
-      fire_timers(w);  // our own due timers before others' work: their tasks stay here
-      t = next_task(w);
+    const bool inject_first = --me.until_inject_first == 0;
+    if (inject_first) me.until_inject_first = inject_interval;
+    RawTask* t = std::exchange(next.task, nullptr);
+    const bool begun = std::exchange(next.begun, false);
+    if (!t) {
+      bool own = false;
+      t = next_task(w, inject_first, &own);
+      if (!t && time_.next_deadline_ns(w) <= platform_.now()) {
+        fire_timers(w);  // our own due timers before others' work: their tasks stay here
+        own = false;     // fire_timers traced the fires and wakes
+        t = next_task(w, false);
+      }
+      if (!t) t = steal_work(w);
+      if (!t) t = search_before_parking(w);
+      // Only a task this worker queued itself, before the previous PollEnd, may take its time.
+      if (!own) carry = 0;
     }
-    if (!t) t = steal_work(w);
-    if (!t) t = search_before_parking(w);
     if (t) {
-      transition_from_searching(w);
-      run_task(t, w);
+      if (me.searching) {
+        transition_from_searching(w);
+        carry = 0;
+      }
+      carry = run_task(t, w, carry, coarse_clock_ ? &next : nullptr, begun);
       continue;
     }
     park_worker(w);
+    carry = 0;
   }
   if (me.searching) {
     me.searching = false;

@@ -1,7 +1,8 @@
 // core/future/executor/multi_thread.hpp — the work-stealing executor
 // (tokio runtime/scheduler/multi_thread/{worker, queue, idle, park}.rs).
 //
-// Owns: per worker a LocalQueue (256, stealable), a LIFO slot (not stealable) and a tick counter;
+// Owns: per worker a LocalQueue (256, stealable), a LIFO slot (not stealable) and the countdowns
+// to its next maintenance and inject-first turns;
 // one shared inject queue (mutex) for tasks scheduled from outside a worker and for overflow;
 // the idle bookkeeping (idle.rs): how many workers are unparked, how many are searching, and the
 // list of parked sleepers.
@@ -65,13 +66,17 @@ class MultiThreadScheduler final : public Scheduler {
   void drain_queues() override;
   size_t wake_room(int worker) const override;
   void wake_batch(int worker, std::vector<Waker>& wakers) override;
+  RawTask* take_next_polled(int worker) override;
 
  private:
   struct alignas(64) Worker {
     LocalQueue queue;
     RawTask* lifo = nullptr;  // owner only
     int lifo_streak = 0;
-    uint32_t tick = 0;
+    // Loop turns until the next maintenance (drivers + queue-length counter) and the next turn that
+    // looks at the inject queue first: countdowns, not `tick % interval` (a division per turn).
+    uint32_t until_maintenance = 0;
+    uint32_t until_inject_first = 0;
     bool searching = false;
     bool batch_waking = false;  // in wake_batch: wakes go to the back of the queue, no notify
     // As a thief on real threads: per victim, the victim's queue tail when this worker first saw
@@ -86,7 +91,12 @@ class MultiThreadScheduler final : public Scheduler {
   RawTask* pop_inject();
   // pop_inject_batch moves a share of the inject queue into w's local queue, returns the first.
   RawTask* pop_inject_batch(int w);
-  RawTask* next_task(int w);
+  // next_task: the task worker w runs next from its LIFO slot, its queue or the inject queue
+  // (`inject_first`: this turn looks there first). `own` (optional) is set when it came from w's
+  // own LIFO slot or queue (w queued it itself).
+  RawTask* next_task(int w, bool inject_first, bool* own = nullptr);
+  // pop_own: the LIFO slot (at most kMaxLifoStreak in a row) or else the local queue's head.
+  RawTask* pop_own(int w);
   RawTask* steal_work(int w);
   // steal_ripe: may thief w steal from victim v's queue now? Always in the simulation; on real
   // threads only tasks the victim has not reached within kStealGraceNs (see the file comment).
