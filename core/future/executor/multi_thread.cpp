@@ -59,7 +59,8 @@ void MultiThreadScheduler::schedule(RawTask* t, bool yielded) {
       if (prev) push_local(w, prev);
     }
     // New work on this worker: let an idle worker come and steal it, unless one is searching.
-    if (!me.queue.empty()) notify_parked(w);
+    // The queueing operation (a wake, a spawn, a re-queue after a poll) traced its event last.
+    if (!me.queue.empty()) notify_parked(w, true);
     return;
   }
   push_inject(t);
@@ -285,7 +286,7 @@ bool MultiThreadScheduler::any_work_visible() const {
   return false;
 }
 
-void MultiThreadScheduler::notify_parked(int by_worker) {
+void MultiThreadScheduler::notify_parked(int by_worker, bool follow_on) {
   if (num_searching_.load(std::memory_order_acquire) != 0) return;
   if (num_unparked_.load(std::memory_order_acquire) >= workers()) return;
   int target = -1;
@@ -298,10 +299,18 @@ void MultiThreadScheduler::notify_parked(int by_worker) {
     num_unparked_.fetch_add(1, std::memory_order_acq_rel);
     notified_[static_cast<size_t>(target)].store(true, std::memory_order_release);
   }
-  if (rec_)
-    rec_->emit(EventKind::WorkerWake, static_cast<trace::WorkerId>(target), 0,
-               by_worker >= 0 ? static_cast<uint64_t>(by_worker) : trace::kNoWorker,
-               tl_current.task);
+  if (rec_) {
+    const auto lane = static_cast<trace::WorkerId>(target);
+    const uint64_t by = by_worker >= 0 ? static_cast<uint64_t>(by_worker) : trace::kNoWorker;
+    // A follow-on on real threads takes the time of the operation that queued the work (see
+    // trace_queue_length): no clock read, and no event later than the PollEnd time run_task
+    // carries to the worker's next PollBegin.
+    if (follow_on && coarse_clock_) {
+      rec_->emit_same_time(EventKind::WorkerWake, lane, 0, by, tl_current.task);
+    } else {
+      rec_->emit(EventKind::WorkerWake, lane, 0, by, tl_current.task);
+    }
+  }
   platform_.unpark(target);
 }
 

@@ -108,7 +108,10 @@ class MultiThreadScheduler final : public Scheduler {
   // trace_queue_length emits a queue-length counter that follows the operation that queued.
   void trace_queue_length(trace::WorkerId lane, trace::QueueKind q, uint64_t owner, uint64_t len);
   // idle.rs
-  void notify_parked(int by_worker);
+  // notify_parked wakes a parked worker to search, unless one searches already. `follow_on`: the
+  // caller is a worker that just traced the operation that queued the work (its WorkerWake then
+  // takes that event's time on real threads).
+  void notify_parked(int by_worker, bool follow_on = false);
   bool transition_to_searching(int w);
   void transition_from_searching(int w);
   void park_worker(int w);
