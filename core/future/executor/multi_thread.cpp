@@ -73,14 +73,15 @@ size_t MultiThreadScheduler::wake_room(int w) const {
   return len >= LocalQueue::kCapacity ? 1 : LocalQueue::kCapacity - len;
 }
 
-void MultiThreadScheduler::wake_batch(int worker, std::vector<Waker>& wakers) {
+void MultiThreadScheduler::wake_batch(int worker, std::vector<Waker>& wakers,
+                                      const std::vector<uint64_t>* timers) {
   if (worker < 0 || worker >= workers() || platform_.current_worker() != worker) {
-    Scheduler::wake_batch(worker, wakers);
+    wake_each(worker, wakers, timers);
     return;
   }
   Worker& me = *workers_[static_cast<size_t>(worker)];
   me.batch_waking = true;
-  for (Waker& w : wakers) w.wake();
+  wake_each(worker, wakers, timers);
   me.batch_waking = false;
   if (!me.queue.empty()) notify_parked(worker);
 }

@@ -65,7 +65,8 @@ class MultiThreadScheduler final : public Scheduler {
   void notify_shutdown() override;
   void drain_queues() override;
   size_t wake_room(int worker) const override;
-  void wake_batch(int worker, std::vector<Waker>& wakers) override;
+  void wake_batch(int worker, std::vector<Waker>& wakers,
+                  const std::vector<uint64_t>* timers) override;
   RawTask* take_next_polled(int worker) override;
 
  private:

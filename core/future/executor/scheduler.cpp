@@ -487,14 +487,40 @@ void Scheduler::fire_timers(int worker) {
         time_.next_deadline_ns(s) <= now - kTimerStealGraceNs)
       time_.process(s, now, wakers, fired, room - wakers.size());
   if (wakers.empty()) return;
-  for (uint64_t id : fired) emit(EventKind::TimerFire, worker, 0, id);
-  fired.clear();
   {
     WakeReasonScope reason(Reason::Sleep);
-    wake_batch(worker, wakers);
+    wake_batch(worker, wakers, &fired);  // traces the TimerFires (wake_each)
   }
+  fired.clear();
   wakers.clear();
   model_cost(platform_.costs().timer_ns);
+}
+
+void Scheduler::wake_each(int worker, std::vector<Waker>& wakers,
+                          const std::vector<uint64_t>* timers) {
+  if (!rec_ || !timers) {
+    for (Waker& w : wakers) w.wake();
+    return;
+  }
+  if (!coarse_clock_) {
+    // The simulation: every fire at the instant of the pass, then the wakes (each charges its
+    // modelled cost, so their times advance).
+    for (uint64_t id : *timers) emit(EventKind::TimerFire, worker, 0, id);
+    for (Waker& w : wakers) w.wake();
+    return;
+  }
+  // Real threads: a timer's fire and its task's wake are one step of this loop — one clock read
+  // for both, and one record when the wake schedules the task on this worker (WakeCause).
+  const auto lane = static_cast<trace::WorkerId>(worker < 0 ? trace::kNoWorker : worker);
+  for (size_t i = 0; i < wakers.size(); ++i) {
+    const uint64_t id = (*timers)[i];
+    WakeCause cause{rec_, rec_->now(), EventKind::TimerFire, id, 0, 0};
+    {
+      WakeReasonScope why(tl_current.wake_reason, cause);
+      wakers[i].wake();
+    }
+    if (!cause.written) rec_->emit_at(cause.ts, EventKind::TimerFire, lane, 0, id);
+  }
 }
 
 bool Scheduler::poll_drivers(int worker, int64_t deadline) {
@@ -519,7 +545,7 @@ bool Scheduler::poll_drivers(int worker, int64_t deadline) {
       emit(EventKind::IoReady, worker, 0, static_cast<uint64_t>(fd), r);
     ready_fds.clear();
     WakeReasonScope reason(Reason::Io);
-    wake_batch(worker, wakers);
+    wake_batch(worker, wakers, nullptr);
     wakers.clear();
   }
   fire_timers(worker);

@@ -83,10 +83,11 @@ class Scheduler {
     (void)worker;
     return SIZE_MAX;
   }
-  // wake_batch wakes what one driver pass fired (timers, I/O readiness) on worker `worker`.
-  virtual void wake_batch(int worker, std::vector<Waker>& wakers) {
-    (void)worker;
-    for (Waker& w : wakers) w.wake();
+  // wake_batch wakes what one driver pass fired (timers, I/O readiness) on worker `worker`, in
+  // order (see wake_each; `timers`: the fired timers' ids when they are timer wakers, else null).
+  virtual void wake_batch(int worker, std::vector<Waker>& wakers,
+                          const std::vector<uint64_t>* timers) {
+    wake_each(worker, wakers, timers);
   }
 
   // ---- spawning ---------------------------------------------------------------------------------
@@ -246,6 +247,11 @@ class Scheduler {
   // report_poll emits the diagnostics of task id's poll that took `took` ns (LongPoll, and Panic
   // when `panic` is its exception). Out of line: the common poll reports nothing.
   void report_poll(trace::TaskId id, bool blocking, uint64_t took, const std::exception_ptr* panic);
+  // wake_each wakes `wakers` in order. With `timers` (wakers[i] is the waker of fired timer
+  // timers[i]) it traces each TimerFire: on real threads the wake writes it, stamped with the
+  // wake's one clock read and the TaskUnblock packed in (WakeCause: one record for the pair, as a
+  // channel send that readies its receiver); in the simulation all of them first, then the wakes.
+  void wake_each(int worker, std::vector<Waker>& wakers, const std::vector<uint64_t>* timers);
   // unpark_blocking_threads wakes idle blocking-pool threads (shutdown).
   void unpark_blocking_threads();
   void cancel_all_owned();
