@@ -73,7 +73,9 @@ bool LocalRunQueue::put(G* g, bool next, G*& kicked) {
     }
     G* old = runnext_.load(std::memory_order_relaxed);
     if (old == nullptr || !stealable_)
-      runnext_.store(g, stealable_ ? std::memory_order_release : std::memory_order_relaxed);
+      // A constant order: a store whose order is chosen at run time compiles as a seq_cst store,
+      // an XCHG on x86 — the very locked instruction this path avoids.
+      runnext_.store(g, std::memory_order_release);
     else
       old = runnext_.exchange(g, std::memory_order_acq_rel);
     if (old == nullptr) return true;
