@@ -511,7 +511,11 @@ void Scheduler::wake_each(int worker, std::vector<Waker>& wakers,
   }
   // Real threads: a timer's fire and its task's wake are one step of this loop — one clock read
   // for both, and one record when the wake schedules the task on this worker (WakeCause).
+  // The wakes run on this worker as this runtime's (tl_current.scheduler, as inside a poll):
+  // RawTask::wake then writes the pair inline, and a wake knows its worker without asking the
+  // platform. Cleared after: outside a poll nothing may point at this runtime.
   const auto lane = static_cast<trace::WorkerId>(worker < 0 ? trace::kNoWorker : worker);
+  Scheduler* const outside = std::exchange(tl_current.scheduler, this);
   for (size_t i = 0; i < wakers.size(); ++i) {
     const uint64_t id = (*timers)[i];
     WakeCause cause{rec_, rec_->now(), EventKind::TimerFire, id, 0, 0};
@@ -521,6 +525,7 @@ void Scheduler::wake_each(int worker, std::vector<Waker>& wakers,
     }
     if (!cause.written) rec_->emit_at(cause.ts, EventKind::TimerFire, lane, 0, id);
   }
+  tl_current.scheduler = outside;
 }
 
 bool Scheduler::poll_drivers(int worker, int64_t deadline) {
