@@ -21,7 +21,9 @@
 // empty runnext is a plain release store even with thieves (they never make it non-null).
 // With procs == 1 there is no thief (Claim::Private): the owner then claims runnext and the
 // head with plain loads and stores instead of exchange/CAS — a locked instruction costs ~8 ns on
-// the machines here, and a channel round trip does four queue operations.
+// the machines here (more when the store buffer is full of trace writes it must drain first), and
+// a channel round trip does four queue operations. (A store whose memory order is chosen at run
+// time compiles as seq_cst, i.e. a locked XCHG: every order on these paths is a constant.)
 // With real threads (Claim::Asymmetric) the owner also takes runnext without a locked instruction:
 // the owner takes a G from runnext on every hand-off (twice per pingpong round trip), a thief
 // tries only after proc.go's back-off, a few times per millisecond. So the thief pays for both: it
@@ -30,7 +32,8 @@
 // then ordered as if it had fenced. An owner that sees a claim open or closed during its take
 // waits for it and asks whom the claim gave the G (stolen_). Go's owner CASes (runqget); this is
 // the asymmetric-fence version of the same protocol (a Dekker pair with the fence moved to the
-// rare side), and the simulation and kernels without membarrier keep the CAS (Claim::Locked).
+// rare side), and the simulation, TSan builds (TSan cannot see the barrier) and kernels without
+// membarrier keep the CAS (Claim::Locked).
 #pragma once
 
 #include <array>
