@@ -55,7 +55,10 @@ struct PollScope {
 
 }  // namespace
 
-PlatformCallScope::PlatformCallScope() : saved_(tl_current), saved_run_(detail::tl_run) {}
+PlatformCallScope::PlatformCallScope() : saved_(tl_current), saved_run_(detail::tl_run) {
+  // Another fiber may run on this thread meanwhile (simulation): a held FrameAlloc is ours.
+  detail::flush_held_frame_alloc();
+}
 PlatformCallScope::~PlatformCallScope() {
   tl_current = saved_;
   detail::tl_run = saved_run_;
@@ -116,8 +119,20 @@ void Scheduler::after_create(RawTask* t, std::string_view name, uint64_t bytes) 
     owned_head_ = t;
   }
   if (rec_) {
-    rec_->emit(EventKind::TaskCreate, tl_current.worker, t->id, tl_current.task, intern_name(name),
-               bytes);
+    // The frame the spawned future's coroutine allocated just before (held back for this, see
+    // detail::HeldFrameAlloc) is written now, and the TaskCreate takes its time: one clock read
+    // for the pair, and the frame is still allocated before the task is created.
+    const detail::HeldFrameAlloc& held = detail::tl_held_frame_alloc;
+    const bool pair =
+        held.rec == rec_ && held.task == tl_current.task && held.worker == tl_current.worker;
+    detail::flush_held_frame_alloc();
+    if (pair) {
+      rec_->emit_same_time(EventKind::TaskCreate, tl_current.worker, t->id, tl_current.task,
+                           intern_name(name), bytes);
+    } else {
+      rec_->emit(EventKind::TaskCreate, tl_current.worker, t->id, tl_current.task,
+                 intern_name(name), bytes);
+    }
     if (bytes > cfg_.large_future_bytes)
       report(trace::ErrorKind::LargeFuture,
              "large future: " + std::to_string(bytes) + " bytes (limit " +
@@ -180,12 +195,15 @@ int64_t Scheduler::run_task(RawTask* t, int worker, int64_t carry, NextPoll* nex
   try {
     ready = t->vtable->poll(t, cx);
   } catch (const platform::RunCancelled&) {
+    detail::flush_held_frame_alloc();
     throw;
   } catch (...) {
     t->panic = std::current_exception();
     ready = true;
     why = Reason::Panic;
   }
+  // A frame allocated in this poll and not used yet: its FrameAlloc goes before the PollEnd.
+  detail::flush_held_frame_alloc();
   const Reason block_reason = tl_current.block_reason;
   const uint64_t block_object = tl_current.block_object;
   if (charge_costs_) model_cost(platform_.costs().poll_ns);
@@ -304,47 +322,11 @@ void Scheduler::complete(RawTask* t, Reason why, int worker, bool after_poll) {
       report(trace::ErrorKind::Other, "future destructor threw", t->id);
     }
     detail::tl_frame_free_same_time = nullptr;
+    detail::flush_held_frame_alloc();  // a destructor that allocated a frame (odd, but possible)
     if (after_poll) PollScope::leave();
   }
-  Waker join;
-  t->lock_join();
-  uint64_t prev = t->state.load(std::memory_order_acquire);
-  while (!t->state.compare_exchange_weak(prev, (prev | RawTask::kComplete) & ~RawTask::kRunning,
-                                         std::memory_order_acq_rel, std::memory_order_acquire)) {
-  }
-  if (!(prev & RawTask::kJoinInterest)) {
-    t->vtable->drop_output(t);  // detached: nobody will read it
-  } else {
-    join = t->join_waker.take();
-  }
-  t->unlock_join();
-  // One time for the completion's events (TaskStop, TaskDestroy, the joiner's wake): right after
-  // a poll on real threads, the time of the worker's previous event; otherwise a clock read.
-  int64_t ts = 0;
-  if (rec_) {
-    const auto w = static_cast<trace::WorkerId>(worker < 0 ? trace::kNoWorker : worker);
-    // The joiner's events may share the time only if they go to this recorder.
-    const bool joiner_here = join.vtable() == &kTaskWakerVTable &&
-                             static_cast<const RawTask*>(join.data())->scheduler == this;
-    if (after_poll && coarse_clock_) {
-      rec_->emit_same_time(EventKind::TaskStop, w, t->id, static_cast<uint64_t>(why));
-      ts = joiner_here ? kWakeSameTime : 0;
-    } else {
-      const int64_t now = rec_->now();
-      rec_->emit_at(now, EventKind::TaskStop, w, t->id, static_cast<uint64_t>(why));
-      ts = joiner_here ? now : 0;
-    }
-    rec_->emit_same_time(EventKind::TaskDestroy, w, t->id, static_cast<uint64_t>(why));
-  }
-  if (!join.empty()) {
-    WakeReasonScope reason(Reason::Join, ts);
-    // kWakeSameTime is honoured when the cause went to the waking thread's current recorder:
-    // here the cause, TaskDestroy, went to rec_ (the poll scope is already gone).
-    trace::Recorder* const outside = tl_current.recorder;
-    if (ts == kWakeSameTime) tl_current.recorder = rec_;
-    join.wake();
-    tl_current.recorder = outside;
-  }
+  // Off the owned list first (shutdown finds only live tasks there): after the COMPLETE
+  // transition below the cell may already be gone.
   {
     std::lock_guard<sync::SpinLock> lk(owned_mu_);
     if (t->owned_prev) {
@@ -356,8 +338,59 @@ void Scheduler::complete(RawTask* t, Reason why, int worker, bool after_poll) {
     t->owned_prev = t->owned_next = nullptr;
     live_tasks_.store(live_tasks_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
   }
+  const trace::TaskId id = t->id;
   const bool was_root = t == root_;
-  t->release_n(2);  // the owned list's reference and the caller's
+  // COMPLETE, !RUNNING in one CAS (raw_task.hpp, "The join side"). When a JoinHandle holds the
+  // task and has stored no waker, nothing more is to be done with the cell: the same CAS drops
+  // the owned list's reference and the caller's, and t is not touched after it (the handle may
+  // free it at once). Otherwise the references go after the waker or the output is dealt with.
+  Waker join;
+  uint64_t prev = t->state.load(std::memory_order_acquire);
+  uint64_t next;
+  do {
+    next = (prev | RawTask::kComplete) & ~RawTask::kRunning;
+    if ((prev & (RawTask::kJoinInterest | RawTask::kJoinWaker)) == RawTask::kJoinInterest)
+      next -= 2 * RawTask::kRefOne;
+  } while (!t->state.compare_exchange_weak(prev, next, std::memory_order_acq_rel,
+                                           std::memory_order_acquire));
+  const bool released = (prev & (RawTask::kJoinInterest | RawTask::kJoinWaker)) ==
+                        RawTask::kJoinInterest;
+  if (!(prev & RawTask::kJoinInterest)) {
+    t->vtable->drop_output(t);  // detached: nobody will read it
+  } else if (prev & RawTask::kJoinWaker) {
+    join = t->join_waker.take();  // ours since the CAS saw JOIN_WAKER (the handle keeps off it)
+  }
+  // One time for the completion's events (TaskStop, TaskDestroy, the joiner's wake): right after
+  // a poll on real threads, the time of the worker's previous event; otherwise a clock read.
+  int64_t ts = 0;
+  if (rec_) {
+    const auto w = static_cast<trace::WorkerId>(worker < 0 ? trace::kNoWorker : worker);
+    // The joiner's events may share the time only if they go to this recorder.
+    const bool joiner_here = join.vtable() == &kTaskWakerVTable &&
+                             static_cast<const RawTask*>(join.data())->scheduler == this;
+    // TaskDestroy rides in the TaskStop (trace::FollowOn: same instant, same lane).
+    const trace::FollowOn destroy{EventKind::TaskDestroy, id, static_cast<uint16_t>(why)};
+    if (after_poll && coarse_clock_) {
+      rec_->emit_same_time(EventKind::TaskStop, w, id, static_cast<uint64_t>(why), 0, 0, 0,
+                           destroy);
+      ts = joiner_here ? kWakeSameTime : 0;
+    } else {
+      const int64_t now = rec_->now();
+      rec_->emit_at(now, EventKind::TaskStop, w, id, static_cast<uint64_t>(why), 0, 0, 0,
+                    destroy);
+      ts = joiner_here ? now : 0;
+    }
+  }
+  if (!join.empty()) {
+    WakeReasonScope reason(Reason::Join, ts);
+    // kWakeSameTime is honoured when the cause went to the waking thread's current recorder:
+    // here the cause, TaskDestroy, went to rec_ (the poll scope is already gone).
+    trace::Recorder* const outside = tl_current.recorder;
+    if (ts == kWakeSameTime) tl_current.recorder = rec_;
+    join.wake();
+    tl_current.recorder = outside;
+  }
+  if (!released) t->release_n(2);  // the owned list's reference and the caller's
   if (was_root) {
     shutdown_.store(true, std::memory_order_release);
     notify_shutdown();

@@ -119,8 +119,26 @@ inline std::exception_ptr& in_flight() {
   return *tl_run.exception;
 }
 
+// A traced frame allocation's FrameAlloc is held back (one per thread) until the frame is first
+// used: spawned — then the TaskCreate right after it takes its time (one clock read for the pair:
+// every spawn allocates a frame right before) — awaited, polled, or until the next frame
+// allocation or free, a platform call or the end of the poll, whichever comes first
+// (flush_held_frame_alloc; the event is stamped then). So a FrameAlloc never leaves the poll
+// that allocated the frame, and in the usual `spawn(f())` / `co_await f()` it keeps its place.
+struct HeldFrameAlloc {
+  trace::Recorder* rec = nullptr;  // null: nothing held
+  trace::TaskId task = 0;
+  trace::WorkerId worker = trace::kNoWorker;
+  uint32_t bytes = 0;
+};
+inline thread_local HeldFrameAlloc tl_held_frame_alloc;
 void trace_frame_alloc(size_t bytes);  // task/coroutine.cpp
 void trace_frame_free(size_t bytes);
+void flush_frame_alloc();  // writes the held FrameAlloc (one is held)
+inline void flush_held_frame_alloc() {
+  if (tl_held_frame_alloc.rec != nullptr) [[unlikely]]
+    flush_frame_alloc();
+}
 // Set (to its recorder) by the executor while it drops a finished task's future right after
 // that task's PollEnd, on real threads: the frame frees are follow-ons of the PollEnd and take
 // its time (as the completion's TaskStop and TaskDestroy do) instead of reading the clock.
@@ -455,7 +473,10 @@ class [[nodiscard]] Task {
   // poll drives the chain (see the file comment). Precondition: not moved since the first poll.
   [[gnu::always_inline]] Poll<Output> poll(Context& cx) {
     detail::CoroChain& c = chain_;
-    if (!c.started()) c.innermost = &promise();
+    if (!c.started()) {
+      c.innermost = &promise();
+      detail::flush_held_frame_alloc();  // first use of the frame (see HeldFrameAlloc)
+    }
     std::exception_ptr in_flight;  // see ChainCursor::exception
     struct Restore {
       detail::ChainCursor saved;
@@ -496,6 +517,7 @@ class [[nodiscard]] Task {
   void* release() {
     if (chain_.started())
       throw std::logic_error("Task: co_await on a Task that was already polled");
+    detail::flush_held_frame_alloc();  // first use of the frame (see HeldFrameAlloc)
     return std::exchange(frame_, nullptr);
   }
 

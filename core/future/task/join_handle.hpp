@@ -53,17 +53,19 @@ class [[nodiscard]] JoinHandle {
     if (!task_) throw std::logic_error("JoinHandle polled after it delivered its output");
     if (!coop::poll_proceed(cx)) return pending;
     // Once COMPLETE is visible the outcome is published (written before the worker set COMPLETE)
-    // and, while JOIN_INTEREST is set, only this handle touches it: no lock to read it. The lock
-    // orders storing our waker against the worker's completion.
-    if (!(task_->state.load(std::memory_order_acquire) & RawTask::kComplete)) {
-      task_->lock_join();
-      if (!(task_->state.load(std::memory_order_acquire) & RawTask::kComplete)) {
+    // and, while JOIN_INTEREST is set, only this handle touches it. Otherwise store our waker and
+    // publish it with JOIN_WAKER (raw_task.hpp); if the task completed meanwhile, take it back.
+    const uint64_t s = task_->state.load(std::memory_order_acquire);
+    if (!(s & RawTask::kComplete)) {
+      // Polled again with a waker stored: take the slot back first (fails once COMPLETE).
+      if (!(s & RawTask::kJoinWaker) || task_->unset_join_waker()) {
         task_->join_waker.clone_if_changed(cx.waker());
-        task_->unlock_join();
-        note_block(trace::Reason::Join, task_->id);
-        return pending;
+        if (task_->set_join_waker()) {
+          note_block(trace::Reason::Join, task_->id);
+          return pending;
+        }
+        task_->join_waker.take().reset();  // COMPLETE before we published it: not needed
       }
-      task_->unlock_join();
     }
     std::optional<Result<T, JoinError>> r;
     if (task_->output) {
@@ -84,14 +86,23 @@ class [[nodiscard]] JoinHandle {
   void detach() {
     if (!task_) return;
     TaskCore<T>* t = std::exchange(task_, nullptr);
-    t->lock_join();
-    t->state.fetch_and(~RawTask::kJoinInterest, std::memory_order_acq_rel);
-    Waker w = t->join_waker.take();
-    if (t->state.load(std::memory_order_acquire) & RawTask::kComplete) {
+    // Clear JOIN_INTEREST; before COMPLETE also JOIN_WAKER (the stored waker is ours to drop).
+    // After COMPLETE the worker saw JOIN_INTEREST, so the output is ours to drop (and a stored
+    // waker the worker's). One RMW decides which side of the completion we are on.
+    uint64_t cur = t->state.load(std::memory_order_acquire);
+    uint64_t next;
+    do {
+      next = cur & ~RawTask::kJoinInterest;
+      if (!(cur & RawTask::kComplete)) next &= ~RawTask::kJoinWaker;
+    } while (!t->state.compare_exchange_weak(cur, next, std::memory_order_acq_rel,
+                                             std::memory_order_acquire));
+    Waker w;
+    if (cur & RawTask::kComplete) {
       t->output.reset();
       t->panic = nullptr;
+    } else if (cur & RawTask::kJoinWaker) {
+      w = t->join_waker.take();
     }
-    t->unlock_join();
     w.reset();
     t->release();
   }

@@ -13,6 +13,7 @@
 //   COMPLETE  the future is gone (finished, panicked or cancelled); output/error waits for the
 //   handle CANCELLED abort() was requested; the next run drops the future instead of polling it
 //   JOIN_INTEREST a JoinHandle still exists (cleared when it is dropped: detach)
+//   JOIN_WAKER    the JoinHandle stored its waker in join_waker (see "The join side" below)
 // wake(): idle → NOTIFIED + push to the scheduler (taking a reference for the queue, same CAS);
 //         RUNNING → NOTIFIED only (the runner re-queues it after poll returns Pending);
 //         NOTIFIED / COMPLETE → nothing.
@@ -38,9 +39,16 @@
 // it, or by shutdown), the output or error is delivered to the JoinHandle at most once and dropped
 // otherwise.
 //
-// The join side (output slot, join waker, COMPLETE as seen by the handle) is guarded by a one-byte
-// spin lock: it is held for a few stores, never across a poll or a platform call, so it is also
-// safe in the simulation where workers are fibers on one thread.
+// The join side (output slot, join waker) needs no lock: the state word says who owns what
+// (tokio state.rs: JOIN_WAKER). The output is written before COMPLETE is set and read only after
+// COMPLETE is seen; while JOIN_INTEREST is set only the handle reads it, once it is cleared only the
+// worker that completes (or the handle's detach, whichever sees the other's transition) drops it.
+// join_waker belongs to the handle while JOIN_WAKER is clear (it stores a waker, then sets the bit
+// with a CAS that fails once COMPLETE — then it takes the waker back), and to the completing
+// worker once its COMPLETE transition saw JOIN_WAKER set (it takes the waker and wakes it). A
+// handle polled again while JOIN_WAKER is set first clears the bit (a CAS that fails once
+// COMPLETE). So a completion nobody waits for yet is ONE locked instruction: COMPLETE, !RUNNING and
+// the references it drops, in one CAS.
 #pragma once
 
 #include <atomic>
@@ -126,6 +134,7 @@ struct RawTask {
   static constexpr uint64_t kComplete = 1u << 2;
   static constexpr uint64_t kCancelled = 1u << 3;
   static constexpr uint64_t kJoinInterest = 1u << 4;
+  static constexpr uint64_t kJoinWaker = 1u << 5;
   static constexpr uint64_t kLiveOne = uint64_t{1} << 8;  // one live Waker clone
   static constexpr uint64_t kRefOne = uint64_t{1} << 32;  // one reference
   static constexpr uint64_t kLiveMask = kRefOne - kLiveOne;
@@ -142,21 +151,36 @@ struct RawTask {
   RawTask* next = nullptr;        // intrusive link: inject queue / run queue (owner: that queue)
   RawTask* owned_prev = nullptr;  // intrusive links of the scheduler's owned-task list
   RawTask* owned_next = nullptr;
-  std::exception_ptr panic;  // the future threw (guarded by join_lock once COMPLETE)
-  JoinWakerSlot join_waker;  // guarded by join_lock: the awaiting JoinHandle's waker
+  std::exception_ptr panic;  // the future threw (owned like the output once COMPLETE)
+  JoinWakerSlot join_waker;  // the awaiting JoinHandle's waker (owner: see JOIN_WAKER)
   trace::TaskId id;
   std::atomic<uint32_t> traced_live{0};  // the live count the last WakerClone/WakerDrop showed
   // The byte-sized fields come last: the header's tail padding then holds a small output slot
   // (TaskCore<Unit>::output) instead of the cell growing by a word for it.
-  std::atomic<bool> join_lock{false};
   bool blocking = false;  // runs on the blocking pool (spawn_blocking)
   bool polled = false;    // polled at least once (written by the running worker only)
 
-  void lock_join() {
-    while (join_lock.exchange(true, std::memory_order_acquire)) {
+  // set_join_waker publishes the waker the handle stored (JOIN_WAKER); false: already COMPLETE.
+  bool set_join_waker() {
+    uint64_t cur = state.load(std::memory_order_acquire);
+    while (!(cur & kComplete)) {
+      if (state.compare_exchange_weak(cur, cur | kJoinWaker, std::memory_order_acq_rel,
+                                      std::memory_order_acquire))
+        return true;
     }
+    return false;
   }
-  void unlock_join() { join_lock.store(false, std::memory_order_release); }
+  // unset_join_waker takes join_waker back for the handle (clears JOIN_WAKER); false: COMPLETE
+  // (the completing worker owns the waker then).
+  bool unset_join_waker() {
+    uint64_t cur = state.load(std::memory_order_acquire);
+    while (!(cur & kComplete)) {
+      if (state.compare_exchange_weak(cur, cur & ~kJoinWaker, std::memory_order_acq_rel,
+                                      std::memory_order_acquire))
+        return true;
+    }
+    return false;
+  }
 
   uint32_t refs() const { return refs_of(state.load(std::memory_order_acquire)); }
   uint32_t live_wakers() const { return live_of(state.load(std::memory_order_acquire)); }
@@ -191,7 +215,7 @@ struct RawTask {
 template <class Out>
 struct TaskCore : RawTask {
   using RawTask::RawTask;
-  std::optional<Out> output;  // set by the worker on Ready; guarded by join_lock afterwards
+  std::optional<Out> output;  // set by the worker on Ready, before COMPLETE (see JOIN_WAKER)
 };
 
 // TaskCell<F> is the concrete allocation: header + output slot + the future itself.

@@ -1,0 +1,143 @@
+// tests/future/task_lifecycle_trace_test.cpp — the events of a task's birth and death, where the
+// executor packs events into one record (trace::FollowOn; readers see ordinary events):
+//   - a spawn writes the spawned coroutine's FrameAlloc (on the spawning task's lane) right before
+//     the TaskCreate, at the same instant (one clock read for both);
+//   - a FrameAlloc held back until its frame's first use is never lost and never leaves the poll
+//     that allocated the frame; a frame awaited later has its FrameAlloc before the child's events;
+//     every frame's bytes are freed again (FrameAlloc total == FrameFree total);
+//   - a completion's TaskDestroy follows its TaskStop at once (same instant, task and lane).
+// On the simulation and on real threads, every executor.
+#include <map>
+#include <vector>
+
+#include "tests/future/runtime_bodies.hpp"
+
+using namespace as::future;
+using namespace as::future::test;
+using as::trace::Event;
+using as::trace::EventKind;
+
+namespace {
+
+Task<int> leaf(int i) {
+  co_return i & 1;
+}
+
+// A child that sends on a channel: its ChanSend must come after its frame's FrameAlloc.
+Task<int> sending_child(mpsc::Sender<int> tx) {
+  (void)co_await tx.send(7);
+  co_return 1;
+}
+
+Task<int> lifecycle_root() {
+  constexpr int kLeaves = 50;
+  std::vector<JoinHandle<int>> hs;
+  for (int i = 0; i < kLeaves; ++i) hs.push_back(spawn(leaf(i)));
+  // Created and dropped unused: its FrameAlloc still precedes its FrameFree.
+  { Task<int> unused = leaf(3); }
+  // Awaited at once: its FrameAlloc is written before the child runs (and sends).
+  auto [tx, rx] = mpsc::channel<int>(4);
+  int sum = co_await sending_child(std::move(tx));
+  for (auto& h : hs) sum += (co_await h).value();
+  // Allocated in this poll, spawned in a later one: written before this poll's PollEnd.
+  Task<int> spawned_late = leaf(1);
+  co_await sleep(std::chrono::milliseconds(1));
+  sum += (co_await spawn(std::move(spawned_late))).value();
+  sum += *(co_await rx.recv());
+  co_return sum;
+}
+
+void check_lifecycle(const Env& e) {
+  as::trace::Recorder rec;
+  CHECK(run_root(e, lifecycle_root, &rec) == 25 + 1 + 1 + 7);
+  as::trace::Recorder::Cursor cursor;
+  std::vector<std::vector<Event>> per_buffer;
+  rec.poll_buffers(cursor, per_buffer);
+  uint64_t alloc_bytes = 0, free_bytes = 0, root_free = 0;
+  size_t creates_from_tasks = 0, paired = 0, stops = 0, sends = 0;
+  as::trace::TaskId root = 0;
+  for (const auto& events : per_buffer) {
+    std::map<as::trace::WorkerId, as::trace::TaskId> open;  // worker -> task in its poll
+    for (size_t i = 0; i < events.size(); ++i) {
+      const Event& ev = events[i];
+      switch (ev.kind) {
+        case EventKind::PollBegin:
+          open[ev.worker] = ev.task;
+          break;
+        case EventKind::PollEnd:
+          open.erase(ev.worker);
+          break;
+        case EventKind::TaskCreate:
+          if (ev.args[0] == 0) {  // the root, spawned outside any task: its frame is not traced
+            root = ev.task;
+            break;
+          }
+          ++creates_from_tasks;
+          // A task spawned right after its coroutine was created: the frame's FrameAlloc comes
+          // just before the TaskCreate, same time (spawned_late's was written in an earlier poll).
+          if (i > 0 && events[i - 1].kind == EventKind::FrameAlloc && events[i - 1].ts == ev.ts) {
+            ++paired;
+            CHECK(events[i - 1].task == ev.args[0]);  // on the spawning task's lane
+            CHECK(events[i - 1].worker == ev.worker);
+            CHECK(events[i - 1].args[0] > 0);
+            CHECK(events[i - 1].args[0] < ev.args[2]);  // the frame is part of the task's bytes
+          }
+          break;
+        case EventKind::FrameAlloc:
+          alloc_bytes += ev.args[0];
+          // Inside a poll of the task that allocated it, on this worker.
+          REQUIRE(open.count(ev.worker) == 1);
+          CHECK(open[ev.worker] == ev.task);
+          break;
+        case EventKind::FrameFree:
+          free_bytes += ev.args[0];
+          if (ev.task == root) root_free = ev.args[0];  // the last one is the root's own frame
+          break;
+        case EventKind::ChanSend:
+          // sending_child's send: right after its frame's FrameAlloc (written at the await).
+          ++sends;
+          REQUIRE(i > 0);
+          CHECK(events[i - 1].kind == EventKind::FrameAlloc);
+          CHECK(events[i - 1].task == ev.task);
+          break;
+        case EventKind::TaskStop:
+          if (static_cast<as::trace::Reason>(ev.args[0]) != as::trace::Reason::Done) break;
+          ++stops;
+          REQUIRE(i + 1 < events.size());
+          CHECK(events[i + 1].kind == EventKind::TaskDestroy);
+          CHECK(events[i + 1].task == ev.task);
+          CHECK(events[i + 1].worker == ev.worker);
+          CHECK(events[i + 1].ts == ev.ts);
+          CHECK(events[i + 1].args[0] == ev.args[0]);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  CHECK(creates_from_tasks == 51);
+  CHECK(paired == 50);
+  CHECK(sends == 1);
+  CHECK(stops == 52);  // the 51 spawned tasks and the root
+  CHECK(alloc_bytes > 0);
+  CHECK(root_free > 0);
+  CHECK(alloc_bytes + root_free == free_bytes);  // every traced frame freed, nothing lost
+}
+
+}  // namespace
+
+TEST_CASE("task lifecycle events: sim", "[future][trace]") {
+  for (const Env& e : envs(false)) {
+    SECTION(e.name) {
+      check_lifecycle(e);
+    }
+  }
+}
+
+TEST_CASE("task lifecycle events: os", "[future][trace][os]") {
+  for (const Env& e : envs(true)) {
+    SECTION(e.name) {
+      check_lifecycle(e);
+    }
+  }
+}
