@@ -5,9 +5,12 @@
 //   - a FrameAlloc held back until its frame's first use is never lost and never leaves the poll
 //     that allocated the frame; a frame awaited later has its FrameAlloc before the child's events;
 //     every frame's bytes are freed again (FrameAlloc total == FrameFree total);
-//   - a completion's TaskDestroy follows its TaskStop at once (same instant, task and lane).
+//   - a completion's TaskDestroy follows its TaskStop at once (same instant, task and lane);
+//   - current-thread shutdown cancels the owned tasks of both lists (the worker's own and the
+//     shared one a blocking-pool thread spawns onto), and live_tasks() counts both.
 // On the simulation and on real threads, every executor.
 #include <map>
+#include <memory>
 #include <vector>
 
 #include "tests/future/runtime_bodies.hpp"
@@ -138,6 +141,45 @@ TEST_CASE("task lifecycle events: os", "[future][trace][os]") {
   for (const Env& e : envs(true)) {
     SECTION(e.name) {
       check_lifecycle(e);
+    }
+  }
+}
+
+namespace {
+
+// A task that waits forever on `never` and owns a Tracked (destroyed when it is cancelled).
+Task<int> parked_forever(std::shared_ptr<Notify> never, Tracked held) {
+  co_await never->notified();
+  co_return held.value;
+}
+
+}  // namespace
+
+// Owned tasks on both of the current-thread executor's lists — spawned by the worker's polls
+// (its own list) and by a blocking-pool thread (the shared list) — are counted by live_tasks()
+// and all cancelled at shutdown.
+TEST_CASE("current-thread shutdown cancels the tasks of both owned lists", "[future][os]") {
+  for (bool real : {false, true}) {
+    Env e{real, RuntimeConfig::current_thread(), real ? "os/current" : "sim/current"};
+    SECTION(e.name) {
+      Tracked::reset();
+      auto root = []() -> Task<size_t> {
+        auto never = std::make_shared<Notify>();
+        for (int i = 0; i < 3; ++i) (void)spawn(parked_forever(never, Tracked(i)));
+        Scheduler* s = current_scheduler();
+        auto b = spawn_blocking([s, never] {
+          // Not the worker: this task goes on the shared list.
+          auto h = s->spawn(parked_forever(never, Tracked(9)));
+          return h.id();
+        });
+        const as::trace::TaskId from_pool = (co_await b).value();
+        CHECK(from_pool != 0);
+        co_await yield_now();  // the parked tasks reach their await
+        co_return current_scheduler()->live_tasks();
+      };
+      // The root, three worker-spawned tasks, the one the pool spawned (the blocking task ended).
+      CHECK(run_root(e, root) == 5);
+      CHECK(Tracked::live == 0);  // every parked task was cancelled and its future dropped
     }
   }
 }

@@ -84,6 +84,7 @@ Scheduler::Scheduler(platform::Platform& p, trace::Recorder* rec, RuntimeConfig 
       charge_costs_(p.simulated() && cfg.model_costs),
       poll_budget_(cfg.budget > 0 ? cfg.budget : -1),
       serial_(g_next_scheduler_serial.fetch_add(1, std::memory_order_relaxed)),
+      worker_owns_tasks_(cfg.flavor == RuntimeConfig::Flavor::CurrentThread),
       time_(p.now(), cfg.worker_count()),
       reactor_(p.io()) {}
 
@@ -109,14 +110,36 @@ trace::StringId Scheduler::intern_name(std::string_view name) {
   return c.id;
 }
 
+void Scheduler::OwnedList::insert(RawTask* t) {
+  count.store(count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  t->owned_next = head;
+  if (head) head->owned_prev = t;
+  head = t;
+}
+
+void Scheduler::OwnedList::remove(RawTask* t) {
+  if (t->owned_prev) {
+    t->owned_prev->owned_next = t->owned_next;
+  } else {
+    head = t->owned_next;
+  }
+  if (t->owned_next) t->owned_next->owned_prev = t->owned_prev;
+  t->owned_prev = t->owned_next = nullptr;
+  count.store(count.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+}
+
 void Scheduler::after_create(RawTask* t, std::string_view name, uint64_t bytes) {
-  {
+  // Spawned by a poll of the current-thread worker (not the blocking pool, whose threads have
+  // other worker numbers): the worker's own list. No other thread holds t yet, so its state
+  // word takes the flag with a plain store.
+  if (worker_owns_tasks_ && tl_current.scheduler == this && tl_current.worker == 0 &&
+      !t->blocking) {
+    t->state.store(t->state.load(std::memory_order_relaxed) | RawTask::kOwnedByWorker,
+                   std::memory_order_relaxed);
+    worker_owned_.insert(t);
+  } else {
     std::lock_guard<sync::SpinLock> lk(owned_mu_);
-    // Counted under the list's lock: a plain load and store, no second locked instruction.
-    live_tasks_.store(live_tasks_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-    t->owned_next = owned_head_;
-    if (owned_head_) owned_head_->owned_prev = t;
-    owned_head_ = t;
+    shared_owned_.insert(t);
   }
   if (rec_) {
     // The frame the spawned future's coroutine allocated just before (held back for this, see
@@ -327,16 +350,11 @@ void Scheduler::complete(RawTask* t, Reason why, int worker, bool after_poll) {
   }
   // Off the owned list first (shutdown finds only live tasks there): after the COMPLETE
   // transition below the cell may already be gone.
-  {
+  if (t->state.load(std::memory_order_relaxed) & RawTask::kOwnedByWorker) {
+    worker_owned_.remove(t);  // we are its worker (or shutdown, after the worker stopped)
+  } else {
     std::lock_guard<sync::SpinLock> lk(owned_mu_);
-    if (t->owned_prev) {
-      t->owned_prev->owned_next = t->owned_next;
-    } else {
-      owned_head_ = t->owned_next;
-    }
-    if (t->owned_next) t->owned_next->owned_prev = t->owned_prev;
-    t->owned_prev = t->owned_next = nullptr;
-    live_tasks_.store(live_tasks_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+    shared_owned_.remove(t);
   }
   const trace::TaskId id = t->id;
   const bool was_root = t == root_;
@@ -402,7 +420,8 @@ void Scheduler::cancel_all_owned() {
     RawTask* t;
     {
       std::lock_guard<sync::SpinLock> lk(owned_mu_);
-      t = owned_head_;
+      // The worker stopped: its own list is ours now (blocking-pool threads use the shared one).
+      t = worker_owned_.head ? worker_owned_.head : shared_owned_.head;
       if (!t) return;
       t->add_ref();
     }

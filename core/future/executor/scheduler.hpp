@@ -3,6 +3,12 @@
 //
 // Owns: every spawned task until it completes (the owned-task list, tokio task/list.rs), the time
 // and I/O drivers, the blocking pool, the trace emission of task lifecycles.
+// Owned tasks live on one of two intrusive lists: the shared one (a spin lock: any thread may
+// spawn, and a multi-thread worker may complete a task another one spawned) and, on the
+// current-thread executor, the worker's own — the tasks its polls spawn, which only it runs and
+// completes (never blocking-pool tasks), so adding and removing them takes no locked instruction
+// (RawTask::kOwnedByWorker says which list). Shutdown cancels the tasks of both, after the worker
+// stopped.
 // Subclasses (current_thread.cpp, multi_thread.cpp) own only their run queues, parking policy and
 // the worker loop — the part where tokio's two schedulers differ.
 //
@@ -219,10 +225,26 @@ class Scheduler {
   uint64_t next_object_id() { return next_object_id_.fetch_add(1, std::memory_order_relaxed); }
   // trace_worker is the trace id of the calling platform worker (kNoWorker outside).
   int current_worker() const { return platform_.current_worker(); }
-  size_t live_tasks() const { return live_tasks_.load(std::memory_order_relaxed); }
+  size_t live_tasks() const {
+    return shared_owned_.count.load(std::memory_order_relaxed) +
+           worker_owned_.count.load(std::memory_order_relaxed);
+  }
 
  protected:
-  trace::TaskId next_task_id() { return next_id_.fetch_add(1, std::memory_order_relaxed); }
+  // next_task_id numbers a new task. The current-thread worker takes its ids kIdBlock at a time
+  // (one locked instruction per block, not per spawn); other threads one at a time. Ids stay
+  // unique, and in spawn order among the worker's tasks.
+  trace::TaskId next_task_id() {
+    if (worker_owns_tasks_ && tl_current.scheduler == this && tl_current.worker == 0) {
+      if (worker_ids_.next == worker_ids_.end) [[unlikely]] {
+        worker_ids_.next = next_id_.fetch_add(kIdBlock, std::memory_order_relaxed);
+        worker_ids_.end = worker_ids_.next + kIdBlock;
+      }
+      return worker_ids_.next++;
+    }
+    return next_id_.fetch_add(1, std::memory_order_relaxed);
+  }
+  static constexpr trace::TaskId kIdBlock = 64;
   // intern_name is rec_->intern(name) behind a per-thread one-entry cache: spawn names are nearly
   // always the same literal, and intern() takes the recorder's string-table lock.
   trace::StringId intern_name(std::string_view name);
@@ -278,10 +300,22 @@ class Scheduler {
   void consume_saving_state(int64_t ns);
   std::atomic<trace::TaskId> next_id_{1};
   std::atomic<uint64_t> next_object_id_{1};
-  std::atomic<size_t> live_tasks_{0};
-  const uint64_t serial_;    // distinguishes schedulers in the per-thread name cache
-  sync::SpinLock owned_mu_;  // a few pointer stores per spawn / completion: no futex mutex
-  RawTask* owned_head_ = nullptr;
+  const uint64_t serial_;  // distinguishes schedulers in the per-thread name cache
+  // OwnedList is an intrusive list of owned tasks and its length (read by live_tasks() from any
+  // thread; written by whoever may change the list, so a plain load and store).
+  struct OwnedList {
+    RawTask* head = nullptr;
+    std::atomic<size_t> count{0};
+    void insert(RawTask* t);
+    void remove(RawTask* t);
+  };
+  sync::SpinLock owned_mu_;  // guards shared_owned_: a few stores per spawn / completion
+  OwnedList shared_owned_;
+  OwnedList worker_owned_;   // current-thread only: touched by its worker (or after it stopped)
+  struct IdBlock {
+    trace::TaskId next = 0, end = 0;
+  } worker_ids_;  // current-thread only: the worker's ids not handed out yet
+  const bool worker_owns_tasks_;  // current-thread executor: worker_owned_ is in use
 
   time::TimeDriver time_;
   io::Reactor reactor_;

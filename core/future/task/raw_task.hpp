@@ -14,6 +14,7 @@
 //   handle CANCELLED abort() was requested; the next run drops the future instead of polling it
 //   JOIN_INTEREST a JoinHandle still exists (cleared when it is dropped: detach)
 //   JOIN_WAKER    the JoinHandle stored its waker in join_waker (see "The join side" below)
+//   OWNED_BY_WORKER set at spawn, never changed: which owned-task list holds it (scheduler.hpp)
 // wake(): idle → NOTIFIED + push to the scheduler (taking a reference for the queue, same CAS);
 //         RUNNING → NOTIFIED only (the runner re-queues it after poll returns Pending);
 //         NOTIFIED / COMPLETE → nothing.
@@ -135,6 +136,8 @@ struct RawTask {
   static constexpr uint64_t kCancelled = 1u << 3;
   static constexpr uint64_t kJoinInterest = 1u << 4;
   static constexpr uint64_t kJoinWaker = 1u << 5;
+  // Fixed before the task is shared: it is on its current-thread worker's own owned list.
+  static constexpr uint64_t kOwnedByWorker = 1u << 6;
   static constexpr uint64_t kLiveOne = uint64_t{1} << 8;  // one live Waker clone
   static constexpr uint64_t kRefOne = uint64_t{1} << 32;  // one reference
   static constexpr uint64_t kLiveMask = kRefOne - kLiveOne;
