@@ -180,6 +180,8 @@ struct alignas(128) Recorder::ThreadBuffer {
     writer.limit = tail->data + tail->capacity - detail::kMaxEncodedEvent;
     writer.events = 0;
     writer.last_ts = 0;
+    writer.last_task = 0;
+    writer.last_worker = 0;
     writer.published = &tail->published;
   }
   // grow moves the writer to the next chunk, linking a new, larger one unless reserve() already
@@ -421,14 +423,17 @@ void Recorder::reserve(size_t events) {
 }
 
 void Recorder::emit_slow(int64_t ts, EventKind kind, WorkerId worker, TaskId task, uint64_t a0,
-                         uint64_t a1, uint64_t a2, StringId loc, uint64_t follow) {
+                         uint64_t a1, uint64_t a2, StringId loc, uint64_t follow,
+                         uint64_t follow2) {
   ThreadBuffer& b = local_buffer();
   if (b.writer.pos > b.writer.limit) b.grow();
   detail::t_writer = detail::WriterCache{id_, &b.writer};
-  if (follow != 0)
-    encode<true>(b.writer, ts, kind, worker, task, a0, a1, a2, loc, follow);
+  if (follow2 != 0)
+    encode<2>(b.writer, ts, kind, worker, task, a0, a1, a2, loc, follow, follow2);
+  else if (follow != 0)
+    encode<1>(b.writer, ts, kind, worker, task, a0, a1, a2, loc, follow, 0);
   else
-    encode(b.writer, ts, kind, worker, task, a0, a1, a2, loc);
+    encode<0>(b.writer, ts, kind, worker, task, a0, a1, a2, loc, 0, 0);
 }
 
 // ---- reading ------------------------------------------------------------------------------
@@ -449,14 +454,15 @@ uint64_t get_field(const uint8_t*& p, uint32_t n) {
   return v;
 }
 
-// expand_follow_on returns the second event packed in `carrier` (see FollowOn).
+// expand_follow_on returns the second event packed in `carrier` (see FollowOn and the encoding
+// in recorder.hpp).
 Event expand_follow_on(const Event& carrier, uint64_t packed) {
   Event f;
   f.ts = carrier.ts;
   f.worker = carrier.worker;
-  f.kind = static_cast<EventKind>((packed >> 48) - 1);
-  f.task = static_cast<TaskId>(packed & 0xffffffffu);
-  const uint64_t arg = (packed >> 32) & 0xffff;
+  f.kind = static_cast<EventKind>((packed & 0x7f) - 1);
+  f.task = static_cast<TaskId>(static_cast<int64_t>(carrier.task) + detail::unzigzag(packed >> 24));
+  const uint64_t arg = (packed >> 8) & 0xffff;
   if (f.kind == EventKind::TaskUnblock) {
     f.args[0] = carrier.task;
     f.args[1] = carrier.worker;
@@ -470,30 +476,47 @@ Event expand_follow_on(const Event& carrier, uint64_t packed) {
 // decode_range appends the events encoded in [p, end) of a chunk; `at` holds the decoding state.
 void decode_range(const Chunk& c, const uint8_t* p, const uint8_t* end,
                   Recorder::Cursor::Position& at, std::vector<Event>& out) {
+  // field reads the next field, whose size code is at bit `shift` of the header.
+  uint32_t header = 0;
+  auto field = [&p, &header](uint32_t shift) {
+    return get_field(p, detail::bytes_of_code((header >> shift) & 7));
+  };
   while (p < end) {
-    Event e;
-    e.kind = static_cast<EventKind>(p[0]);
-    uint32_t lengths = 0;
-    std::memcpy(&lengths, p + 1, sizeof lengths);
+    std::memcpy(&header, p, sizeof header);
     p += detail::kEventHeader;
-    const uint64_t z = get_field(p, lengths & 0xf);
-    e.ts = at.last_ts + static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1));
+    Event e;
+    e.kind = static_cast<EventKind>(header & 0x7f);
+    e.ts = at.last_ts + detail::unzigzag(field(8));
     at.last_ts = e.ts;
-    e.task = static_cast<TaskId>(get_field(p, (lengths >> 4) & 0xf));
-    e.worker = static_cast<WorkerId>(get_field(p, (lengths >> 8) & 0xf));
-    e.loc = static_cast<StringId>(get_field(p, (lengths >> 12) & 0xf));
-    e.args[0] = get_field(p, (lengths >> 16) & 0xf);
-    e.args[1] = get_field(p, (lengths >> 20) & 0xf);
-    e.args[2] = get_field(p, (lengths >> 24) & 0xf);
-    e.seq = static_cast<uint32_t>(c.first_event + at.events);
-    ++at.events;
-    out.push_back(e);
-    if (const uint32_t follow_bytes = lengths >> 28; follow_bytes != 0) {
-      Event f = expand_follow_on(e, get_field(p, follow_bytes));
-      f.seq = static_cast<uint32_t>(c.first_event + at.events);
-      ++at.events;
-      out.push_back(f);
+    if (const uint64_t t = field(11); t != 0) {
+      at.last_task =
+          static_cast<uint64_t>(static_cast<int64_t>(at.last_task) + detail::unzigzag(t - 1));
+      e.task = static_cast<TaskId>(at.last_task);
+    } else {
+      e.task = 0;
     }
+    at.last_worker ^= field(14);
+    e.worker = static_cast<WorkerId>(at.last_worker);
+    e.loc = static_cast<StringId>(field(17));
+    e.args[0] = field(20);
+    e.args[1] = field(23);
+    e.args[2] = field(26);
+    // Up to two follow-ons; those marked `before` come out ahead of e.
+    uint64_t packed[2] = {field(29), 0};
+    if ((header & detail::kSecondFollowOn) != 0) {
+      const uint32_t code = *p++ & 7;
+      packed[1] = get_field(p, detail::bytes_of_code(code));
+    }
+    const auto push = [&](Event ev) {
+      ev.seq = static_cast<uint32_t>(c.first_event + at.events);
+      ++at.events;
+      out.push_back(ev);
+    };
+    for (const uint64_t f : packed)
+      if (f != 0 && (f & detail::kFollowOnBefore) != 0) push(expand_follow_on(e, f));
+    push(e);
+    for (const uint64_t f : packed)
+      if (f != 0 && (f & detail::kFollowOnBefore) == 0) push(expand_follow_on(e, f));
   }
 }
 
@@ -509,7 +532,7 @@ void read_new(Recorder::Cursor::Position& at, std::vector<Event>& out) {
     }
     if ((word & kClosed) == 0) break;
     const Chunk* next = c->next.load(std::memory_order_acquire);
-    at = Recorder::Cursor::Position{next, 0, 0, 0};
+    at = Recorder::Cursor::Position{next};
   }
 }
 
@@ -523,12 +546,23 @@ size_t published_events(const Chunk* c) {
   }
 }
 
+// published_bytes sums the encoded bytes of a buffer's chain.
+size_t published_bytes(const Chunk* c) {
+  size_t total = 0;
+  for (;;) {
+    const uint64_t word = c->published.load(std::memory_order_acquire);
+    total += word & kBytesMask;
+    if ((word & kClosed) == 0) return total;
+    c = c->next.load(std::memory_order_acquire);
+  }
+}
+
 }  // namespace
 
 void Recorder::sync_cursor(Cursor& cursor) const {
   if (cursor.recorder != id_) cursor = Cursor{{}, id_};
   while (cursor.at.size() < buffers_.size())
-    cursor.at.push_back(Cursor::Position{buffers_[cursor.at.size()]->head, 0, 0, 0});
+    cursor.at.push_back(Cursor::Position{buffers_[cursor.at.size()]->head});
 }
 
 size_t Recorder::poll(Cursor& cursor, std::vector<Event>& out) const {
@@ -556,6 +590,13 @@ size_t Recorder::event_count() const {
   std::lock_guard lock(buffers_mu_);
   size_t total = 0;
   for (const auto& b : buffers_) total += published_events(b->head);
+  return total;
+}
+
+size_t Recorder::encoded_bytes() const {
+  std::lock_guard lock(buffers_mu_);
+  size_t total = 0;
+  for (const auto& b : buffers_) total += published_bytes(b->head);
   return total;
 }
 

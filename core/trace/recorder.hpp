@@ -18,6 +18,7 @@
 // os platform uses too, read inline: a few ns instead of a vDSO clock_gettime per event.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <bit>
 #include <cstdint>
@@ -48,61 +49,103 @@ struct TraceMeta {
 // written with, and is fully determined by that event plus (kind, task, a 16-bit argument): the
 // TaskStart of the goroutine a parking one hands its M to, the TaskUnblock a channel send causes.
 // emit_at(..., FollowOn) stores it inside the first event (~7 instructions instead of a whole
-// event's ~60); readers get two ordinary events and never see the difference. Kinds and their
-// arguments (see expand_follow_on in recorder.cpp):
+// event's ~60); readers get two ordinary events and never see the difference. A record may carry
+// two (emit_at / emit_same_time with `then, and_then`): three events for one header and one time.
+// Kinds and their arguments (see expand_follow_on in recorder.cpp):
 //   TaskStart    task, a0 = arg ("from")
 //   PollBegin    task
 //   TaskUnblock  task, a0 = the first event's task, a1 = its worker, a2 = arg (reason and queue)
 //   TaskDestroy  task, a0 = arg (reason)
 //   FrameFree    task, a0 = arg (bytes; only frames under 64 KiB can ride along)
+//   FrameAlloc   task, a0 = arg (bytes), usually `before` (the frame exists before the spawn)
 // Any other kind decodes as (kind, task, a0 = arg) too; the list says which ones mean something.
+// `before`: readers get the follow-on ahead of the event it rides with (same instant, but the
+// order is part of the story: a spawned task's frame is allocated before its TaskCreate).
 struct FollowOn {
   EventKind kind;
   TaskId task;
   uint16_t arg = 0;
+  bool before = false;
 };
 
 namespace detail {
 // Events are stored compactly, not as 48-byte Event slots: a real run emits tens of millions of
 // events, and on these (virtual) machines every fresh page of trace memory costs a page fault and
-// the kernel's zeroing — at 48 bytes per event that was most of the price of tracing. Encoding
-// (per event, in this order):
-//   kind        1 byte
-//   lengths     4 bytes, little-endian: 4 bits per field below = its byte count (0..8)
-//   fields      ts delta, task, worker, loc, a0, a1, a2, follow-on — each in its byte count of
-//               little-endian bytes; a zero takes no bytes at all. The ts delta is zigzag-coded
-//               ts - previous event's ts (the first event of a chunk: ts - 0).
-// The writer stores every field with one unaligned 8-byte store and advances by its length (a
-// count of leading zeros, no loop: a LEB128 varint loop cost ~80 instructions per event; this
-// costs ~6 per non-zero field and ~3 per zero one). A typical scheduler event takes 10–16 bytes.
-// Each chunk starts afresh (previous ts 0), so any chunk decodes on its own.
-// The eighth field, when non-zero, is a second event packed into the first (see FollowOn): the
-// reader returns two events, the writer paid for one header, one timestamp and one publish.
+// the kernel's zeroing — at 48 bytes per event that was most of the price of tracing, and a parked
+// task's events are part of what it costs to keep it (the idle_memory benchmark counts them).
+// Encoding (per record, in this order):
+//   header      4 bytes, little-endian: bits 0..7 the kind, then 3 bits per field below: its
+//               size code (0..6 = that many bytes, 7 = 8 bytes; a 7-byte value is stored in 8)
+//   fields      ts, task, worker, loc, a0, a1, a2, follow-on — each in its size of
+//               little-endian bytes; a zero takes no bytes at all. Three fields are coded against
+//               the previous record of the same chunk, because consecutive records mostly repeat
+//               or step them:
+//                 ts      zigzag(ts - previous ts)
+//                 task    0 for "no task", else zigzag(task - previous non-zero task) + 1: task ids
+//                         run into the hundreds of thousands (3 bytes) but a spawn loop, or a
+//                         task's own poll, steps them by 0 or 1 (1 byte)
+//                 worker  worker XOR previous worker: 0 bytes while one thread runs one worker
+// The writer stores every field with one unaligned 8-byte store and advances by its size (a count
+// of leading zeros, no loop: a LEB128 varint loop cost ~80 instructions per event; this costs a
+// few per field). A typical scheduler record takes 6-12 bytes.
+// Each chunk starts afresh (previous ts, task and worker 0), so any chunk decodes on its own.
+// The eighth field, when non-zero, is a second event packed into the first (see FollowOn):
+// (kind + 1) | before << 7 | arg << 8 | zigzag(its task - the first event's task) << 24 — 1 byte
+// for a follow-on about the same task with no argument. The reader returns two events; the writer
+// paid for one header, one timestamp and one publish. A second follow-on may follow
+// (kSecondFollowOn).
 inline constexpr size_t kEventFields = 8;
-inline constexpr size_t kEventHeader = 5;
-// Room an event may need: its header, 8 bytes per field, and 7 bytes the last 8-byte store may
-// write past the event's end.
-inline constexpr size_t kMaxEncodedEvent = kEventHeader + 8 * kEventFields + 7;
-static_assert(kEventKindCount <= 256, "the kind is one byte");
+inline constexpr size_t kEventHeader = 4;
+inline constexpr uint32_t kSizeBits = 3;
+// Bit 7 of the kind byte: a second follow-on comes after the fields, as one byte holding its
+// size code, then its bytes (a task's end writes FrameFree + TaskStop + TaskDestroy as one record).
+inline constexpr uint32_t kSecondFollowOn = 0x80;
+// Room a record may need: its header, 8 bytes per field, the second follow-on's code byte and
+// 8 bytes, and 7 bytes the last 8-byte store may write past the record's end.
+inline constexpr size_t kMaxEncodedEvent = kEventHeader + 8 * kEventFields + 1 + 8 + 7;
+static_assert(kEventKindCount < 127, "a kind (+ 1) fits the 7 low bits of a byte");
+static_assert(8 + kSizeBits * kEventFields <= 32, "the header is one 32-bit word");
 
-// byte_length is the number of little-endian bytes that hold v (0 for 0).
-// (71 - leading zeros) / 8: 0 for 0 (64 leading zeros), 1 for 1..255, ..., 8 for the top bit set.
-// No branch: with LZCNT (or ARM's CLZ) this is three instructions.
-inline uint32_t byte_length(uint64_t v) {
-  return static_cast<uint32_t>(71 - std::countl_zero(v)) >> 3;
+// The size of a value, by the index of its highest set bit: a value up to 6 bytes long is
+// stored in that many bytes (size code = bytes), a longer one in 8 (size code 7).
+// [bit] = bytes stored, [64 + bit] = size code (one table: one address to keep in a register).
+inline constexpr auto kSizeByTopBit = [] {
+  std::array<uint8_t, 128> t{};
+  for (size_t bit = 0; bit < 64; ++bit) {
+    t[bit] = static_cast<uint8_t>(bit < 48 ? bit / 8 + 1 : 8);
+    t[64 + bit] = static_cast<uint8_t>(bit < 48 ? bit / 8 + 1 : 7);
+  }
+  return t;
+}();
+inline constexpr uint32_t bytes_of_code(uint32_t code) {
+  return code + ((code + 1) >> 3);  // 7 -> 8
 }
-// put_field stores v at p (8 bytes written, byte_length(v) kept) and returns its length.
+// put_field stores v at p (8 bytes written, its size kept) and returns its size code. A zero is
+// one compare; any other value a bit scan and two loads from one table (~8 instructions).
 inline uint32_t put_field(uint8_t*& p, uint64_t v) {
   std::memcpy(p, &v, sizeof v);
-  const uint32_t n = byte_length(v);
-  p += n;
-  return n;
-}
-inline uint64_t pack_follow_on(const FollowOn& f) {
-  return (static_cast<uint64_t>(f.kind) + 1) << 48 | static_cast<uint64_t>(f.arg) << 32 | f.task;
+  if (v == 0) return 0;
+  const auto top_bit = static_cast<size_t>(63 ^ std::countl_zero(v));  // one BSR
+  p += kSizeByTopBit[top_bit];
+  return kSizeByTopBit[64 + top_bit];
 }
 inline uint64_t zigzag(int64_t v) {
   return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
+inline int64_t unzigzag(uint64_t z) {
+  return static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1));
+}
+// follow_field is the stored form of a packed FollowOn written with an event about `task`.
+inline uint64_t follow_field(uint64_t packed, uint64_t task) {
+  const int64_t step = static_cast<int64_t>(packed >> 24) - static_cast<int64_t>(task);
+  return (packed & 0xffffff) | zigzag(step) << 24;
+}
+// A FollowOn travels from emit to encode as (kind + 1) | before << 7 | arg << 8 | task << 24;
+// encode replaces the task by its difference from the first event's task (see the encoding).
+inline constexpr uint64_t kFollowOnBefore = 0x80;
+inline uint64_t pack_follow_on(const FollowOn& f) {
+  return (static_cast<uint64_t>(f.kind) + 1) | (f.before ? kFollowOnBefore : 0) |
+         static_cast<uint64_t>(f.arg) << 8 | static_cast<uint64_t>(f.task) << 24;
 }
 // `published` packs (events << 32 | bytes) of the tail chunk, so one release store publishes both.
 inline constexpr uint64_t pack_published(uint64_t events, uint64_t bytes) {
@@ -118,7 +161,8 @@ struct WriterState {
   uint64_t events = 0;       // events in the tail chunk
   int64_t last_ts = 0;       // previous event's ts in this chunk (0 at a chunk's start)
   int64_t instant = 0;       // previous event's ts of this thread (not reset per chunk)
-  WorkerId last_worker = kNoWorker;
+  uint64_t last_task = 0;    // previous non-zero task in this chunk (0 at a chunk's start)
+  uint64_t last_worker = 0;  // previous event's worker in this chunk (0 at a chunk's start)
   std::atomic<uint64_t>* published = nullptr;
 };
 // The calling thread's most recently used (recorder id, writer state): the whole hot-path lookup.
@@ -184,13 +228,20 @@ class Recorder {
   // of a thread, full chunk) is emit_slow().
   void emit_at(int64_t ts, EventKind kind, WorkerId worker, TaskId task, uint64_t a0 = 0,
                uint64_t a1 = 0, uint64_t a2 = 0, StringId loc = 0) {
-    emit_fast<false, false>(ts, kind, worker, task, a0, a1, a2, loc, 0);
+    emit_fast<0, false>(ts, kind, worker, task, a0, a1, a2, loc, 0, 0);
   }
   // emit_at with a FollowOn appends two events at ts: the first as given, then `then` (see
   // FollowOn), for the price of about one.
   void emit_at(int64_t ts, EventKind kind, WorkerId worker, TaskId task, uint64_t a0, uint64_t a1,
                uint64_t a2, StringId loc, const FollowOn& then) {
-    emit_fast<true, false>(ts, kind, worker, task, a0, a1, a2, loc, detail::pack_follow_on(then));
+    emit_fast<1, false>(ts, kind, worker, task, a0, a1, a2, loc, detail::pack_follow_on(then), 0);
+  }
+  // emit_at with two FollowOns appends three events at ts: the first, `then`, `and_then` (a
+  // task's end: FrameFree, TaskStop, TaskDestroy), still one record.
+  void emit_at(int64_t ts, EventKind kind, WorkerId worker, TaskId task, uint64_t a0, uint64_t a1,
+               uint64_t a2, StringId loc, const FollowOn& then, const FollowOn& and_then) {
+    emit_fast<2, false>(ts, kind, worker, task, a0, a1, a2, loc, detail::pack_follow_on(then),
+                        detail::pack_follow_on(and_then));
   }
   // emit_same_time appends an event stamped with the time of the calling thread's previous event
   // on this recorder — no clock read. Reading the clock is the largest part of an event's cost
@@ -200,12 +251,18 @@ class Recorder {
   // event.
   void emit_same_time(EventKind kind, WorkerId worker, TaskId task, uint64_t a0 = 0,
                       uint64_t a1 = 0, uint64_t a2 = 0, StringId loc = 0) {
-    emit_fast<false, true>(0, kind, worker, task, a0, a1, a2, loc, 0);
+    emit_fast<0, true>(0, kind, worker, task, a0, a1, a2, loc, 0, 0);
   }
   // emit_same_time with a FollowOn: both events at the previous event's time (see both).
   void emit_same_time(EventKind kind, WorkerId worker, TaskId task, uint64_t a0, uint64_t a1,
                       uint64_t a2, StringId loc, const FollowOn& then) {
-    emit_fast<true, true>(0, kind, worker, task, a0, a1, a2, loc, detail::pack_follow_on(then));
+    emit_fast<1, true>(0, kind, worker, task, a0, a1, a2, loc, detail::pack_follow_on(then), 0);
+  }
+  // emit_same_time with two FollowOns: three events at the previous event's time, one record.
+  void emit_same_time(EventKind kind, WorkerId worker, TaskId task, uint64_t a0, uint64_t a1,
+                      uint64_t a2, StringId loc, const FollowOn& then, const FollowOn& and_then) {
+    emit_fast<2, true>(0, kind, worker, task, a0, a1, a2, loc, detail::pack_follow_on(then),
+                       detail::pack_follow_on(and_then));
   }
 
   // Incremental reading. A Cursor remembers how far each writer buffer has been read.
@@ -215,7 +272,9 @@ class Recorder {
       const void* chunk = nullptr;  // the chunk being read
       size_t offset = 0;            // bytes of it already decoded
       uint64_t events = 0;          // events of it already returned
-      int64_t last_ts = 0;          // decoding state at `offset`
+      int64_t last_ts = 0;          // decoding state at `offset`: previous ts,
+      uint64_t last_task = 0;       //   previous non-zero task,
+      uint64_t last_worker = 0;     //   previous worker
     };
     std::vector<Position> at;  // per buffer (internal)
     uint64_t recorder = 0;     // id of the Recorder this cursor reads (internal)
@@ -233,53 +292,70 @@ class Recorder {
   size_t buffer_count() const;
   // event_count is the number of events published so far (all threads).
   size_t event_count() const;
+  // encoded_bytes is the size of those events as stored (see detail::): what tracing costs in
+  // memory, without the chunks' unused tails.
+  size_t encoded_bytes() const;
 
  private:
   struct ThreadBuffer;
   ThreadBuffer& local_buffer();
   void sync_cursor(Cursor& cursor) const;  // buffers_mu_ held
   // emit_fast is the inline fast path of the emit forms: one thread_local compare, a bounds check,
-  // the encoding. kFollow: `follow` is a packed FollowOn. kSameTime: ts is the thread's previous
-  // event time on this recorder (now() for its first event), not the argument.
-  template <bool kFollow, bool kSameTime>
+  // the encoding. kFollows: how many of `follow`, `follow2` are packed FollowOns (0..2).
+  // kSameTime: ts is the thread's previous event time on this recorder (now() for its first
+  // event), not the argument.
+  template <int kFollows, bool kSameTime>
   void emit_fast(int64_t ts, EventKind kind, WorkerId worker, TaskId task, uint64_t a0, uint64_t a1,
-                 uint64_t a2, StringId loc, uint64_t follow) {
+                 uint64_t a2, StringId loc, uint64_t follow, uint64_t follow2) {
     const detail::WriterCache& c = detail::t_writer;
     if (c.recorder == id_) [[likely]] {
       detail::WriterState& w = *c.state;
       if constexpr (kSameTime) ts = w.instant;
       if (w.pos <= w.limit) [[likely]] {
-        encode<kFollow>(w, ts, kind, worker, task, a0, a1, a2, loc, follow);
+        encode<kFollows>(w, ts, kind, worker, task, a0, a1, a2, loc, follow, follow2);
         return;
       }
     } else if constexpr (kSameTime) {
       ts = now();
     }
-    emit_slow(ts, kind, worker, task, a0, a1, a2, loc, follow);
+    emit_slow(ts, kind, worker, task, a0, a1, a2, loc, follow, follow2);
   }
   void emit_slow(int64_t ts, EventKind kind, WorkerId worker, TaskId task, uint64_t a0, uint64_t a1,
-                 uint64_t a2, StringId loc, uint64_t follow = 0);
-  // encode writes one event; with kFollow, also the packed FollowOn `follow` (non-zero).
-  template <bool kFollow = false>
+                 uint64_t a2, StringId loc, uint64_t follow, uint64_t follow2);
+  // encode writes one record: the event, then kFollows packed FollowOns (`follow`, `follow2`).
+  template <int kFollows>
   static void encode(detail::WriterState& w, int64_t ts, EventKind kind, WorkerId worker,
                      TaskId task, uint64_t a0, uint64_t a1, uint64_t a2, StringId loc,
-                     uint64_t follow = 0) {
+                     uint64_t follow, uint64_t follow2) {
     uint8_t* const start = w.pos;
     uint8_t* p = start + detail::kEventHeader;
-    uint32_t lengths = detail::put_field(p, detail::zigzag(ts - w.last_ts));
-    lengths |= detail::put_field(p, task) << 4;
-    lengths |= detail::put_field(p, worker) << 8;
-    lengths |= detail::put_field(p, loc) << 12;
-    lengths |= detail::put_field(p, a0) << 16;
-    lengths |= detail::put_field(p, a1) << 20;
-    lengths |= detail::put_field(p, a2) << 24;
-    if constexpr (kFollow) lengths |= detail::put_field(p, follow) << 28;
-    start[0] = static_cast<uint8_t>(kind);
-    std::memcpy(start + 1, &lengths, sizeof lengths);
+    // The task's code: 0 = none, else its step from the previous task, plus one.
+    const uint64_t task_field =
+        task == 0
+            ? 0
+            : detail::zigzag(static_cast<int64_t>(task) - static_cast<int64_t>(w.last_task)) + 1;
+    uint32_t header = static_cast<uint32_t>(kind);
+    header |= detail::put_field(p, detail::zigzag(ts - w.last_ts)) << 8;
+    header |= detail::put_field(p, task_field) << 11;
+    header |= detail::put_field(p, worker ^ w.last_worker) << 14;
+    header |= detail::put_field(p, loc) << 17;
+    header |= detail::put_field(p, a0) << 20;
+    header |= detail::put_field(p, a1) << 23;
+    header |= detail::put_field(p, a2) << 26;
+    if constexpr (kFollows >= 1)
+      header |= detail::put_field(p, detail::follow_field(follow, task)) << 29;
+    if constexpr (kFollows == 2) {
+      header |= detail::kSecondFollowOn;
+      uint8_t* const code_at = p++;
+      *code_at = static_cast<uint8_t>(detail::put_field(p, detail::follow_field(follow2, task)));
+    }
+    std::memcpy(start, &header, sizeof header);
     w.last_ts = ts;
     w.instant = ts;
+    if (task != 0) w.last_task = task;
+    w.last_worker = worker;
     w.pos = p;
-    w.events += kFollow ? 2 : 1;
+    w.events += 1 + kFollows;
     w.published->store(detail::pack_published(w.events, static_cast<uint64_t>(p - w.base)),
                        std::memory_order_release);
   }

@@ -221,6 +221,144 @@ TEST_CASE("recorder: the compact encoding keeps every field exactly, across chun
   }
 }
 
+TEST_CASE("recorder: the step-coded fields survive every step, and cost what they should",
+          "[recorder][encoding]") {
+  // task is coded as a step from the previous non-zero task, worker as an XOR with the previous
+  // worker, a follow-on's task as a step from its carrier's: walk them across the extremes
+  // (0, UINT32_MAX, kNoWorker, values of exactly 7 and 8 bytes) in both directions.
+  Recorder rec;
+  std::vector<Event> sent;
+  const TaskId tasks[] = {1, 0, 1, UINT32_MAX, 0, 0, UINT32_MAX, 2, 100'000, 100'001, 0, 99'999, 5};
+  const WorkerId workers[] = {0, kNoWorker, kNoWorker, 1, 0, 3, kNoWorker, 0};
+  const uint64_t args[] = {0, 1ull << 48, (1ull << 56) - 1, 1ull << 56, UINT64_MAX, 255, 256};
+  int64_t ts = 0;
+  for (size_t i = 0; i < 3000; ++i) {
+    Event e;
+    ts += static_cast<int64_t>(i % 17) * 1000 - 5000;
+    e.ts = ts;
+    e.kind = static_cast<EventKind>(i % kEventKindCount);
+    e.task = tasks[i % std::size(tasks)];
+    e.worker = workers[i % std::size(workers)];
+    e.args[0] = args[i % std::size(args)];
+    e.args[1] = args[(i / 7) % std::size(args)];
+    e.args[2] = args[(i / 49) % std::size(args)];
+    e.seq = static_cast<uint32_t>(sent.size());
+    if (i % 3 == 0) {
+      const FollowOn then{EventKind::PollBegin, tasks[(i / 3) % std::size(tasks)],
+                          static_cast<uint16_t>(i % 2 == 0 ? 0xffff : 0)};
+      rec.emit_at(e.ts, e.kind, e.worker, e.task, e.args[0], e.args[1], e.args[2], 0, then);
+      sent.push_back(e);
+      Event f;
+      f.ts = e.ts;
+      f.kind = then.kind;
+      f.worker = e.worker;
+      f.task = then.task;
+      f.args[0] = then.arg;
+      f.seq = static_cast<uint32_t>(sent.size());
+      sent.push_back(f);
+    } else if (i % 3 == 1 && i % 2 == 0) {  // two follow-ons: the second after the fields
+      const FollowOn then{EventKind::TaskStop, e.task, static_cast<uint16_t>(i)};
+      const FollowOn and_then{EventKind::TaskUnblock, tasks[(i / 5) % std::size(tasks)],
+                              static_cast<uint16_t>(i % 4 == 0 ? 0 : 0xfff0)};
+      rec.emit_at(e.ts, e.kind, e.worker, e.task, e.args[0], e.args[1], e.args[2], 0, then,
+                  and_then);
+      sent.push_back(e);
+      Event f;
+      f.ts = e.ts;
+      f.kind = then.kind;
+      f.worker = e.worker;
+      f.task = then.task;
+      f.args[0] = then.arg;
+      sent.push_back(f);
+      Event g;
+      g.ts = e.ts;
+      g.kind = and_then.kind;
+      g.worker = e.worker;
+      g.task = and_then.task;
+      g.args[0] = e.task;
+      g.args[1] = e.worker;
+      g.args[2] = and_then.arg;
+      sent.push_back(g);
+    } else {
+      rec.emit_at(e.ts, e.kind, e.worker, e.task, e.args[0], e.args[1], e.args[2]);
+      sent.push_back(e);
+    }
+  }
+  Recorder::Cursor cursor;
+  std::vector<Event> got;
+  REQUIRE(rec.poll(cursor, got) == sent.size());
+  for (size_t i = 0; i < sent.size(); ++i) {
+    const Event& a = sent[i];
+    const Event& b = got[i];
+    INFO("event " << i);
+    CHECK(b.ts == a.ts);
+    CHECK(b.kind == a.kind);
+    CHECK(b.task == a.task);
+    CHECK(b.worker == a.worker);
+    CHECK(b.args[0] == a.args[0]);
+    CHECK(b.args[1] == a.args[1]);
+    CHECK(b.args[2] == a.args[2]);
+    CHECK(b.seq == i);
+  }
+
+  // Sizes: a spawn loop's records (task ids in the hundreds of thousands, one worker, 100 ns
+  // apart) take 4 header bytes + 1 ts + 1 task + 1 argument byte; a follow-on about the same
+  // task with no argument adds one byte.
+  Recorder loop;
+  for (TaskId t = 200'000; t < 210'000; ++t)
+    loop.emit_at(static_cast<int64_t>(t) * 100, EventKind::TaskCreate, 1, t, 7);
+  // Each chunk's first record carries its ts and task whole (a few chunks: up to ~10 bytes more).
+  CHECK(loop.encoded_bytes() >= 10'000 * 7);
+  CHECK(loop.encoded_bytes() <= 10'000 * 7 + 64);
+  Recorder paired;
+  for (TaskId t = 1; t <= 1000; ++t)
+    paired.emit_at(static_cast<int64_t>(t) * 100, EventKind::TaskStart, 1, t, 0, 0, 0, 0,
+                   FollowOn{EventKind::PollBegin, t});
+  CHECK(paired.event_count() == 2000);
+  // ts, task, follow-on: a byte each; the worker's byte only in the first record.
+  CHECK(paired.encoded_bytes() == 1000 * (4 + 1 + 1 + 1) + 1);
+  // A task's end as one record: FrameFree (160 bytes) + TaskStop + TaskDestroy, same task.
+  Recorder ends;
+  for (TaskId t = 1; t <= 1000; ++t)
+    ends.emit_same_time(EventKind::FrameFree, 1, t, 160, 0, 0, 0, FollowOn{EventKind::TaskStop, t},
+                        FollowOn{EventKind::TaskDestroy, t});
+  CHECK(ends.event_count() == 3000);
+  const auto ev = ends.collect();
+  CHECK(ev[3 * 999 + 2].kind == EventKind::TaskDestroy);
+  CHECK(ev[3 * 999 + 2].task == 1000);
+  // ts 1 (the first: a whole clock reading), task 1, worker 1 (the first), a0 1, follow-on 1,
+  // the second's code byte and 1 byte.
+  CHECK(ends.encoded_bytes() <= 1000 * (4 + 1 + 1 + 1 + 1 + 2) + 1 + 8);
+}
+
+TEST_CASE("recorder: a FollowOn marked `before` comes out ahead of its carrier",
+          "[recorder][encoding]") {
+  // A spawn: the child's frame is allocated (by the parent) before the TaskCreate, in one record.
+  Recorder rec;
+  rec.emit_at(700, EventKind::TaskCreate, 0, 100'000, 1, 0, 160, 0,
+              FollowOn{EventKind::FrameAlloc, 1, 160, /*before=*/true});
+  // Both kinds in one record: before, carrier, after.
+  rec.emit_at(800, EventKind::PollEnd, 0, 5, 0, 0, 0, 0,
+              FollowOn{EventKind::TaskStart, 6, 0, /*before=*/false},
+              FollowOn{EventKind::FrameFree, 5, 96, /*before=*/true});
+  const auto ev = rec.collect();
+  REQUIRE(ev.size() == 5);
+  CHECK(ev[0].kind == EventKind::FrameAlloc);
+  CHECK(ev[0].task == 1);
+  CHECK(ev[0].args[0] == 160);
+  CHECK(ev[0].ts == 700);
+  CHECK(ev[1].kind == EventKind::TaskCreate);
+  CHECK(ev[1].task == 100'000);
+  CHECK(ev[1].args[0] == 1);
+  CHECK(ev[1].args[2] == 160);
+  CHECK(ev[2].kind == EventKind::FrameFree);
+  CHECK(ev[2].task == 5);
+  CHECK(ev[3].kind == EventKind::PollEnd);
+  CHECK(ev[4].kind == EventKind::TaskStart);
+  CHECK(ev[4].task == 6);
+  for (size_t i = 0; i < ev.size(); ++i) CHECK(ev[i].seq == i);
+}
+
 TEST_CASE("recorder: a FollowOn comes back as the event it stands for", "[recorder][encoding]") {
   Recorder rec;
   rec.emit_at(
