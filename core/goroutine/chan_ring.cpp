@@ -11,6 +11,7 @@ ChanRing::ChanRing(const ElemOps* ops, size_t capacity)
     : ops_(ops), cap_(capacity), mark_bit_(std::bit_ceil(uint64_t{capacity} + 1)) {
   one_lap_ = mark_bit_ * 2;
   lap_shift_ = static_cast<unsigned>(std::countr_zero(one_lap_));
+  len_refresh_ = std::bit_floor(std::clamp<uint64_t>(cap_ / 16, kLenRefreshMin, kLenRefreshMax));
   // A slot is its stamp followed by the value, each slot aligned for both.
   const size_t align = std::max(alignof(SlotHeader), ops_->align);
   value_offset_ = (sizeof(SlotHeader) + ops_->align - 1) / ops_->align * ops_->align;

@@ -89,11 +89,15 @@ class ChanRing {
   size_t len() const;
   // len_after_push / len_after_pop: the buffered count right after the push / pop at pos, for
   // the trace (len_after). Exact (the other side's position read now) in an exact ring; else the
-  // other side's position is read only every kLenRefresh-th operation and remembered in between
+  // other side's position is read only every len_refresh_-th operation and remembered in between
   // (head_seen_ / tail_seen_, on this side's own line): reading it on every operation would pull
-  // the other side's line over on every value — the very cost the ring exists to avoid. The
-  // estimate is then off by what the other side did since the last read: a send may report a
-  // few values too many, a receive a few too few; both stay within [0, cap].
+  // the other side's line over on every value — the very cost the ring exists to avoid — and
+  // every read also makes the other side's next CAS on that line a cache miss. The estimate is
+  // then off by what the other side did since the last read: a send may report a few values too
+  // many, a receive a few too few; both stay within [0, cap]. len_refresh_ grows with the
+  // capacity (cap/16, a power of two in [8, 64]): a big buffer's estimate may be older for the
+  // same relative error (a cap-1024 ring reads the other side every 64th operation; reading it
+  // every 8th cost a two-core fan-out ~10% of its time per value).
   size_t len_after_push(uint64_t pos) {
     return count(other_position(pos, head_, head_seen_), next(pos));
   }
@@ -128,10 +132,11 @@ class ChanRing {
     const auto d = static_cast<int64_t>(seq(tail) - seq(head));
     return d <= 0 ? 0 : (static_cast<uint64_t>(d) > cap_ ? cap_ : static_cast<size_t>(d));
   }
-  static constexpr uint64_t kLenRefresh = 8;
+  static constexpr uint64_t kLenRefreshMin = 8;
+  static constexpr uint64_t kLenRefreshMax = 64;
   uint64_t other_position(uint64_t pos, const std::atomic<uint64_t>& other,
                           std::atomic<uint64_t>& seen) {
-    if (exact_len_ || seq(pos) % kLenRefresh == 0) {
+    if (exact_len_ || (seq(pos) & (len_refresh_ - 1)) == 0) {
       const uint64_t now = other.load(std::memory_order_relaxed);
       seen.store(now, std::memory_order_relaxed);
       return now;
@@ -164,6 +169,7 @@ class ChanRing {
   uint64_t mark_bit_;   // smallest power of two > cap: above every index
   uint64_t one_lap_;    // 2 * mark_bit_
   unsigned lap_shift_;  // log2(one_lap_)
+  uint64_t len_refresh_;  // a power of two: see len_after_push
   size_t value_offset_;
   size_t stride_;
   char* slots_;
