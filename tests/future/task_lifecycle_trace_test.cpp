@@ -5,7 +5,8 @@
 //   - a FrameAlloc held back until its frame's first use is never lost and never leaves the poll
 //     that allocated the frame; a frame awaited later has its FrameAlloc before the child's events;
 //     every frame's bytes are freed again (FrameAlloc total == FrameFree total);
-//   - a completion's TaskDestroy follows its TaskStop at once (same instant, task and lane);
+//   - a completion's FrameFree, TaskStop and TaskDestroy follow each other at once (same task and
+//     lane; on real threads the same instant: one record);
 //   - current-thread shutdown cancels the owned tasks of both lists (the worker's own and the
 //     shared one a blocking-pool thread spawns onto), and live_tasks() counts both.
 // On the simulation and on real threads, every executor.
@@ -106,6 +107,12 @@ void check_lifecycle(const Env& e) {
         case EventKind::TaskStop:
           if (static_cast<as::trace::Reason>(ev.args[0]) != as::trace::Reason::Done) break;
           ++stops;
+          // Every task here is a coroutine: its frame is freed right before it stops.
+          REQUIRE(i > 0);
+          CHECK(events[i - 1].kind == EventKind::FrameFree);
+          CHECK(events[i - 1].task == ev.task);
+          CHECK(events[i - 1].worker == ev.worker);
+          if (e.real) CHECK(events[i - 1].ts == ev.ts);  // one record on real threads
           REQUIRE(i + 1 < events.size());
           CHECK(events[i + 1].kind == EventKind::TaskDestroy);
           CHECK(events[i + 1].task == ev.task);

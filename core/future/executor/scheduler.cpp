@@ -143,16 +143,17 @@ void Scheduler::after_create(RawTask* t, std::string_view name, uint64_t bytes) 
   }
   if (rec_) {
     // The frame the spawned future's coroutine allocated just before (held back for this, see
-    // detail::HeldFrameAlloc) is written now, and the TaskCreate takes its time: one clock read
-    // for the pair, and the frame is still allocated before the task is created.
-    const detail::HeldFrameAlloc& held = detail::tl_held_frame_alloc;
-    const bool pair =
-        held.rec == rec_ && held.task == tl_current.task && held.worker == tl_current.worker;
-    detail::flush_held_frame_alloc();
-    if (pair) {
-      rec_->emit_same_time(EventKind::TaskCreate, tl_current.worker, t->id, tl_current.task,
-                           intern_name(name), bytes);
+    // detail::HeldFrameAlloc) rides in the TaskCreate, ahead of it (FollowOn::before: readers get
+    // FrameAlloc then TaskCreate): one record and one clock read for the pair.
+    detail::HeldFrameAlloc& held = detail::tl_held_frame_alloc;
+    if (held.rec == rec_ && held.task == tl_current.task && held.worker == tl_current.worker) {
+      held.rec = nullptr;
+      rec_->emit_at(rec_->now(), EventKind::TaskCreate, tl_current.worker, t->id, tl_current.task,
+                    intern_name(name), bytes, 0,
+                    trace::FollowOn{EventKind::FrameAlloc, held.task,
+                                    static_cast<uint16_t>(held.bytes), /*before=*/true});
     } else {
+      detail::flush_held_frame_alloc();
       rec_->emit(EventKind::TaskCreate, tl_current.worker, t->id, tl_current.task,
                  intern_name(name), bytes);
     }
@@ -239,8 +240,8 @@ int64_t Scheduler::run_task(RawTask* t, int worker, int64_t carry, NextPoll* nex
     const bool reported =
         rec_ && (why == Reason::Panic || took > static_cast<uint64_t>(cfg_.long_poll_ns));
     if (reported) report_poll(t->id, t->blocking, took, why == Reason::Panic ? &t->panic : nullptr);
-    complete(t, why, worker, true);  // also drops the queue's reference
-    return reported ? 0 : next_carry;
+    const bool woke_joiner = complete(t, why, worker, true);  // also drops the queue's reference
+    return reported || woke_joiner ? 0 : next_carry;
   }
 
   // Pending: RUNNING → idle, dropping the queue's reference in the same RMW — unless a wake
@@ -329,7 +330,7 @@ void Scheduler::report_poll(trace::TaskId id, bool blocking, uint64_t took,
   }
 }
 
-void Scheduler::complete(RawTask* t, Reason why, int worker, bool after_poll) {
+bool Scheduler::complete(RawTask* t, Reason why, int worker, bool after_poll) {
   {
     // Drop the future on this worker, as its own task (frame frees are traced on its lane).
     // Right after its poll, run_task's poll state for t is still installed: it serves as is.
@@ -337,10 +338,14 @@ void Scheduler::complete(RawTask* t, Reason why, int worker, bool after_poll) {
     // TaskStop and TaskDestroy below (no clock read for the drop).
     std::optional<PollScope> scope;
     if (!after_poll) scope.emplace(this, t, worker);
-    if (after_poll && coarse_clock_) detail::tl_frame_free_same_time = rec_;
+    if (after_poll && coarse_clock_) {
+      detail::tl_frame_free_same_time = rec_;
+      detail::tl_held_frame_free = {rec_};  // see below: the TaskStop record carries it
+    }
     try {
       t->vtable->drop_future(t);
     } catch (...) {
+      detail::flush_held_frame_free();
       // destructors must not throw; a throwing one is reported, not propagated
       report(trace::ErrorKind::Other, "future destructor threw", t->id);
     }
@@ -374,24 +379,39 @@ void Scheduler::complete(RawTask* t, Reason why, int worker, bool after_poll) {
   const bool released = (prev & (RawTask::kJoinInterest | RawTask::kJoinWaker)) ==
                         RawTask::kJoinInterest;
   if (!(prev & RawTask::kJoinInterest)) {
-    t->vtable->drop_output(t);  // detached: nobody will read it
+    detail::flush_held_frame_free();  // the output's destructor may trace: the free goes first
+    t->vtable->drop_output(t);        // detached: nobody will read it
   } else if (prev & RawTask::kJoinWaker) {
     join = t->join_waker.take();  // ours since the CAS saw JOIN_WAKER (the handle keeps off it)
   }
-  // One time for the completion's events (TaskStop, TaskDestroy, the joiner's wake): right after
-  // a poll on real threads, the time of the worker's previous event; otherwise a clock read.
+  // One time for the completion's events (FrameFree, TaskStop, TaskDestroy, and the joiner's wake
+  // if it is traced here too): right after a poll on real threads, the time of the worker's
+  // previous event (its PollEnd); otherwise a clock read.
   int64_t ts = 0;
   if (rec_) {
     const auto w = static_cast<trace::WorkerId>(worker < 0 ? trace::kNoWorker : worker);
     // The joiner's events may share the time only if they go to this recorder.
     const bool joiner_here = join.vtable() == &kTaskWakerVTable &&
                              static_cast<const RawTask*>(join.data())->scheduler == this;
-    // TaskDestroy rides in the TaskStop (trace::FollowOn: same instant, same lane).
+    // TaskDestroy rides in the TaskStop (trace::FollowOn: same instant, same lane); right after
+    // the poll, the TaskStop rides in the task's last FrameFree, if its drop left one held (a
+    // Task's drop frees its root frame last, so nothing was traced after it): one record.
     const trace::FollowOn destroy{EventKind::TaskDestroy, id, static_cast<uint16_t>(why)};
     if (after_poll && coarse_clock_) {
-      rec_->emit_same_time(EventKind::TaskStop, w, id, static_cast<uint64_t>(why), 0, 0, 0,
-                           destroy);
-      ts = joiner_here ? kWakeSameTime : 0;
+      const detail::HeldFrameFree held =
+          std::exchange(detail::tl_held_frame_free, detail::HeldFrameFree{});
+      if (held.held) {
+        rec_->emit_same_time(EventKind::FrameFree, w, id, held.bytes, 0, 0, 0,
+                             trace::FollowOn{EventKind::TaskStop, id, static_cast<uint16_t>(why)},
+                             destroy);
+      } else {
+        rec_->emit_same_time(EventKind::TaskStop, w, id, static_cast<uint64_t>(why), 0, 0, 0,
+                             destroy);
+      }
+      // Not the joiner's wake, though: these events take the PollEnd's time, read before the
+      // COMPLETE transition, and a joiner polled in between (it saw the task unfinished) must
+      // not find its wake stamped before that poll. It reads the clock (0).
+      ts = 0;
     } else {
       const int64_t now = rec_->now();
       rec_->emit_at(now, EventKind::TaskStop, w, id, static_cast<uint64_t>(why), 0, 0, 0,
@@ -399,20 +419,17 @@ void Scheduler::complete(RawTask* t, Reason why, int worker, bool after_poll) {
       ts = joiner_here ? now : 0;
     }
   }
-  if (!join.empty()) {
+  const bool woke = !join.empty();
+  if (woke) {
     WakeReasonScope reason(Reason::Join, ts);
-    // kWakeSameTime is honoured when the cause went to the waking thread's current recorder:
-    // here the cause, TaskDestroy, went to rec_ (the poll scope is already gone).
-    trace::Recorder* const outside = tl_current.recorder;
-    if (ts == kWakeSameTime) tl_current.recorder = rec_;
     join.wake();
-    tl_current.recorder = outside;
   }
   if (!released) t->release_n(2);  // the owned list's reference and the caller's
   if (was_root) {
     shutdown_.store(true, std::memory_order_release);
     notify_shutdown();
   }
+  return woke && rec_ != nullptr;
 }
 
 void Scheduler::cancel_all_owned() {

@@ -262,7 +262,9 @@ class Scheduler {
   // complete finishes t (drops its future, publishes the outcome, wakes the JoinHandle) and drops
   // the owned list's reference and the caller's (the caller must hold one: a queue's or its own).
   // after_poll: called right after t's PollEnd, so on real threads its events share that time.
-  void complete(RawTask* t, trace::Reason why, int worker, bool after_poll = false);
+  // Returns true when it traced a wake at a newer time than the PollEnd (a joiner's wake reads
+  // the clock): the worker's next poll must not take that PollEnd's time then.
+  bool complete(RawTask* t, trace::Reason why, int worker, bool after_poll = false);
   // close_unpolled ends the span of a task whose PollBegin was written (NextPoll::begun) but that
   // turned out complete or cancelled when its run began: it is not polled.
   void close_unpolled(RawTask* t, int worker);

@@ -23,10 +23,28 @@ void flush_frame_alloc() {
   h.rec->emit(trace::EventKind::FrameAlloc, h.worker, h.task, h.bytes);
 }
 
+void flush_held_frame_free() {
+  HeldFrameFree& h = tl_held_frame_free;
+  if (!h.held) return;
+  h.held = false;
+  h.rec->emit_same_time(trace::EventKind::FrameFree, h.worker, h.task, h.bytes);
+}
+
 void trace_frame_free(size_t bytes) {
   trace::Recorder* const rec = tl_current.recorder;
   if (!rec) return;
   flush_held_frame_alloc();
+  if (HeldFrameFree& h = tl_held_frame_free; h.rec == rec) {
+    // The executor is dropping a finished Task: hold the last free for its TaskStop record.
+    flush_held_frame_free();  // an earlier frame of the same drop goes first
+    if (bytes <= 0xffff) {
+      h.task = tl_current.task;
+      h.worker = tl_current.worker;
+      h.bytes = static_cast<uint32_t>(bytes);
+      h.held = true;
+      return;
+    }
+  }
   if (rec == tl_frame_free_same_time) {
     rec->emit_same_time(trace::EventKind::FrameFree, tl_current.worker, tl_current.task, bytes);
   } else {

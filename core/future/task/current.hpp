@@ -66,6 +66,23 @@ struct CurrentTask {
 
 inline thread_local CurrentTask tl_current;
 
+namespace detail {
+// HeldFrameFree: while the executor drops a finished task's future right after its PollEnd (real
+// threads, traced), the FrameFree of the frame freed last is held here instead of written, and
+// the executor writes it carrying the completion's TaskStop and TaskDestroy (one record, one
+// instant). Only a Task's drop frees its frame last, with nothing traced after it: TaskCell's
+// drop_future_fn turns the hold off (rec = null) for any other future.
+struct HeldFrameFree {
+  trace::Recorder* rec = nullptr;  // the executor's recorder while holding is allowed
+  trace::TaskId task = 0;          // the held event (when `held`)
+  trace::WorkerId worker = trace::kNoWorker;
+  uint32_t bytes = 0;
+  bool held = false;
+};
+inline thread_local HeldFrameFree tl_held_frame_free;
+void flush_held_frame_free();  // writes a held FrameFree (task/coroutine.cpp)
+}  // namespace detail
+
 // polls_leaf_first_v<F>: after a wake, F's poll re-polls its pending leaf before it runs any user
 // code — a Task (coroutine.hpp specializes it). A spawned task's poll keeps tl_current.poll_ts for
 // its future only then (TaskCell::poll_fn drops it for any other future type).

@@ -243,7 +243,11 @@ struct TaskCell final : TaskCore<FutureOutput<F>> {
     c->output.emplace(p.take());
     return true;
   }
-  static void drop_future_fn(RawTask* t) { static_cast<TaskCell*>(t)->future.~F(); }
+  static void drop_future_fn(RawTask* t) {
+    // Any other future may trace after freeing a frame: its FrameFree is written at once.
+    if constexpr (!polls_leaf_first_v<F>) detail::tl_held_frame_free.rec = nullptr;
+    static_cast<TaskCell*>(t)->future.~F();
+  }
   static void drop_output_fn(RawTask* t) {
     auto* c = static_cast<TaskCell*>(t);
     c->output.reset();
