@@ -53,7 +53,9 @@ class Wheel {
   size_t size() const { return count_; }
 
   // insert adds e (not in the wheel). Precondition: e->deadline_tick > elapsed().
-  void insert(TimerEntry* e) {
+  // Returns the tick at which e's slot expires (its start: what next_expiration() reports for
+  // it), so that a caller tracking the next expiration needs no scan: min(old next, this).
+  uint64_t insert(TimerEntry* e) {
     uint64_t when = e->deadline_tick;
     if (when - elapsed_ > kMaxTick) when = elapsed_ + kMaxTick;
     int level = level_for(elapsed_, when);
@@ -66,6 +68,9 @@ class Wheel {
     slots_[level][slot] = e;
     occupied_[level] |= uint64_t{1} << slot;
     ++count_;
+    // when and elapsed differ first in level's 6-bit group, where when's is larger: the slot's
+    // start is after elapsed, and within the level's current rotation (no wrap).
+    return when & ~((uint64_t{1} << (6 * level)) - 1);
   }
 
   // remove takes e out of its slot (no-op if it is not in the wheel).
@@ -133,7 +138,7 @@ class Wheel {
           fire(e);
           ++fired;
         } else {
-          insert(e);  // cascades to a finer level
+          (void)insert(e);  // cascades to a finer level
         }
       }
     }
