@@ -11,7 +11,7 @@
 // worker fires it (scheduler.cpp: it parks with its own wheel's next deadline), so the woken task
 // runs on the worker whose cache holds it, and two workers arming timers never contend for one
 // lock. A shard's lock is still taken by other threads — a cancel from another worker, a busy
-// worker firing the overdue timers of a stuck one — so it stays a lock (a spin lock: see Shard).
+// worker firing the overdue timers of a stuck one — so it stays a lock (see ShardLock).
 //
 // Invariants: a shard's next_deadline_ns is its wheel's next expiration whenever its lock is free
 // (an insert can only make it earlier: min with the slot insert() reports, no scan); an entry
@@ -28,9 +28,9 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
-#include "core/future/sync/spin_lock.hpp"
 #include "core/future/time/wheel.hpp"
 #include "core/trace/recorder.hpp"
 
@@ -63,7 +63,7 @@ class TimeDriver {
     *armed = false;
     if (e->fired.load(std::memory_order_acquire)) return false;
     Shard& s = *shards_[static_cast<size_t>(clamp(e->shard))];
-    std::lock_guard<sync::SpinLock> lk(s.mu);
+    std::lock_guard<ShardLock> lk(s.mu);
     if (e->fired.load(std::memory_order_relaxed)) return false;
     if (e->level < 0) {
       if (e->deadline_tick <= s.wheel.elapsed()) {
@@ -89,7 +89,7 @@ class TimeDriver {
     Waker w;
     bool was = false;
     {
-      std::lock_guard<sync::SpinLock> lk(s.mu);
+      std::lock_guard<ShardLock> lk(s.mu);
       if (e->level >= 0) {
         s.wheel.remove(e);
         was = true;
@@ -110,7 +110,7 @@ class TimeDriver {
                size_t limit = SIZE_MAX) {
     Shard& s = *shards_[static_cast<size_t>(clamp(shard))];
     if (s.next_deadline_ns.load(std::memory_order_acquire) > now_ns) return;
-    std::lock_guard<sync::SpinLock> lk(s.mu);
+    std::lock_guard<ShardLock> lk(s.mu);
     s.wheel.advance(
         tick_of_now(now_ns),
         [&](TimerEntry* e) {
@@ -137,18 +137,43 @@ class TimeDriver {
   size_t armed() {
     size_t n = 0;
     for (auto& s : shards_) {
-      std::lock_guard<sync::SpinLock> lk(s->mu);
+      std::lock_guard<ShardLock> lk(s->mu);
       n += s->wheel.size();
     }
     return n;
   }
 
  private:
+  // ShardLock: the owner takes it twice per timer (arm, fire) and nearly always alone, so it is a
+  // spin lock (one locked RMW; a futex mutex cost ~55 instructions and two locked RMWs per timer).
+  // But a process() call holds it while it unlinks a whole batch (thousands of entries when
+  // overdue), and a holder may be preempted on a loaded machine: a waiter spins briefly, then
+  // yields its CPU (to the holder, maybe) instead of burning it — a poll spinning on a preempted
+  // holder showed up as LongPolls. Never contended in the simulation (fibers never switch inside).
+  class ShardLock {
+   public:
+    void lock() {
+      for (int spins = 0;; ++spins) {
+        if (!locked_.exchange(true, std::memory_order_acquire)) return;
+        while (locked_.load(std::memory_order_relaxed)) {
+          if (spins++ < 64) {
+#if defined(__x86_64__) || defined(__i386__)
+            __builtin_ia32_pause();
+#endif
+          } else {
+            std::this_thread::yield();
+          }
+        }
+      }
+    }
+    void unlock() { locked_.store(false, std::memory_order_release); }
+
+   private:
+    std::atomic<bool> locked_{false};
+  };
+
   struct alignas(64) Shard {
-    // A spin lock (sync/spin_lock.hpp): the owner takes it twice per timer (arm, fire) and nearly
-    // always alone; a futex mutex cost ~55 instructions and two locked RMWs per timer. Held for a
-    // few stores per arm or cancel, and while one process() call unlinks its (room-bounded) batch.
-    sync::SpinLock mu;
+    ShardLock mu;  // guards wheel and next_id; next_deadline_ns is written under it
     Wheel wheel;
     uint64_t next_id = 0;
     std::atomic<int64_t> next_deadline_ns{INT64_MAX};
