@@ -248,13 +248,13 @@ TEST_CASE("? propagates an Err through several Result coroutines", "[future][res
   }
 }
 
-TEST_CASE("the join waker slot is one word and owns what it holds like a Waker",
+TEST_CASE("the waker slot (join waker, wait nodes) is one word and owns what it holds like a Waker",
           "[future][task][join]") {
-  STATIC_REQUIRE(sizeof(JoinWakerSlot) == sizeof(void*));
+  STATIC_REQUIRE(sizeof(WakerSlot) == sizeof(void*));
   WakeCounts a, b;
   test::BorrowedWaker wa(a), wb(b);
   {
-    JoinWakerSlot slot;
+    WakerSlot slot;
     slot.clone_if_changed(wa.waker);
     slot.clone_if_changed(wa.waker);  // the same owner: kept, not cloned again
     CHECK(a.clones == 1);

@@ -10,8 +10,8 @@
 // A waiter chosen by notify_one and then dropped before it observed the notification passes it
 // on (to the next waiter, or back as the permit): the lost-wakeup regression the tests pin down.
 // The notify_waiters call count is 32 bits and wraps (Tokio keeps 30 bits of it in its state
-// word): a Notified is 48 bytes — its wait node plus the Notify pointer — because it sits in every
-// parked task.
+// word): a Notified is 40 bytes — its wait node (a one-word waker) plus the Notify pointer — because
+// it sits in every parked task.
 //
 // Semaphore: FIFO acquire of n permits; a Permit gives them back when destroyed. A waiter that is
 // granted permits and dropped before observing them returns them.

@@ -183,15 +183,21 @@ struct PromiseBase {
 
   // Frames come from the task allocator (task_memory.hpp): no malloc header, no lock. Untraced,
   // a frame's allocation and free are the allocator's inline fast paths and one test.
+  // A frame gets a block in 8-byte steps (allocate_packed), not 16: operator new is not told the
+  // frame's alignment (C++20), but n is the size of the frame's type, and a type's size is a
+  // multiple of its alignment. So a frame of an odd multiple of 8 bytes needs no more than 8-byte
+  // alignment, and gets it; any other size is served from an even class, whose blocks are all
+  // 16-aligned (task_memory.hpp) — as aligned as ::operator new(n) would give. A parked task's
+  // frame of 136 bytes then takes 136, not 144 (tests/future/frame_memory_test.cpp).
   static void* operator new(std::size_t n) {
-    void* p = memory::allocate(n);
+    void* p = memory::allocate_packed(n);
     tl_last_frame_bytes = static_cast<uint32_t>(n);
     if (tl_current.recorder) trace_frame_alloc(n);
     return p;
   }
   static void operator delete(void* p, std::size_t n) {
     if (tl_current.recorder) trace_frame_free(n);
-    memory::deallocate(p, n);
+    memory::deallocate_packed(p, n);
   }
 
   std::suspend_always initial_suspend() noexcept { return {}; }
@@ -275,6 +281,18 @@ template <>
 struct PromiseValue<void> : PromiseBase {
   void return_void() {}
   Unit take() { return {}; }
+};
+// An empty result (Unit, a tag type) is not stored: the promise stays one word, as for void. A
+// `co_return Unit{}` coroutine — a task that only waits, the common spawned kind — then carries no
+// optional in its frame (its engaged flag alone would cost a padded word).
+template <class T>
+requires(std::is_empty_v<T> && std::is_trivially_destructible_v<T> &&
+         std::is_default_constructible_v<T> && !IsResult<T>::value)
+struct PromiseValue<T> : PromiseBase {
+  template <class U>
+  requires std::is_convertible_v<U&&, T>
+  void return_value(U&& v) { (void)static_cast<T>(std::forward<U>(v)); }
+  OutputOf<T> take() { return T{}; }
 };
 
 // LeafAwaiter: `co_await future` for a hand-written Future. Polls once in await_ready (most

@@ -63,6 +63,7 @@
 #include "core/future/task/current.hpp"
 #include "core/future/task/join_error.hpp"
 #include "core/future/task/task_memory.hpp"
+#include "core/future/task/waker_slot.hpp"
 #include "core/trace/event.hpp"
 
 namespace as::future {
@@ -75,58 +76,6 @@ struct TaskVTable {
   void (*drop_future)(RawTask*);     // destroys the future (exactly once)
   void (*drop_output)(RawTask*);     // destroys a stored output / panic
   void (*dealloc)(RawTask*);         // frees the cell (refs reached 0)
-};
-
-// The vtable of task wakers (task/raw_task.cpp).
-extern const WakerVTable kTaskWakerVTable;
-
-// JoinWakerSlot holds the awaiting JoinHandle's Waker in one word instead of a Waker's two: the
-// waker of a task (nearly every joiner is one) is its task pointer, any other waker is boxed on
-// the heap (bit 0 set; block_on's root handle and hand-written executors), no waker is 0. It owns
-// what it holds exactly as a Waker would (a task waker's reference and live count).
-class JoinWakerSlot {
- public:
-  JoinWakerSlot() = default;
-  JoinWakerSlot(const JoinWakerSlot&) = delete;
-  JoinWakerSlot& operator=(const JoinWakerSlot&) = delete;
-  ~JoinWakerSlot() {
-    if (word_ != 0) take().reset();
-  }
-
-  // clone_if_changed stores a clone of w unless the stored waker wakes the same owner.
-  void clone_if_changed(const Waker& w) {
-    if (wakes_like(w)) return;
-    std::uintptr_t next = 0;
-    if (w.vtable() == &kTaskWakerVTable) {
-      next = reinterpret_cast<std::uintptr_t>(kTaskWakerVTable.clone(w.data()));
-    } else if (!w.empty()) {
-      next = reinterpret_cast<std::uintptr_t>(new Waker(w)) | kBoxed;
-    }
-    Waker old = take();  // the new clone first, then the old one's drop (as Waker's assignment)
-    word_ = next;
-    old.reset();
-  }
-  // take moves the stored waker out (the slot is empty afterwards).
-  Waker take() {
-    const std::uintptr_t w = std::exchange(word_, 0);
-    if (w == 0) return Waker();
-    if (w & kBoxed) {
-      Waker* boxed = reinterpret_cast<Waker*>(w & ~kBoxed);
-      Waker out = std::move(*boxed);
-      delete boxed;
-      return out;
-    }
-    return Waker(reinterpret_cast<const void*>(w), &kTaskWakerVTable);
-  }
-
- private:
-  static constexpr std::uintptr_t kBoxed = 1;
-  bool wakes_like(const Waker& w) const {
-    if (word_ == 0) return w.empty();
-    if (word_ & kBoxed) return reinterpret_cast<const Waker*>(word_ & ~kBoxed)->will_wake(w);
-    return w.vtable() == &kTaskWakerVTable && w.data() == reinterpret_cast<const void*>(word_);
-  }
-  std::uintptr_t word_ = 0;
 };
 
 struct RawTask {
@@ -155,7 +104,7 @@ struct RawTask {
   RawTask* owned_prev = nullptr;  // intrusive links of the scheduler's owned-task list
   RawTask* owned_next = nullptr;
   std::exception_ptr panic;  // the future threw (owned like the output once COMPLETE)
-  JoinWakerSlot join_waker;  // the awaiting JoinHandle's waker (owner: see JOIN_WAKER)
+  WakerSlot join_waker;      // the awaiting JoinHandle's waker (owner: see JOIN_WAKER; one word)
   trace::TaskId id;
   std::atomic<uint32_t> traced_live{0};  // the live count the last WakerClone/WakerDrop showed
   // The byte-sized fields come last: the header's tail padding then holds a small output slot
