@@ -10,8 +10,9 @@
 // A waiter chosen by notify_one and then dropped before it observed the notification passes it
 // on (to the next waiter, or back as the permit): the lost-wakeup regression the tests pin down.
 // The notify_waiters call count is 32 bits and wraps (Tokio keeps 30 bits of it in its state
-// word): a Notified is 40 bytes — its wait node (a one-word waker) plus the Notify pointer — because
-// it sits in every parked task.
+// word). A Notified sits in every parked task, so it is 32 bytes: the Notify pointer carrying the
+// waiter's state in its low bits, its queue links (one shared with the call count, see Notified)
+// and a one-word waker — Notify keeps its own queue of Notifieds instead of sync::WaitList nodes.
 //
 // Semaphore: FIFO acquire of n permits; a Permit gives them back when destroyed. A waiter that is
 // granted permits and dropped before observing them returns them.
@@ -27,6 +28,7 @@
 #include "core/future/sync/spin_lock.hpp"
 #include "core/future/sync/wait_list.hpp"
 #include "core/future/task/current.hpp"
+#include "core/future/task/waker_slot.hpp"
 
 namespace as::future {
 
@@ -38,9 +40,10 @@ class Notify {
     Waker w;
     {
       std::lock_guard<sync::SpinLock> lk(mu_);
-      if (sync::WaitNode* n = waiters_.pop_front()) {
-        n->notified = true;
-        w = std::move(n->waker);
+      if (Notified* n = pop_front()) {
+        n->set_state(Notified::kByOne);
+        n->want_ = generation_;  // the call count it saw (its links are free again)
+        w = n->waker_.take();
       } else {
         permit_ = true;
       }
@@ -53,9 +56,9 @@ class Notify {
     {
       std::lock_guard<sync::SpinLock> lk(mu_);
       ++generation_;
-      while (sync::WaitNode* n = waiters_.pop_front()) {
-        n->notified = true;
-        ws.push_back(std::move(n->waker));
+      while (Notified* n = pop_front()) {
+        n->set_state(Notified::kByAll);
+        ws.push_back(n->waker_.take());
       }
     }
     WakeReasonScope why(trace::Reason::Cond);
@@ -63,57 +66,121 @@ class Notify {
   }
   Notified notified();
 
+  // Notified is four words: the Notify with the waiter's state in its low bits, two links and
+  // the waker. The notify_waiters call count it must see change is needed only until it is
+  // queued (notify_waiters empties the queue, marking each waiter kByAll), and again only once a
+  // notify_one picked it (kByOne: the count then, for the pass-on rule): both times the links are
+  // unused, so it shares the first link's word.
   class Notified {
    public:
-    Notified(Notify* n, uint32_t gen) : notify_(n) { node_.want = gen; }
-    Notified(Notified&& o) noexcept : notify_(o.notify_) { node_.want = o.node_.want; }
+    Notified(Notify* n, uint32_t gen) : word_(reinterpret_cast<std::uintptr_t>(n)) { want_ = gen; }
+    Notified(Notified&& o) noexcept : word_(o.word_ & ~kStateMask) { want_ = o.want_; }
     ~Notified() {
-      if (node_.done) return;
+      if (state() == kDone) return;
+      Notify* const n = notify();
       Waker pass_on;
       {
-        std::lock_guard<sync::SpinLock> lk(notify_->mu_);
-        notify_->waiters_.remove(&node_);
-        if (node_.notified && notify_->generation_ == node_.want) {
+        std::lock_guard<sync::SpinLock> lk(n->mu_);
+        if (state() == kQueued) n->remove(this);
+        if (state() == kByOne && n->generation_ == want_) {
           // Chosen by notify_one but cancelled before observing it: pass it on.
-          if (sync::WaitNode* n = notify_->waiters_.pop_front()) {
-            n->notified = true;
-            pass_on = std::move(n->waker);
+          if (Notified* next = n->pop_front()) {
+            next->set_state(kByOne);
+            next->want_ = n->generation_;
+            pass_on = next->waker_.take();
           } else {
-            notify_->permit_ = true;
+            n->permit_ = true;
           }
         }
       }
       pass_on.wake();
     }
     Poll<Unit> poll(Context& cx) {
-      std::lock_guard<sync::SpinLock> lk(notify_->mu_);
-      if (node_.notified || notify_->generation_ != node_.want) {
-        notify_->waiters_.remove(&node_);
-        node_.done = true;
+      Notify* const n = notify();
+      std::lock_guard<sync::SpinLock> lk(n->mu_);
+      const std::uintptr_t st = state();
+      if (st == kByOne || st == kByAll) {
+        set_state(kDone);
         return Unit{};
       }
-      if (!node_.queued && notify_->permit_) {
-        notify_->permit_ = false;
-        node_.done = true;
-        return Unit{};
+      if (st == kFresh) {
+        // notify_waiters ran since creation, or a stored permit: done without waiting.
+        if (n->generation_ != want_ || n->permit_) {
+          if (n->generation_ == want_) n->permit_ = false;
+          set_state(kDone);
+          return Unit{};
+        }
+        n->push_back(this);  // kQueued
       }
-      if (!node_.queued) notify_->waiters_.push_back(&node_);
-      node_.waker.clone_if_changed(cx.waker());
+      waker_.clone_if_changed(cx.waker());
       note_block(trace::Reason::Cond, 0);
       return pending;
     }
 
    private:
-    Notify* notify_;
-    sync::WaitNode node_;  // want = the notify_waiters call count at creation; done = completed
+    friend class Notify;
+    // The state, in the low bits of word_ (a Notify is 8-aligned).
+    static constexpr std::uintptr_t kFresh = 0;   // not polled yet, or polled while notified
+    static constexpr std::uintptr_t kQueued = 1;  // in the Notify's queue (prev_/next_ valid)
+    static constexpr std::uintptr_t kByOne = 2;   // picked by notify_one, not observed yet
+    static constexpr std::uintptr_t kByAll = 3;   // woken by notify_waiters, not observed yet
+    static constexpr std::uintptr_t kDone = 4;    // completed: nothing to hand back or pass on
+    static constexpr std::uintptr_t kStateMask = 7;
+    Notify* notify() const { return reinterpret_cast<Notify*>(word_ & ~kStateMask); }
+    std::uintptr_t state() const { return word_ & kStateMask; }
+    void set_state(std::uintptr_t st) { word_ = (word_ & ~kStateMask) | st; }
+
+    std::uintptr_t word_;
+    union {
+      Notified* prev_;  // kQueued
+      uint32_t want_;   // kFresh: the notify_waiters call count at creation; kByOne: at the pick
+    };
+    Notified* next_ = nullptr;  // kQueued
+    WakerSlot waker_;
   };
 
  private:
+  // The FIFO of queued waiters (intrusive, like sync::WaitList), under mu_.
+  void push_back(Notified* w) {
+    w->prev_ = tail_;
+    w->next_ = nullptr;
+    if (tail_) {
+      tail_->next_ = w;
+    } else {
+      head_ = w;
+    }
+    tail_ = w;
+    w->set_state(Notified::kQueued);
+  }
+  void remove(Notified* w) {  // w is kQueued; leaves it kFresh (the caller sets the state)
+    if (w->prev_) {
+      w->prev_->next_ = w->next_;
+    } else {
+      head_ = w->next_;
+    }
+    if (w->next_) {
+      w->next_->prev_ = w->prev_;
+    } else {
+      tail_ = w->prev_;
+    }
+    w->next_ = nullptr;
+    w->set_state(Notified::kFresh);
+  }
+  Notified* pop_front() {
+    Notified* w = head_;
+    if (w) remove(w);
+    return w;
+  }
+
   sync::SpinLock mu_;
-  sync::WaitList waiters_;
   bool permit_ = false;
   uint32_t generation_ = 0;  // notify_waiters calls (wrapping)
+  Notified* head_ = nullptr;
+  Notified* tail_ = nullptr;
 };
+
+// The waiter's state lives in the low three bits of its Notify pointer.
+static_assert(alignof(Notify) >= 8);
 
 inline Notify::Notified Notify::notified() {
   std::lock_guard<sync::SpinLock> lk(mu_);

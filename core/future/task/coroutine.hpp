@@ -44,8 +44,11 @@
 //     parent word says the promise has one);
 //   - the Context and the hop count of the poll in progress are per thread (ChainCursor), not
 //     per task;
-//   - a parked task's Task is its frame and chain: four pointers (the chain's "started" is a
-//     non-null innermost, "done" a marker in `leaf`);
+//   - a parked task's Task is its chain alone: three pointers. The chain's innermost coroutine
+//     is the root until the first poll and again once the root finished; while a leaf is pending
+//     the root is found from the innermost by its parent links (only a cancellation needs it).
+//     "Started" is a non-null `leaf` (set by the first suspension, never cleared), "done" a
+//     marker in `leaf`;
 //   - a leaf awaiter whose output is an empty type (Unit) stores nothing but the future.
 // Why: cppcoro/folly use symmetric transfer alone; that is only stack-safe when the compiler
 // guarantees the tail call. Tokio has no such problem because rustc compiles async fns into one
@@ -84,12 +87,16 @@ struct PromiseBase;
 inline char kChainDone;  // CoroChain::leaf of a chain whose root finished (its address)
 
 struct CoroChain {
-  // The coroutine to resume next; null until the first poll (after it the Task may not move).
+  // The coroutine to resume next: the root until the first poll and once the root finished (the
+  // chain owns the root's frame through it); null for an empty Task.
   PromiseBase* innermost = nullptr;
   bool (*poll_leaf)(void* awaiter, Context&) = nullptr;  // non-null: a leaf future is pending
-  void* leaf = nullptr;  // its awaiter; &kChainDone once the root finished (or returned via ?)
+  // The pending leaf's awaiter (stale once it was Ready); &kChainDone once the root finished (or
+  // returned via ?); null until the first suspension. Between polls, non-null = polled: a poll
+  // returns only with a leaf pending or the root done. (After the first poll the Task may not move.)
+  void* leaf = nullptr;
 
-  bool started() const { return innermost != nullptr; }
+  bool started() const { return leaf != nullptr; }
   bool done() const { return leaf == &kChainDone; }
   void set_done() { leaf = &kChainDone; }
 };
@@ -236,6 +243,7 @@ struct PropagatingPromise : PromiseBase {
 
 inline std::coroutine_handle<> PromiseBase::finish() noexcept {
   if (link & kRoot) {
+    tl_run.chain->innermost = this;  // the chain points at its root again (a `?` may skip frames)
     tl_run.chain->set_done();
     return std::noop_coroutine();
   }
@@ -254,18 +262,19 @@ inline std::coroutine_handle<> PromiseBase::finish() noexcept {
 }
 
 // destroy_below_root destroys a cancelled chain from its innermost frame up to (not including)
-// the root; each frame's suspended TaskAwaiter sees that its child is gone (tl_destroyed_child).
-// Returns the last frame destroyed (the root's child), or null if the root is the innermost.
-[[gnu::noinline]] inline void* destroy_below_root(PromiseBase* p, PromiseBase* root) {
+// the root — the first frame without a parent; each frame's suspended TaskAwaiter sees that its
+// child is gone (tl_destroyed_child). Returns the root, and in *last the last frame destroyed (the
+// root's child; null if the root is the innermost).
+[[gnu::noinline]] inline PromiseBase* destroy_below_root(PromiseBase* p, void** last) {
   void* destroyed = nullptr;
-  while (p && p != root) {
-    PromiseBase* parent = p->parent();
+  while (PromiseBase* parent = p->parent()) {
     tl_destroyed_child = destroyed;
     destroyed = p->handle().address();
     p->handle().destroy();
     p = parent;
   }
-  return destroyed;
+  *last = destroyed;
+  return p;
 }
 
 // Result storage: return_value for T, return_void for void; Result coroutines can propagate.
@@ -315,14 +324,31 @@ struct LeafOut<Out, true> {
   Out take() { return Out{}; }
 };
 
+// LeafFuture is how the awaiter holds its future: the future itself for an rvalue; for an lvalue
+// (`auto waiting = n.notified(); ... co_await waiting;`) a pointer stored unaligned (packed:
+// alignment 1). g++ lays a frame out in source order, and an awaiter follows the 1-byte result of
+// its await_resume (a Unit): an 8-aligned awaiter would leave 7 bytes of padding in every parked
+// frame. (An x86-64 or AArch64 unaligned load costs the same as an aligned one.)
+template <class F>
+struct LeafFuture {
+  F f;
+  F& get() { return f; }
+};
+template <class T>
+struct [[gnu::packed]] LeafFuture<T&> {
+  LeafFuture(T& t) : p(std::addressof(t)) {}  // NOLINT: implicit, as the reference it replaces
+  T* p;
+  T& get() const { return *p; }
+};
+
 template <class F>
 struct LeafAwaiter {
   using Out = FutureOutput<std::remove_reference_t<F>>;
-  F fut;  // a reference for lvalue futures, the future itself for rvalues
+  LeafFuture<F> fut;  // a pointer for lvalue futures, the future itself for rvalues
   [[no_unique_address]] LeafOut<Out> out;  // set by the Ready poll (unless it threw)
 
   bool await_ready() {
-    Poll<Out> p = fut.poll(*tl_run.cx);
+    Poll<Out> p = fut.get().poll(*tl_run.cx);
     if (p.is_pending()) return false;
     out.set(p.take());
     return true;
@@ -331,9 +357,9 @@ struct LeafAwaiter {
     auto* a = static_cast<LeafAwaiter*>(self);
     // Re-polled first thing in its task's poll (see Task::poll): the future itself is the leaf.
     if (tl_current.fresh_leaf == self) [[unlikely]]
-      tl_current.fresh_leaf = std::addressof(a->fut);
+      tl_current.fresh_leaf = std::addressof(a->fut.get());
     try {
-      Poll<Out> p = a->fut.poll(cx);
+      Poll<Out> p = a->fut.get().poll(cx);
       if (p.is_pending()) return false;
       a->out.set(p.take());
     } catch (...) {
@@ -467,12 +493,11 @@ class [[nodiscard]] Task {
   using Output = OutputOf<T>;
 
   Task() = default;
-  Task(Task&& o) noexcept : frame_(std::exchange(o.frame_, nullptr)), chain_(std::move(o.chain_)) {}
+  Task(Task&& o) noexcept : chain_(std::exchange(o.chain_, detail::CoroChain{})) {}
   Task& operator=(Task&& o) noexcept {
     if (this != &o) {
       destroy();
-      frame_ = std::exchange(o.frame_, nullptr);
-      chain_ = std::move(o.chain_);
+      chain_ = std::exchange(o.chain_, detail::CoroChain{});
     }
     return *this;
   }
@@ -480,21 +505,18 @@ class [[nodiscard]] Task {
   Task& operator=(const Task&) = delete;
   ~Task() { destroy(); }
 
-  bool valid() const { return frame_ != nullptr; }
+  bool valid() const { return chain_.innermost != nullptr; }
   // frame_bytes is the size of this coroutine's frame (its own state machine, children excluded).
   // Known until the Task is first polled or awaited (spawn reads it before either).
   uint32_t frame_bytes() const {
-    if (!frame_ || chain_.started()) return 0;
+    if (!valid() || chain_.started()) return 0;
     return promise().root_frame_bytes();
   }
 
   // poll drives the chain (see the file comment). Precondition: not moved since the first poll.
   [[gnu::always_inline]] Poll<Output> poll(Context& cx) {
-    detail::CoroChain& c = chain_;
-    if (!c.started()) {
-      c.innermost = &promise();
-      detail::flush_held_frame_alloc();  // first use of the frame (see HeldFrameAlloc)
-    }
+    detail::CoroChain& c = chain_;  // not started: innermost is the root already
+    if (!c.started()) detail::flush_held_frame_alloc();  // first use of the frame (HeldFrameAlloc)
     std::exception_ptr in_flight;  // see ChainCursor::exception
     struct Restore {
       detail::ChainCursor saved;
@@ -528,7 +550,7 @@ class [[nodiscard]] Task {
       // otherwise the trampoline bounced: resume the innermost coroutine from this shallow frame
     }
     if (in_flight) std::rethrow_exception(std::exchange(in_flight, nullptr));
-    return Poll<Output>(promise().take());
+    return Poll<Output>(promise().take());  // done: innermost is the root again
   }
 
   // release gives up ownership of the frame (used by co_await on a Task).
@@ -536,34 +558,35 @@ class [[nodiscard]] Task {
     if (chain_.started())
       throw std::logic_error("Task: co_await on a Task that was already polled");
     detail::flush_held_frame_alloc();  // first use of the frame (see HeldFrameAlloc)
-    return std::exchange(frame_, nullptr);
+    if (!valid()) return nullptr;
+    return std::exchange(chain_.innermost, nullptr)->handle().address();
   }
 
  private:
   // Called from get_return_object, right after operator new recorded the frame's size.
-  explicit Task(void* frame) : frame_(frame) {
+  explicit Task(void* frame) {
+    chain_.innermost = &std::coroutine_handle<promise_type>::from_address(frame).promise();
     promise().link |= std::uintptr_t{detail::tl_last_frame_bytes}
                       << detail::PromiseBase::kSizeShift;
   }
   static_assert(static_cast<std::ptrdiff_t>(alignof(promise_type)) <= detail::kPromiseOffset,
                 "Task<T>: an over-aligned T would move the promise in the frame (box it)");
-  promise_type& promise() const {
-    return std::coroutine_handle<promise_type>::from_address(frame_).promise();
-  }
+  // promise is the root's promise: only while innermost is the root (not started, or done).
+  promise_type& promise() const { return static_cast<promise_type&>(*chain_.innermost); }
   void destroy() {
-    if (!frame_) return;
+    detail::PromiseBase* root = chain_.innermost;
+    if (!root) return;
+    chain_.innermost = nullptr;
     void* const outer = detail::tl_destroyed_child;  // a teardown this one runs inside of
     // Cancelled while suspended: the frames below the root go first (out of line: rare).
-    void* const below = chain_.started() && !chain_.done()
-                            ? detail::destroy_below_root(chain_.innermost, &promise())
-                            : nullptr;
+    void* below = nullptr;
+    if (chain_.started() && !chain_.done()) root = detail::destroy_below_root(root, &below);
     if ((below != nullptr) | (outer != nullptr)) detail::tl_destroyed_child = below;
-    std::coroutine_handle<>::from_address(std::exchange(frame_, nullptr)).destroy();
+    root->handle().destroy();
     if ((below != nullptr) | (outer != nullptr)) detail::tl_destroyed_child = outer;
   }
 
-  void* frame_ = nullptr;
-  detail::CoroChain chain_;
+  detail::CoroChain chain_;  // owns the root frame (see CoroChain::innermost)
 };
 
 }  // namespace as::future
