@@ -250,7 +250,7 @@ TEST_CASE("? propagates an Err through several Result coroutines", "[future][res
   }
 }
 
-TEST_CASE("the waker slot (join waker, wait nodes) is one word and owns what it holds like a Waker",
+TEST_CASE("the waker slot (join waker, Notified) is one word and owns what it holds like a Waker",
           "[future][task][join]") {
   STATIC_REQUIRE(sizeof(WakerSlot) == sizeof(void*));
   WakeCounts a, b;

@@ -1,8 +1,8 @@
 // tests/future/frame_memory_test.cpp — what a parked task occupies (the idle_memory diet):
 // coroutine frames take blocks in 8-byte steps yet stay as aligned as their type needs
-// (coroutine.hpp, task_memory.hpp), an empty result (Unit) is not stored in the promise, a wait
-// node and a Notified keep their waker in one word (task/waker_slot.hpp), and the sizes of the
-// pieces of a task parked on Notify::notified() — the idle_memory benchmark's task.
+// (coroutine.hpp, task_memory.hpp), an empty result (Unit) is not stored in the promise, a
+// Notified keeps its waker in one word (task/waker_slot.hpp), and the sizes of the pieces of a
+// task parked on Notify::notified() — the idle_memory benchmark's task.
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdint>
@@ -58,9 +58,8 @@ TEST_CASE("a parked task's pieces: promise, wait node, Notified", "[future][task
   // A Unit coroutine's promise is its parent word alone, as a void one's.
   STATIC_REQUIRE(sizeof(Task<Unit>::promise_type) == sizeof(void*));
   STATIC_REQUIRE(sizeof(Task<void>::promise_type) == sizeof(void*));
-  // A stored waker is one word; a wait node is its links, the waker and one word of state.
+  // A stored waker is one word (a Notified's, a task's join waker).
   STATIC_REQUIRE(sizeof(WakerSlot) == sizeof(void*));
-  STATIC_REQUIRE(sizeof(sync::WaitNode) == 4 * sizeof(void*));
   // A Notified is the Notify (its state in the low bits), two links (one shared with the call
   // count) and the waker.
   STATIC_REQUIRE(sizeof(Notify::Notified) == 4 * sizeof(void*));

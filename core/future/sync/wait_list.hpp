@@ -7,17 +7,16 @@
 
 #include <cstdint>
 
-#include "core/future/task/waker_slot.hpp"
+#include "core/future/waker.hpp"
 
 namespace as::future::sync {
 
-// WaitNode is 32 bytes (a one-word WakerSlot; the 32-bit `want` packs with the flags): it sits in
-// every parked future, so the futures keep their own small state in it too (`want`, `done`)
-// rather than beside it.
+// WaitNode is 40 bytes (the 32-bit `want` packs with the flags): it sits in every parked future,
+// so the futures keep their own small state in it too (`want`, `done`) rather than beside it.
 struct WaitNode {
   WaitNode* prev = nullptr;
   WaitNode* next = nullptr;
-  WakerSlot waker;  // the waiter's waker; `std::move(node->waker)` takes it out
+  Waker waker;
   uint32_t want = 0;  // primitive-specific (semaphore: permits wanted; Notify: its call count)
   bool queued = false;
   bool notified = false;  // set by the notifier when it picked this node (still to be observed)

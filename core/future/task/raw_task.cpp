@@ -53,6 +53,32 @@ void waker_wake(const void* data) {
 
 const WakerVTable kTaskWakerVTable{&waker_clone, &waker_wake, &waker_wake_by_ref, &waker_drop};
 
+void WakerSlot::replace(const Waker& w) {
+  std::uintptr_t next = 0;
+  if (w.vtable() == &kTaskWakerVTable) {
+    next = reinterpret_cast<std::uintptr_t>(kTaskWakerVTable.clone(w.data()));
+  } else if (!w.empty()) {
+    next = reinterpret_cast<std::uintptr_t>(new Waker(w)) | kBoxed;
+  }
+  const std::uintptr_t old = std::exchange(word_, next);  // the new clone first, then the old
+  if (old != 0) drop(old);                                // one's drop (as Waker's assignment)
+}
+
+void WakerSlot::drop(std::uintptr_t w) noexcept {
+  if (w & kBoxed) {
+    delete reinterpret_cast<Waker*>(w & ~kBoxed);
+  } else {
+    kTaskWakerVTable.drop(reinterpret_cast<const void*>(w));
+  }
+}
+
+Waker WakerSlot::unbox(std::uintptr_t w) {
+  Waker* boxed = reinterpret_cast<Waker*>(w & ~kBoxed);
+  Waker out = std::move(*boxed);
+  delete boxed;
+  return out;
+}
+
 Waker RawTask::waker() {
   return Waker(waker_clone(this), &kTaskWakerVTable);
 }
