@@ -6,6 +6,7 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 #include "tests/future/test_support.hpp"
@@ -63,9 +64,10 @@ TEST_CASE("a parked task's pieces: promise, wait node, Notified", "[future][task
   // A Notified is the Notify (its state in the low bits), two links (one shared with the call
   // count) and the waker.
   STATIC_REQUIRE(sizeof(Notify::Notified) == 4 * sizeof(void*));
-  // The task cell: the header (a Unit output in its tail padding) and the Task — three words.
+  // The task cell: the header (a Unit output in its tail padding; a panic is kept where the
+  // future was) and the Task — three words.
   STATIC_REQUIRE(sizeof(Task<Unit>) == 3 * sizeof(void*));
-  STATIC_REQUIRE(sizeof(TaskCore<Unit>) <= 80);
+  STATIC_REQUIRE(sizeof(TaskCore<Unit>) <= 72);
   STATIC_REQUIRE(sizeof(TaskCell<Task<Unit>>) == sizeof(TaskCore<Unit>) + sizeof(Task<Unit>));
   // The benchmark's task frame: resume/destroy pointers, the promise, g++'s own bookkeeping, two
   // pointer parameters, the Notified, the await_resume result (a 1-byte Unit) and the awaiter
@@ -144,4 +146,36 @@ TEST_CASE("an rvalue waker slot converts to the Waker it held", "[future][task][
   w.wake();
   CHECK(a.wakes == 1);
   CHECK(a.live == 0);
+}
+
+namespace {
+// A future smaller than the exception it throws: the panic still fits where it was.
+struct TinyThrower {
+  Poll<int> poll(Context&) { throw std::runtime_error("tiny"); }
+};
+}  // namespace
+
+TEST_CASE("a task's panic is kept in its future's storage", "[future][task][memory]") {
+  STATIC_REQUIRE(sizeof(TaskCell<TinyThrower>) >= sizeof(TaskCore<int>) + sizeof(std::exception_ptr));
+  for (const test::Env& e : test::envs(false)) {
+    INFO(e.name);
+    as::trace::Recorder rec;  // traced: the panic is also reported from the exception kept aside
+    const int r = test::run_root(
+        e,
+        []() -> Task<int> {
+          auto h = spawn(TinyThrower{});
+          auto joined = co_await h;
+          if (!joined.is_err() || !joined.error().is_panic()) co_return 1;
+          // Detached before its panic: the cell frees the exception with it (ASan: no leak).
+          spawn([]() -> Task<int> {
+            co_await yield_now();
+            throw std::runtime_error("detached");
+          }()).detach();
+          co_await yield_now();
+          co_await yield_now();
+          co_return 0;
+        },
+        &rec);
+    CHECK(r == 0);
+  }
 }

@@ -216,13 +216,14 @@ int64_t Scheduler::run_task(RawTask* t, int worker, int64_t carry, NextPoll* nex
   Context cx(bw.waker);
   bool ready = false;
   Reason why = Reason::Done;
+  std::exception_ptr panic;  // kept in the task once its future is dropped (complete)
   try {
     ready = t->vtable->poll(t, cx);
   } catch (const platform::RunCancelled&) {
     detail::flush_held_frame_alloc();
     throw;
   } catch (...) {
-    t->panic = std::current_exception();
+    panic = std::current_exception();
     ready = true;
     why = Reason::Panic;
   }
@@ -239,8 +240,9 @@ int64_t Scheduler::run_task(RawTask* t, int worker, int64_t carry, NextPoll* nex
     // A diagnostic reads the clock anew: the next poll must not take the older PollEnd time.
     const bool reported =
         rec_ && (why == Reason::Panic || took > static_cast<uint64_t>(cfg_.long_poll_ns));
-    if (reported) report_poll(t->id, t->blocking, took, why == Reason::Panic ? &t->panic : nullptr);
-    const bool woke_joiner = complete(t, why, worker, true);  // also drops the queue's reference
+    if (reported) report_poll(t->id, t->blocking, took, why == Reason::Panic ? &panic : nullptr);
+    // also drops the queue's reference
+    const bool woke_joiner = complete(t, why, worker, true, std::move(panic));
     return reported || woke_joiner ? 0 : next_carry;
   }
 
@@ -330,7 +332,8 @@ void Scheduler::report_poll(trace::TaskId id, bool blocking, uint64_t took,
   }
 }
 
-bool Scheduler::complete(RawTask* t, Reason why, int worker, bool after_poll) {
+bool Scheduler::complete(RawTask* t, Reason why, int worker, bool after_poll,
+                         std::exception_ptr panic) {
   {
     // Drop the future on this worker, as its own task (frame frees are traced on its lane).
     // Right after its poll, run_task's poll state for t is still installed: it serves as is.
@@ -353,6 +356,8 @@ bool Scheduler::complete(RawTask* t, Reason why, int worker, bool after_poll) {
     detail::flush_held_frame_alloc();  // a destructor that allocated a frame (odd, but possible)
     if (after_poll) PollScope::leave();
   }
+  // The panic takes the future's place in the cell (RawTask::panicked), before COMPLETE publishes it.
+  if (panic) t->set_panic(std::move(panic));
   // Off the owned list first (shutdown finds only live tasks there): after the COMPLETE
   // transition below the cell may already be gone.
   if (t->state.load(std::memory_order_relaxed) & RawTask::kOwnedByWorker) {
@@ -446,7 +451,8 @@ void Scheduler::cancel_all_owned() {
     while (!t->state.compare_exchange_weak(
         cur, (cur | RawTask::kRunning | RawTask::kCancelled) & ~RawTask::kNotified)) {
     }
-    complete(t, t->panic ? Reason::Panic : Reason::Cancelled, -1);  // drops our reference
+    // A task that panicked was completed by its poll: every task still listed is cancelled.
+    complete(t, Reason::Cancelled, -1);  // drops our reference
   }
 }
 

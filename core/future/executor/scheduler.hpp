@@ -264,7 +264,9 @@ class Scheduler {
   // after_poll: called right after t's PollEnd, so on real threads its events share that time.
   // Returns true when it traced a wake at a newer time than the PollEnd (a joiner's wake reads
   // the clock): the worker's next poll must not take that PollEnd's time then.
-  bool complete(RawTask* t, trace::Reason why, int worker, bool after_poll = false);
+  // `panic`: the exception the poll ended with (stored in the cell after the future is dropped).
+  bool complete(RawTask* t, trace::Reason why, int worker, bool after_poll = false,
+                std::exception_ptr panic = nullptr);
   // close_unpolled ends the span of a task whose PollBegin was written (NextPoll::begun) but that
   // turned out complete or cancelled when its run began: it is not polled.
   void close_unpolled(RawTask* t, int worker);

@@ -70,13 +70,13 @@ class [[nodiscard]] JoinHandle {
     std::optional<Result<T, JoinError>> r;
     if (task_->output) {
       r.emplace(std::move(*task_->output));
-    } else if (task_->panic) {
-      r.emplace(Err{JoinError::panic(task_->panic)});
+    } else if (task_->panicked) {
+      r.emplace(Err{JoinError::panic(task_->panic())});
     } else {
       r.emplace(Err{JoinError::cancelled()});
     }
     task_->output.reset();
-    task_->panic = nullptr;
+    task_->drop_panic();
     // COMPLETE: nothing reads JOIN_INTEREST any more; clear it and drop our reference in one RMW.
     std::exchange(task_, nullptr)->release_and_clear(RawTask::kJoinInterest);
     return std::move(*r);
@@ -99,7 +99,7 @@ class [[nodiscard]] JoinHandle {
     Waker w;
     if (cur & RawTask::kComplete) {
       t->output.reset();
-      t->panic = nullptr;
+      t->drop_panic();
     } else if (cur & RawTask::kJoinWaker) {
       w = t->join_waker.take();
     }

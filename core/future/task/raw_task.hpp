@@ -55,6 +55,7 @@
 #include <atomic>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <new>
 #include <optional>
 #include <utility>
@@ -76,6 +77,7 @@ struct TaskVTable {
   void (*drop_future)(RawTask*);     // destroys the future (exactly once)
   void (*drop_output)(RawTask*);     // destroys a stored output / panic
   void (*dealloc)(RawTask*);         // frees the cell (refs reached 0)
+  std::exception_ptr* (*panic_slot)(RawTask*);  // where a panic is kept (the future's storage)
 };
 
 struct RawTask {
@@ -103,14 +105,29 @@ struct RawTask {
   RawTask* next = nullptr;        // intrusive link: inject queue / run queue (owner: that queue)
   RawTask* owned_prev = nullptr;  // intrusive links of the scheduler's owned-task list
   RawTask* owned_next = nullptr;
-  std::exception_ptr panic;  // the future threw (owned like the output once COMPLETE)
-  WakerSlot join_waker;      // the awaiting JoinHandle's waker (owner: see JOIN_WAKER; one word)
+  WakerSlot join_waker;  // the awaiting JoinHandle's waker (owner: see JOIN_WAKER; one word)
   trace::TaskId id;
   std::atomic<uint32_t> traced_live{0};  // the live count the last WakerClone/WakerDrop showed
   // The byte-sized fields come last: the header's tail padding then holds a small output slot
   // (TaskCore<Unit>::output) instead of the cell growing by a word for it.
   bool blocking = false;  // runs on the blocking pool (spawn_blocking)
   bool polled = false;    // polled at least once (written by the running worker only)
+  // The future threw: the exception is kept in the future's storage (panic_slot), which is dead
+  // by then (it is stored after drop_future) — a panic and a live future never coexist, so the
+  // cell carries no exception slot of its own. Owned like the output once COMPLETE.
+  bool panicked = false;
+
+  // set_panic stores the future's exception; the future must be dropped already (the harness).
+  void set_panic(std::exception_ptr e) {
+    new (vtable->panic_slot(this)) std::exception_ptr(std::move(e));
+    panicked = true;
+  }
+  const std::exception_ptr& panic() { return *vtable->panic_slot(this); }  // if panicked
+  void drop_panic() {
+    if (!panicked) return;
+    panicked = false;
+    std::destroy_at(vtable->panic_slot(this));
+  }
 
   // set_join_waker publishes the waker the handle stored (JOIN_WAKER); false: already COMPLETE.
   bool set_join_waker() {
@@ -177,10 +194,11 @@ struct TaskCell final : TaskCore<FutureOutput<F>> {
 
   TaskCell(F&& f, Scheduler* s, trace::TaskId task_id)
       : TaskCore<Out>(&kVTable, s, task_id), future(std::move(f)) {}
-  ~TaskCell() {}
+  ~TaskCell() { this->drop_panic(); }
 
   union {
-    F future;  // alive from construction until drop_future
+    F future;                        // alive from construction until drop_future
+    std::exception_ptr panic_store;  // then, if the future threw (RawTask::set_panic)
   };
 
   static bool poll_fn(RawTask* t, Context& cx) {
@@ -200,9 +218,12 @@ struct TaskCell final : TaskCore<FutureOutput<F>> {
   static void drop_output_fn(RawTask* t) {
     auto* c = static_cast<TaskCell*>(t);
     c->output.reset();
-    c->panic = nullptr;
+    c->drop_panic();
   }
   static void dealloc_fn(RawTask* t) { delete static_cast<TaskCell*>(t); }
+  static std::exception_ptr* panic_slot_fn(RawTask* t) {
+    return std::addressof(static_cast<TaskCell*>(t)->panic_store);
+  }
 
   // Cells come from the task allocator (task_memory.hpp), unless over-aligned; a cell that needs
   // no more than 8-byte alignment (the usual case) takes a block sized in 8-byte steps.
@@ -224,7 +245,8 @@ struct TaskCell final : TaskCore<FutureOutput<F>> {
       memory::deallocate_packed(p, n);
     }
   }
-  static constexpr TaskVTable kVTable{&poll_fn, &drop_future_fn, &drop_output_fn, &dealloc_fn};
+  static constexpr TaskVTable kVTable{&poll_fn, &drop_future_fn, &drop_output_fn, &dealloc_fn,
+                                      &panic_slot_fn};
 };
 
 }  // namespace as::future
