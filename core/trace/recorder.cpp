@@ -181,7 +181,6 @@ struct alignas(128) Recorder::ThreadBuffer {
     writer.events = 0;
     writer.last_ts = 0;
     writer.last_task = 0;
-    writer.last_worker = 0;
     writer.published = &tail->published;
   }
   // grow moves the writer to the next chunk, linking a new, larger one unless reserve() already
@@ -476,36 +475,30 @@ Event expand_follow_on(const Event& carrier, uint64_t packed) {
 // decode_range appends the events encoded in [p, end) of a chunk; `at` holds the decoding state.
 void decode_range(const Chunk& c, const uint8_t* p, const uint8_t* end,
                   Recorder::Cursor::Position& at, std::vector<Event>& out) {
-  // field reads the next field, whose size code is at bit `shift` of the header.
-  uint32_t header = 0;
-  auto field = [&p, &header](uint32_t shift) {
-    return get_field(p, detail::bytes_of_code((header >> shift) & 7));
-  };
+  // field reads the next field, whose length is at bit `shift` of the lengths word.
+  uint32_t lengths = 0;
+  auto field = [&p, &lengths](uint32_t shift) { return get_field(p, (lengths >> shift) & 0xf); };
   while (p < end) {
-    std::memcpy(&header, p, sizeof header);
+    const uint32_t kind_byte = p[0];
+    std::memcpy(&lengths, p + 1, sizeof lengths);
     p += detail::kEventHeader;
     Event e;
-    e.kind = static_cast<EventKind>(header & 0x7f);
-    e.ts = at.last_ts + detail::unzigzag(field(8));
+    e.kind = static_cast<EventKind>(kind_byte & 0x7f);
+    e.ts = at.last_ts + detail::unzigzag(field(0));
     at.last_ts = e.ts;
-    if (const uint64_t t = field(11); t != 0) {
-      at.last_task =
-          static_cast<uint64_t>(static_cast<int64_t>(at.last_task) + detail::unzigzag(t - 1));
-      e.task = static_cast<TaskId>(at.last_task);
-    } else {
-      e.task = 0;
-    }
-    at.last_worker ^= field(14);
-    e.worker = static_cast<WorkerId>(at.last_worker);
-    e.loc = static_cast<StringId>(field(17));
-    e.args[0] = field(20);
-    e.args[1] = field(23);
-    e.args[2] = field(26);
+    at.last_task =
+        static_cast<uint64_t>(static_cast<int64_t>(at.last_task) + detail::unzigzag(field(4)));
+    e.task = static_cast<TaskId>(at.last_task);
+    e.worker = static_cast<WorkerId>(field(8));
+    e.loc = static_cast<StringId>(field(12));
+    e.args[0] = field(16);
+    e.args[1] = field(20);
+    e.args[2] = field(24);
     // Up to two follow-ons; those marked `before` come out ahead of e.
-    uint64_t packed[2] = {field(29), 0};
-    if ((header & detail::kSecondFollowOn) != 0) {
-      const uint32_t code = *p++ & 7;
-      packed[1] = get_field(p, detail::bytes_of_code(code));
+    uint64_t packed[2] = {field(28), 0};
+    if ((kind_byte & detail::kSecondFollowOn) != 0) {
+      const uint32_t length = *p++ & 0xf;
+      packed[1] = get_field(p, length);
     }
     const auto push = [&](Event ev) {
       ev.seq = static_cast<uint32_t>(c.first_event + at.events);

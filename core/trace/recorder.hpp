@@ -18,7 +18,6 @@
 // os platform uses too, read inline: a few ns instead of a vDSO clock_gettime per event.
 #pragma once
 
-#include <array>
 #include <atomic>
 #include <bit>
 #include <cstdint>
@@ -74,60 +73,49 @@ namespace detail {
 // the kernel's zeroing — at 48 bytes per event that was most of the price of tracing, and a parked
 // task's events are part of what it costs to keep it (the idle_memory benchmark counts them).
 // Encoding (per record, in this order):
-//   header      4 bytes, little-endian: bits 0..7 the kind, then 3 bits per field below: its
-//               size code (0..6 = that many bytes, 7 = 8 bytes; a 7-byte value is stored in 8)
+//   kind        1 byte (bit 7: a second follow-on comes after the fields, see kSecondFollowOn)
+//   lengths     4 bytes, little-endian: 4 bits per field below = its byte count (0..8)
 //   fields      ts, task, worker, loc, a0, a1, a2, follow-on — each in its size of
-//               little-endian bytes; a zero takes no bytes at all. Three fields are coded against
+//               little-endian bytes; a zero takes no bytes at all. Two fields are coded against
 //               the previous record of the same chunk, because consecutive records mostly repeat
 //               or step them:
 //                 ts      zigzag(ts - previous ts)
-//                 task    0 for "no task", else zigzag(task - previous non-zero task) + 1: task ids
-//                         run into the hundreds of thousands (3 bytes) but a spawn loop, or a
-//                         task's own poll, steps them by 0 or 1 (1 byte)
-//                 worker  worker XOR previous worker: 0 bytes while one thread runs one worker
-// The writer stores every field with one unaligned 8-byte store and advances by its size (a count
-// of leading zeros, no loop: a LEB128 varint loop cost ~80 instructions per event; this costs a
-// few per field). A typical scheduler record takes 6-12 bytes.
-// Each chunk starts afresh (previous ts, task and worker 0), so any chunk decodes on its own.
+//                 task    zigzag(task - previous task): task ids run into the hundreds of
+//                         thousands (3 bytes) but a spawn loop, or a task's own poll, steps them
+//                         by 0 or 1 (0 or 1 byte)
+// The writer stores every field with one unaligned 8-byte store and advances by its length (a
+// count of leading zeros, no loop: a LEB128 varint loop cost ~80 instructions per event; this
+// costs ~7 per non-zero field and ~3 per zero one). A typical scheduler record takes 8-14 bytes.
+// (3-bit size codes would save the fifth header byte but cost a table lookup per field: the
+// writer's instructions are what tracing costs on every hot path, so they won.)
+// Each chunk starts afresh (previous ts and task 0), so any chunk decodes on its own.
 // The eighth field, when non-zero, is a second event packed into the first (see FollowOn):
 // (kind + 1) | before << 7 | arg << 8 | zigzag(its task - the first event's task) << 24 — 1 byte
 // for a follow-on about the same task with no argument. The reader returns two events; the writer
 // paid for one header, one timestamp and one publish. A second follow-on may follow
 // (kSecondFollowOn).
 inline constexpr size_t kEventFields = 8;
-inline constexpr size_t kEventHeader = 4;
-inline constexpr uint32_t kSizeBits = 3;
+inline constexpr size_t kEventHeader = 5;
 // Bit 7 of the kind byte: a second follow-on comes after the fields, as one byte holding its
-// size code, then its bytes (a task's end writes FrameFree + TaskStop + TaskDestroy as one record).
+// length, then its bytes (a task's end writes FrameFree + TaskStop + TaskDestroy as one record).
 inline constexpr uint32_t kSecondFollowOn = 0x80;
-// Room a record may need: its header, 8 bytes per field, the second follow-on's code byte and
+// Room a record may need: its header, 8 bytes per field, the second follow-on's length byte and
 // 8 bytes, and 7 bytes the last 8-byte store may write past the record's end.
 inline constexpr size_t kMaxEncodedEvent = kEventHeader + 8 * kEventFields + 1 + 8 + 7;
 static_assert(kEventKindCount < 127, "a kind (+ 1) fits the 7 low bits of a byte");
-static_assert(8 + kSizeBits * kEventFields <= 32, "the header is one 32-bit word");
 
-// The size of a value, by the index of its highest set bit: a value up to 6 bytes long is
-// stored in that many bytes (size code = bytes), a longer one in 8 (size code 7).
-// [bit] = bytes stored, [64 + bit] = size code (one table: one address to keep in a register).
-inline constexpr auto kSizeByTopBit = [] {
-  std::array<uint8_t, 128> t{};
-  for (size_t bit = 0; bit < 64; ++bit) {
-    t[bit] = static_cast<uint8_t>(bit < 48 ? bit / 8 + 1 : 8);
-    t[64 + bit] = static_cast<uint8_t>(bit < 48 ? bit / 8 + 1 : 7);
-  }
-  return t;
-}();
-inline constexpr uint32_t bytes_of_code(uint32_t code) {
-  return code + ((code + 1) >> 3);  // 7 -> 8
+// byte_length is the number of little-endian bytes that hold v (0 for 0).
+// (71 - leading zeros) / 8: 0 for 0 (64 leading zeros), 1 for 1..255, ..., 8 for the top bit set.
+// No branch: with LZCNT (or ARM's CLZ) this is three instructions.
+inline uint32_t byte_length(uint64_t v) {
+  return static_cast<uint32_t>(71 - std::countl_zero(v)) >> 3;
 }
-// put_field stores v at p (8 bytes written, its size kept) and returns its size code. A zero is
-// one compare; any other value a bit scan and two loads from one table (~8 instructions).
+// put_field stores v at p (8 bytes written, byte_length(v) kept) and returns its length.
 inline uint32_t put_field(uint8_t*& p, uint64_t v) {
   std::memcpy(p, &v, sizeof v);
-  if (v == 0) return 0;
-  const auto top_bit = static_cast<size_t>(63 ^ std::countl_zero(v));  // one BSR
-  p += kSizeByTopBit[top_bit];
-  return kSizeByTopBit[64 + top_bit];
+  const uint32_t n = byte_length(v);
+  p += n;
+  return n;
 }
 inline uint64_t zigzag(int64_t v) {
   return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
@@ -161,8 +149,7 @@ struct WriterState {
   uint64_t events = 0;       // events in the tail chunk
   int64_t last_ts = 0;       // previous event's ts in this chunk (0 at a chunk's start)
   int64_t instant = 0;       // previous event's ts of this thread (not reset per chunk)
-  uint64_t last_task = 0;    // previous non-zero task in this chunk (0 at a chunk's start)
-  uint64_t last_worker = 0;  // previous event's worker in this chunk (0 at a chunk's start)
+  uint64_t last_task = 0;    // previous event's task in this chunk (0 at a chunk's start)
   std::atomic<uint64_t>* published = nullptr;
 };
 // The calling thread's most recently used (recorder id, writer state): the whole hot-path lookup.
@@ -273,8 +260,7 @@ class Recorder {
       size_t offset = 0;            // bytes of it already decoded
       uint64_t events = 0;          // events of it already returned
       int64_t last_ts = 0;          // decoding state at `offset`: previous ts,
-      uint64_t last_task = 0;       //   previous non-zero task,
-      uint64_t last_worker = 0;     //   previous worker
+      uint64_t last_task = 0;       //   and previous task
     };
     std::vector<Position> at;  // per buffer (internal)
     uint64_t recorder = 0;     // id of the Recorder this cursor reads (internal)
@@ -305,8 +291,9 @@ class Recorder {
   // kSameTime: ts is the thread's previous event time on this recorder (now() for its first
   // event), not the argument.
   template <int kFollows, bool kSameTime>
-  void emit_fast(int64_t ts, EventKind kind, WorkerId worker, TaskId task, uint64_t a0, uint64_t a1,
-                 uint64_t a2, StringId loc, uint64_t follow, uint64_t follow2) {
+  [[gnu::always_inline]] void emit_fast(int64_t ts, EventKind kind, WorkerId worker, TaskId task,
+                                        uint64_t a0, uint64_t a1, uint64_t a2, StringId loc,
+                                        uint64_t follow, uint64_t follow2) {
     const detail::WriterCache& c = detail::t_writer;
     if (c.recorder == id_) [[likely]] {
       detail::WriterState& w = *c.state;
@@ -329,31 +316,28 @@ class Recorder {
                      uint64_t follow, uint64_t follow2) {
     uint8_t* const start = w.pos;
     uint8_t* p = start + detail::kEventHeader;
-    // The task's code: 0 = none, else its step from the previous task, plus one.
-    const uint64_t task_field =
-        task == 0
-            ? 0
-            : detail::zigzag(static_cast<int64_t>(task) - static_cast<int64_t>(w.last_task)) + 1;
-    uint32_t header = static_cast<uint32_t>(kind);
-    header |= detail::put_field(p, detail::zigzag(ts - w.last_ts)) << 8;
-    header |= detail::put_field(p, task_field) << 11;
-    header |= detail::put_field(p, worker ^ w.last_worker) << 14;
-    header |= detail::put_field(p, loc) << 17;
-    header |= detail::put_field(p, a0) << 20;
-    header |= detail::put_field(p, a1) << 23;
-    header |= detail::put_field(p, a2) << 26;
+    const uint64_t task_step =
+        detail::zigzag(static_cast<int64_t>(task) - static_cast<int64_t>(w.last_task));
+    uint32_t lengths = detail::put_field(p, detail::zigzag(ts - w.last_ts));
+    lengths |= detail::put_field(p, task_step) << 4;
+    lengths |= detail::put_field(p, worker) << 8;
+    lengths |= detail::put_field(p, loc) << 12;
+    lengths |= detail::put_field(p, a0) << 16;
+    lengths |= detail::put_field(p, a1) << 20;
+    lengths |= detail::put_field(p, a2) << 24;
     if constexpr (kFollows >= 1)
-      header |= detail::put_field(p, detail::follow_field(follow, task)) << 29;
+      lengths |= detail::put_field(p, detail::follow_field(follow, task)) << 28;
+    uint32_t kind_byte = static_cast<uint32_t>(kind);
     if constexpr (kFollows == 2) {
-      header |= detail::kSecondFollowOn;
-      uint8_t* const code_at = p++;
-      *code_at = static_cast<uint8_t>(detail::put_field(p, detail::follow_field(follow2, task)));
+      kind_byte |= detail::kSecondFollowOn;
+      uint8_t* const length_at = p++;
+      *length_at = static_cast<uint8_t>(detail::put_field(p, detail::follow_field(follow2, task)));
     }
-    std::memcpy(start, &header, sizeof header);
+    start[0] = static_cast<uint8_t>(kind_byte);
+    std::memcpy(start + 1, &lengths, sizeof lengths);
     w.last_ts = ts;
     w.instant = ts;
-    if (task != 0) w.last_task = task;
-    w.last_worker = worker;
+    w.last_task = task;
     w.pos = p;
     w.events += 1 + kFollows;
     w.published->store(detail::pack_published(w.events, static_cast<uint64_t>(p - w.base)),

@@ -223,8 +223,8 @@ TEST_CASE("recorder: the compact encoding keeps every field exactly, across chun
 
 TEST_CASE("recorder: the step-coded fields survive every step, and cost what they should",
           "[recorder][encoding]") {
-  // task is coded as a step from the previous non-zero task, worker as an XOR with the previous
-  // worker, a follow-on's task as a step from its carrier's: walk them across the extremes
+  // task is coded as a step from the previous task, a follow-on's task as a step from
+  // its carrier's: walk them across the extremes
   // (0, UINT32_MAX, kNoWorker, values of exactly 7 and 8 bytes) in both directions.
   Recorder rec;
   std::vector<Event> sent;
@@ -302,21 +302,21 @@ TEST_CASE("recorder: the step-coded fields survive every step, and cost what the
   }
 
   // Sizes: a spawn loop's records (task ids in the hundreds of thousands, one worker, 100 ns
-  // apart) take 4 header bytes + 1 ts + 1 task + 1 argument byte; a follow-on about the same
-  // task with no argument adds one byte.
+  // apart) take 5 header bytes + 1 ts + 1 task + 1 worker + 1 argument byte; a follow-on about
+  // the same task with no argument adds one byte.
   Recorder loop;
   for (TaskId t = 200'000; t < 210'000; ++t)
     loop.emit_at(static_cast<int64_t>(t) * 100, EventKind::TaskCreate, 1, t, 7);
   // Each chunk's first record carries its ts and task whole (a few chunks: up to ~10 bytes more).
-  CHECK(loop.encoded_bytes() >= 10'000 * 7);
-  CHECK(loop.encoded_bytes() <= 10'000 * 7 + 64);
+  CHECK(loop.encoded_bytes() >= 10'000 * 9);
+  CHECK(loop.encoded_bytes() <= 10'000 * 9 + 64);
   Recorder paired;
   for (TaskId t = 1; t <= 1000; ++t)
     paired.emit_at(static_cast<int64_t>(t) * 100, EventKind::TaskStart, 1, t, 0, 0, 0, 0,
                    FollowOn{EventKind::PollBegin, t});
   CHECK(paired.event_count() == 2000);
-  // ts, task, follow-on: a byte each; the worker's byte only in the first record.
-  CHECK(paired.encoded_bytes() == 1000 * (4 + 1 + 1 + 1) + 1);
+  // ts, task, worker, follow-on: a byte each.
+  CHECK(paired.encoded_bytes() == 1000 * (5 + 1 + 1 + 1 + 1));
   // A task's end as one record: FrameFree (160 bytes) + TaskStop + TaskDestroy, same task.
   Recorder ends;
   for (TaskId t = 1; t <= 1000; ++t)
@@ -326,9 +326,9 @@ TEST_CASE("recorder: the step-coded fields survive every step, and cost what the
   const auto ev = ends.collect();
   CHECK(ev[3 * 999 + 2].kind == EventKind::TaskDestroy);
   CHECK(ev[3 * 999 + 2].task == 1000);
-  // ts 1 (the first: a whole clock reading), task 1, worker 1 (the first), a0 1, follow-on 1,
-  // the second's code byte and 1 byte.
-  CHECK(ends.encoded_bytes() <= 1000 * (4 + 1 + 1 + 1 + 1 + 2) + 1 + 8);
+  // ts 1 (the first: a whole clock reading), task 1, worker 1, a0 1, follow-on 1, the second's
+  // length byte and 1 byte.
+  CHECK(ends.encoded_bytes() <= 1000 * (5 + 1 + 1 + 1 + 1 + 1 + 2) + 8);
 }
 
 TEST_CASE("recorder: a FollowOn marked `before` comes out ahead of its carrier",
