@@ -30,6 +30,23 @@ int64_t counting_clock(void* ctx) {
 }
 }  // namespace
 
+// expected_follow_on is the event a reader must get for `f` written with `carrier` (see FollowOn).
+static Event expected_follow_on(const Event& carrier, const FollowOn& f) {
+  Event e;
+  e.ts = carrier.ts;
+  e.kind = f.kind;
+  e.worker = carrier.worker;
+  e.task = f.task;
+  if (f.kind == EventKind::TaskUnblock) {
+    e.args[0] = carrier.task;
+    e.args[1] = carrier.worker;
+    e.args[2] = f.arg;
+  } else {
+    e.args[0] = f.arg;
+  }
+  return e;
+}
+
 TEST_CASE("recorder: events come back in emit order with args intact", "[recorder]") {
   Recorder rec;
   int64_t t = 100;
@@ -187,18 +204,7 @@ TEST_CASE("recorder: the compact encoding keeps every field exactly, across chun
                           static_cast<uint16_t>(next())};
       rec.emit_at(e.ts, e.kind, e.worker, e.task, e.args[0], e.args[1], e.args[2], e.loc, then);
       sent.push_back(e);
-      Event f;
-      f.ts = e.ts;
-      f.kind = then.kind;
-      f.worker = e.worker;
-      f.task = then.task;
-      if (then.kind == EventKind::TaskUnblock) {
-        f.args[0] = e.task;
-        f.args[1] = e.worker;
-        f.args[2] = then.arg;
-      } else {
-        f.args[0] = then.arg;
-      }
+      Event f = expected_follow_on(e, then);
       f.seq = static_cast<uint32_t>(sent.size());
       sent.push_back(f);
     } else {
@@ -248,14 +254,7 @@ TEST_CASE("recorder: the step-coded fields survive every step, and cost what the
                           static_cast<uint16_t>(i % 2 == 0 ? 0xffff : 0)};
       rec.emit_at(e.ts, e.kind, e.worker, e.task, e.args[0], e.args[1], e.args[2], 0, then);
       sent.push_back(e);
-      Event f;
-      f.ts = e.ts;
-      f.kind = then.kind;
-      f.worker = e.worker;
-      f.task = then.task;
-      f.args[0] = then.arg;
-      f.seq = static_cast<uint32_t>(sent.size());
-      sent.push_back(f);
+      sent.push_back(expected_follow_on(e, then));
     } else if (i % 3 == 1 && i % 2 == 0) {  // two follow-ons: the second after the fields
       const FollowOn then{EventKind::TaskStop, e.task, static_cast<uint16_t>(i)};
       const FollowOn and_then{EventKind::TaskUnblock, tasks[(i / 5) % std::size(tasks)],
@@ -263,22 +262,8 @@ TEST_CASE("recorder: the step-coded fields survive every step, and cost what the
       rec.emit_at(e.ts, e.kind, e.worker, e.task, e.args[0], e.args[1], e.args[2], 0, then,
                   and_then);
       sent.push_back(e);
-      Event f;
-      f.ts = e.ts;
-      f.kind = then.kind;
-      f.worker = e.worker;
-      f.task = then.task;
-      f.args[0] = then.arg;
-      sent.push_back(f);
-      Event g;
-      g.ts = e.ts;
-      g.kind = and_then.kind;
-      g.worker = e.worker;
-      g.task = and_then.task;
-      g.args[0] = e.task;
-      g.args[1] = e.worker;
-      g.args[2] = and_then.arg;
-      sent.push_back(g);
+      sent.push_back(expected_follow_on(e, then));
+      sent.push_back(expected_follow_on(e, and_then));
     } else {
       rec.emit_at(e.ts, e.kind, e.worker, e.task, e.args[0], e.args[1], e.args[2]);
       sent.push_back(e);
