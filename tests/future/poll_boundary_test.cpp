@@ -9,11 +9,15 @@
 //     thread outside the workers (the inject queue; its PollBegin reads the clock);
 //   - a receive re-polled first thing in its task's poll takes PollBegin's time, but not when a
 //     hand-written future ran user code before it (it reads the clock);
-//   - a fired timer's TimerFire is followed at once by its task's wake (same instant, same lane).
+//   - a fired timer's TimerFire is followed at once by its task's wake (same instant, same lane);
+//   - a wake whose cause read its time before the task's latest PollBegin is stamped after it.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -177,6 +181,72 @@ TEST_CASE("a poll woken from a thread outside the workers does not begin before 
       rec.poll_buffers(cursor, per_buffer);
       (void)check_spans(per_buffer);
       check_no_poll_before_wake(rec.collect());
+    }
+  }
+}
+
+namespace {
+
+// ParkOnce is a hand-written future: Pending once (its waker handed out, `parked` set), then Ready.
+struct ParkOnce {
+  std::shared_ptr<std::pair<std::mutex, std::optional<Waker>>> slot;
+  std::shared_ptr<std::atomic<bool>> parked;
+  bool first = true;
+  Poll<int> poll(Context& cx) {
+    if (!first) return 1;
+    first = false;
+    {
+      std::lock_guard<std::mutex> lk(slot->first);
+      slot->second = cx.waker();
+    }
+    parked->store(true);
+    return pending;
+  }
+};
+
+}  // namespace
+
+// A wake's cause may have read its time before the task's latest poll began (a send stamped, then
+// the receiver polled and parked, then the send took its waker; or a second wake source woke it in
+// between): the wake that makes it runnable again must still come after that PollBegin. Here a
+// thread outside the runtime wakes with a cause time taken before the task even existed.
+TEST_CASE("a wake whose cause time precedes the task's last poll is stamped after that poll",
+          "[future][trace][os]") {
+  for (const Env& e : envs(true)) {
+    SECTION(e.name) {
+      as::trace::Recorder rec;
+      auto slot = std::make_shared<std::pair<std::mutex, std::optional<Waker>>>();
+      auto parked = std::make_shared<std::atomic<bool>>(false);
+      const int64_t early = rec.now();  // before the task's first PollBegin
+      // A blocking-pool thread (outside the workers; one the runtime knows is still busy) wakes.
+      auto root = [slot, parked, early]() -> Task<int> {
+        JoinHandle<int> task = spawn(ParkOnce{slot, parked});
+        JoinHandle<Unit> waker = spawn_blocking([slot, parked, early] {
+          while (!parked->load()) std::this_thread::yield();
+          std::optional<Waker> w;
+          {
+            std::lock_guard<std::mutex> lk(slot->first);
+            w = std::move(slot->second);
+          }
+          // The task is idle once its poll ended; give its worker time to get there.
+          std::this_thread::sleep_for(std::chrono::milliseconds(2));
+          WakeReasonScope why(Reason::ChanSend, early);
+          w->wake();
+          return Unit{};
+        });
+        (void)co_await waker;
+        co_return (co_await task).value();
+      };
+      CHECK(run_root(e, root, &rec) == 1);
+      std::vector<Event> events = rec.collect();
+      size_t unblocks = 0;
+      for (const Event& ev : events)
+        if (ev.kind == EventKind::TaskUnblock && ev.task == 2) {
+          ++unblocks;
+          CHECK(ev.ts > early);
+        }
+      CHECK(unblocks == 1);
+      check_no_poll_before_wake(std::move(events));
     }
   }
 }

@@ -211,6 +211,8 @@ int64_t Scheduler::run_task(RawTask* t, int worker, int64_t carry, NextPoll* nex
   }
   // Until the first Task::poll takes it: the time of PollBegin, nothing else having run since.
   if (coarse_clock_) tl_current.poll_ts = t0;
+  // A wake that makes the task runnable again must not be stamped before this PollBegin.
+  if (rec_) t->poll_begin_lo.store(static_cast<uint32_t>(t0), std::memory_order_relaxed);
   t->polled = true;
   BorrowedWaker bw(t);
   Context cx(bw.waker);

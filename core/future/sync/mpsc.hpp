@@ -30,7 +30,8 @@
 // channels; wakers are woken after unlocking.
 // Tracing: a send is stamped before it publishes its value and a receive after it took, so a value
 // is never received before it was sent on the timeline; len_after is the queue length as that side
-// saw it. A send that wakes the parked receiver leaves its event to that wake (WakeCause), which
+// saw it. The send's stamp is read under `mu`: after a receiver that parked had begun its poll, so
+// the wake that carries this time does not precede that poll. A send that wakes the parked receiver leaves its event to that wake (WakeCause), which
 // writes it with the receiver's TaskUnblock packed in: one recorded event for the pair. A receive
 // that its task re-polls first thing after PollBegin takes PollBegin's time (no clock read: only
 // the executor ran in between; Chan::stamp_leaf). A batch receive (recv_many) is one operation
@@ -195,8 +196,9 @@ inline void send_done(Chan<T>& c, const typename Chan<T>::Stamp& sent, Waker& rx
 
 // notify_freed_senders: a receive freed n slots while senders wait for space — notify up to n of
 // them (oldest first). Out of line: the receive path stays small enough to inline.
+// received_ts: the receive's time (its wakes take it; 0 untraced).
 template <class T>
-[[gnu::noinline]] void notify_freed_senders(Chan<T>& c, size_t n) {
+[[gnu::noinline]] void notify_freed_senders(Chan<T>& c, size_t n, int64_t received_ts) {
   Waker first;              // usually the only sender to notify
   std::vector<Waker> more;  // a batch may free slots for several
   {
@@ -215,7 +217,7 @@ template <class T>
       c.released.fetch_and(~Chan<T>::kSendersWaiting, std::memory_order_acq_rel);
   }
   if (!first.empty()) {
-    WakeReasonScope why(trace::Reason::ChanRecv, kWakeSameTime);  // stamped with the receive
+    WakeReasonScope why(trace::Reason::ChanRecv, received_ts);  // stamped with the receive
     first.wake();
     for (Waker& w : more) w.wake();
   }
@@ -238,7 +240,7 @@ template <class T, class Sink>
   took.len = end - c.queue.head();
   c.emit(took, trace::EventKind::ChanRecv, 1);
   if (before & Chan<T>::kSendersWaiting) [[unlikely]]
-    notify_freed_senders(c, n);
+    notify_freed_senders(c, n, took.ts);
   return n;
 }
 
@@ -290,7 +292,7 @@ class SendFuture {
 
   Poll<Result<Unit, SendError<T>>> poll(Context& cx) {
     if (!coop::poll_proceed(cx)) return pending;
-    typename detail::Chan<T>::Stamp sent = detail::Chan<T>::stamp();  // before publishing
+    typename detail::Chan<T>::Stamp sent;
     Waker rx;
     {
       std::unique_lock<sync::SpinLock> lk(chan_->mu);
@@ -308,6 +310,7 @@ class SendFuture {
         return pending;
       }
       if (waited_) chan_->send_waiters.remove(&node_);
+      sent = detail::Chan<T>::stamp();  // before publishing, after the receiver parked (mu)
       rx = chan_->push_locked(std::move(*value_), sent);
     }
     value_.reset();
@@ -344,11 +347,12 @@ class Sender {
   SendFuture<T> send(T v) const { return SendFuture<T>(chan_.get(), std::move(v)); }
   // send_now queues v without waiting (unbounded channels; bounded: Err when full).
   Result<Unit, SendError<T>> send_now(T v) const {
-    typename detail::Chan<T>::Stamp sent = detail::Chan<T>::stamp();  // before publishing
+    typename detail::Chan<T>::Stamp sent;
     Waker rx;
     {
       std::lock_guard<sync::SpinLock> lk(chan_->mu);
       if (!chan_->rx_alive || !chan_->has_space_locked()) return Err{SendError<T>{std::move(v)}};
+      sent = detail::Chan<T>::stamp();  // before publishing, after the receiver parked (mu)
       rx = chan_->push_locked(std::move(v), sent);
     }
     detail::send_done(*chan_, sent, rx);

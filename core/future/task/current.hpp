@@ -12,8 +12,9 @@
 // Timestamps: the first event of an operation that user code started inside a poll (a channel
 // send or receive, a spawn, a waker.wake() in a hand-written future) reads the clock — user code
 // may have computed for milliseconds since the previous event. Its follow-on events (the wake a
-// send causes, that wake's TaskUnblock) reuse that time (kWakeSameTime): reading the clock costs
-// more than recording an event on real threads (~11 ns vs ~5 ns here).
+// send causes, that wake's TaskUnblock) reuse that time (WakeReasonScope's ts): reading the clock
+// costs more than recording an event on real threads (~11 ns vs ~5 ns here). A wake never takes a
+// time before the latest PollBegin of the task it makes runnable (RawTask::wake).
 #pragma once
 
 #include <cstdint>
@@ -50,7 +51,7 @@ struct CurrentTask {
   // Set by code that wakes a task (channel send, timer, reactor): why it woke it.
   trace::Reason wake_reason = trace::Reason::Waker;
   // Set by code that wakes right after tracing its own event (a task's completion): the wake's
-  // events reuse that timestamp (or kWakeSameTime) instead of reading the clock (0 = read it).
+  // events reuse that timestamp instead of reading the clock (0 = read it).
   int64_t wake_ts = 0;
   // Set by code that wakes right after an operation it has not traced yet (see WakeCause).
   WakeCause* wake_cause = nullptr;
@@ -95,12 +96,8 @@ inline void note_block(trace::Reason reason, uint64_t object) {
   tl_current.block_object = object;
 }
 
-// wake_ts value: the wakes take the time of this thread's previous event, which was their cause
-// (a channel send). Honoured only when that event went to the woken task's recorder.
-inline constexpr int64_t kWakeSameTime = -1;
-
 // WakeReasonScope sets the reason traced by the wakes issued in its lifetime, and optionally the
-// timestamp they carry (`ts` of the event that caused them, or kWakeSameTime; 0 = read the clock).
+// timestamp they carry (`ts` of the event that caused them; 0 = read the clock).
 class WakeReasonScope {
  public:
   // A scope without a cause: its wakes are not those of an enclosing scope's operation.

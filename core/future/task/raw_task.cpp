@@ -4,6 +4,8 @@
 // when it schedules nothing (merged with a pending wake, the task is running, or it finished).
 #include "core/future/task/raw_task.hpp"
 
+#include <algorithm>
+
 #include "core/future/executor/scheduler.hpp"
 
 namespace as::future {
@@ -85,27 +87,35 @@ Waker RawTask::waker() {
 
 namespace {
 
-// WakeStamp is when a traced wake happened: a timestamp, or "the time of this thread's previous
-// event" (its cause, a channel send traced just before on this thread and recorder).
-struct WakeStamp {
-  int64_t ts = 0;
-  bool same_time = false;
-};
-
-// wake_stamp reads the wake's time before its transition, so the wake's event precedes the poll it
-// leads to: the cause's time when the waker gave one (tl_current.wake_ts), else a clock read.
-[[gnu::noinline]] WakeStamp wake_stamp(trace::Recorder* rec) {
+// wake_stamp is when a traced wake happened: the cause's time when the waker gave one
+// (tl_current.wake_ts: a channel send, a fired timer, a completion), else a clock read. Read before
+// the wake's transition, so the wake's event precedes the poll it leads to; RawTask::wake moves it
+// later if the task was polled since (see stamp_after_poll).
+[[gnu::noinline]] int64_t wake_stamp(trace::Recorder* rec) {
   const int64_t cause_ts = tl_current.wake_ts;
-  if (cause_ts > 0) return {cause_ts, false};
-  if (cause_ts == kWakeSameTime && tl_current.recorder == rec) return {0, true};
-  return {rec->now(), false};
+  return cause_ts > 0 ? cause_ts : rec->now();
+}
+
+// stamp_after_poll: the wake made an idle task runnable, and `at` was read before that transition.
+// The task may have been polled in between — woken by something else, or by this very cause: a
+// receiver that began polling after the send read its time and then parked, before the send took
+// its waker. Its wake must come after that poll's PollBegin, or the timeline would show the task
+// queued while it ran (and a poll beginning before its wake): then the clock is read again, later
+// than that PollBegin since the CAS that saw the task idle follows the poll's end.
+[[gnu::noinline]] int64_t stamp_after_poll(const RawTask* t, trace::Recorder* rec, int64_t at) {
+  const uint32_t begin = t->poll_begin_lo.load(std::memory_order_relaxed);
+  if (static_cast<int32_t>(static_cast<uint32_t>(at) - begin) > 0) return at;
+  const int64_t now = rec->now();
+  // The same instant as the PollBegin would sort ahead of it: one nanosecond later at least.
+  const int64_t floor = now + static_cast<int32_t>(begin - static_cast<uint32_t>(now)) + 1;
+  return std::max(now, floor);
 }
 
 // trace_wake emits a wake's one event: TaskUnblock(by_task, by_worker, reason) when it made the
 // task runnable, WakerWake(by_task, by_worker, by_ref) when it scheduled nothing. Event::worker =
 // the worker whose queue will hold the task (kNoWorker = inject queue); inside a poll of this
 // runtime that is the polling worker (no platform call needed). Also reports a self-wake.
-[[gnu::noinline]] void trace_wake(RawTask* t, trace::Recorder* rec, WakeStamp at, bool scheduled,
+[[gnu::noinline]] void trace_wake(RawTask* t, trace::Recorder* rec, int64_t at, bool scheduled,
                                   bool running, bool owned) {
   Scheduler* s = t->scheduler;
   const int cw = tl_current.scheduler == s ? tl_current.worker : s->platform().current_worker();
@@ -118,18 +128,14 @@ struct WakeStamp {
   // carrying the TaskUnblock when both are on one lane (readers get the same two events).
   if (WakeCause* c = tl_current.wake_cause; c && !c->written && c->rec == rec) {
     c->written = true;
-    if (scheduled && queue_worker == tl_current.worker) {
+    if (scheduled && queue_worker == tl_current.worker && at == c->ts) {
       rec->emit_at(c->ts, c->kind, tl_current.worker, tl_current.task, c->a0, c->a1, c->a2, 0,
                    trace::FollowOn{kind, t->id, static_cast<uint16_t>(a2)});
       return;  // scheduled: it was not running, so not a self-wake
     }
     rec->emit_at(c->ts, c->kind, tl_current.worker, tl_current.task, c->a0, c->a1, c->a2);
   }
-  if (at.same_time) {
-    rec->emit_same_time(kind, queue_worker, t->id, tl_current.task, tl_current.worker, a2);
-  } else {
-    rec->emit_at(at.ts, kind, queue_worker, t->id, tl_current.task, tl_current.worker, a2);
-  }
+  rec->emit_at(at, kind, queue_worker, t->id, tl_current.task, tl_current.worker, a2);
   if (running && tl_current.task == t->id && !tl_current.expected_self_wake)
     s->report(trace::ErrorKind::SelfWake, "task woke itself during its own poll", t->id);
 }
@@ -139,7 +145,7 @@ struct WakeStamp {
 void RawTask::wake(bool owned) {
   Scheduler* s = scheduler;
   trace::Recorder* rec = s->recorder();
-  WakeStamp at;
+  int64_t at = 0;
   if (rec) at = wake_stamp(rec);
   // A consumed Waker gives up its live count and (unless it becomes the queue's) its reference.
   const uint64_t consumed = owned ? kLiveOne : 0;
@@ -170,10 +176,13 @@ void RawTask::wake(bool owned) {
     return;
   }
   if (rec) {
+    // Real threads only: in the simulation a wake's stamp and its transition are one step of one
+    // fiber, with no poll in between.
+    if (polled && s->coarse_clock()) at = stamp_after_poll(this, rec, at);
     // The common traced wake: a channel send on this runtime's worker that left its event to us
     // (see trace_wake) — written here with the TaskUnblock packed in, without the general path.
     WakeCause* c = tl_current.wake_cause;
-    if (c && !c->written && c->rec == rec && tl_current.scheduler == s &&
+    if (c && !c->written && c->rec == rec && at == c->ts && tl_current.scheduler == s &&
         tl_current.worker < s->workers()) {
       c->written = true;
       rec->emit_at(c->ts, c->kind, tl_current.worker, tl_current.task, c->a0, c->a1, c->a2, 0,

@@ -108,6 +108,10 @@ struct RawTask {
   WakerSlot join_waker;  // the awaiting JoinHandle's waker (owner: see JOIN_WAKER; one word)
   trace::TaskId id;
   std::atomic<uint32_t> traced_live{0};  // the live count the last WakerClone/WakerDrop showed
+  // The low 32 bits of the time of its latest traced PollBegin (written by its runner; read by a
+  // traced wake after the CAS that made the task runnable: see RawTask::wake). 32 bits are enough
+  // to order two times less than ~2 s apart; a wrong answer only costs a clock read.
+  std::atomic<uint32_t> poll_begin_lo{0};
   // The byte-sized fields come last: the header's tail padding then holds a small output slot
   // (TaskCore<Unit>::output) instead of the cell growing by a word for it.
   bool blocking = false;  // runs on the blocking pool (spawn_blocking)
