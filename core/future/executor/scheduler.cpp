@@ -202,7 +202,7 @@ int64_t Scheduler::run_task(RawTask* t, int worker, int64_t carry, NextPoll* nex
   } else if (rec_) {
     const auto w = static_cast<trace::WorkerId>(worker < 0 ? trace::kNoWorker : worker);
     if (carry == 0) t0 = rec_->now();
-    if (!t->polled) {
+    if (!t->polled()) {
       rec_->emit_at(t0, EventKind::TaskStart, w, t->id, 0, 0, 0, 0,
                     trace::FollowOn{EventKind::PollBegin, t->id});
     } else {
@@ -212,8 +212,7 @@ int64_t Scheduler::run_task(RawTask* t, int worker, int64_t carry, NextPoll* nex
   // Until the first Task::poll takes it: the time of PollBegin, nothing else having run since.
   if (coarse_clock_) tl_current.poll_ts = t0;
   // A wake that makes the task runnable again must not be stamped before this PollBegin.
-  if (rec_) t->poll_begin_lo.store(static_cast<uint32_t>(t0), std::memory_order_relaxed);
-  t->polled = true;
+  if (rec_) t->poll_begin_lo.store(static_cast<uint32_t>(t0) | 1u, std::memory_order_relaxed);
   BorrowedWaker bw(t);
   Context cx(bw.waker);
   bool ready = false;
@@ -280,7 +279,7 @@ int64_t Scheduler::run_task(RawTask* t, int worker, int64_t carry, NextPoll* nex
     if (requeue) schedule(t, true);  // keeps the queue reference (it may be the next task itself)
     RawTask* n = take_next_polled(worker);
     const bool pack =
-        n && n->polled &&
+        n && n->polled() &&
         !(n->state.load(std::memory_order_acquire) & (RawTask::kComplete | RawTask::kCancelled));
     *next_poll = NextPoll{n, pack};
     const auto w = static_cast<trace::WorkerId>(worker);

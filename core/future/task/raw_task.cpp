@@ -90,24 +90,19 @@ namespace {
 // wake_stamp is when a traced wake happened: the cause's time when the waker gave one
 // (tl_current.wake_ts: a channel send, a fired timer, a completion), else a clock read. Read before
 // the wake's transition, so the wake's event precedes the poll it leads to; RawTask::wake moves it
-// later if the task was polled since (see stamp_after_poll).
+// later if the task was polled since (see restamp_after_poll).
 [[gnu::noinline]] int64_t wake_stamp(trace::Recorder* rec) {
   const int64_t cause_ts = tl_current.wake_ts;
   return cause_ts > 0 ? cause_ts : rec->now();
 }
 
-// stamp_after_poll: the wake made an idle task runnable, and `at` was read before that transition.
-// The task may have been polled in between — woken by something else, or by this very cause: a
-// receiver that began polling after the send read its time and then parked, before the send took
-// its waker. Its wake must come after that poll's PollBegin, or the timeline would show the task
-// queued while it ran (and a poll beginning before its wake): then the clock is read again, later
-// than that PollBegin since the CAS that saw the task idle follows the poll's end.
-[[gnu::noinline]] int64_t stamp_after_poll(const RawTask* t, trace::Recorder* rec, int64_t at) {
-  const uint32_t begin = t->poll_begin_lo.load(std::memory_order_relaxed);
-  if (static_cast<int32_t>(static_cast<uint32_t>(at) - begin) > 0) return at;
+// restamp_after_poll: the wake made an idle task runnable, and its time `at` was read before that
+// transition — yet not after the task's latest PollBegin (see RawTask::wake). It reads the clock
+// again: later than that PollBegin, since the CAS that saw the task idle follows that poll's end.
+[[gnu::noinline]] int64_t restamp_after_poll(uint32_t begin_lo, trace::Recorder* rec) {
   const int64_t now = rec->now();
   // The same instant as the PollBegin would sort ahead of it: one nanosecond later at least.
-  const int64_t floor = now + static_cast<int32_t>(begin - static_cast<uint32_t>(now)) + 1;
+  const int64_t floor = now + static_cast<int32_t>(begin_lo - static_cast<uint32_t>(now)) + 1;
   return std::max(now, floor);
 }
 
@@ -176,9 +171,18 @@ void RawTask::wake(bool owned) {
     return;
   }
   if (rec) {
+    // The task may have been polled between `at` and the transition — woken by something else, or
+    // by this very cause: a receiver that began polling after a send read its time, then parked
+    // before the send took its waker. The wake must not precede that poll's PollBegin, or the
+    // timeline would show the task queued while it ran and a poll beginning before its wake.
     // Real threads only: in the simulation a wake's stamp and its transition are one step of one
     // fiber, with no poll in between.
-    if (polled && s->coarse_clock()) at = stamp_after_poll(this, rec, at);
+    if (s->coarse_clock()) {
+      const uint32_t begin_lo = poll_begin_lo.load(std::memory_order_relaxed);  // 0: unpolled
+      if (begin_lo != 0 && static_cast<int32_t>(static_cast<uint32_t>(at) - begin_lo) <= 0)
+          [[unlikely]]
+        at = restamp_after_poll(begin_lo, rec);
+    }
     // The common traced wake: a channel send on this runtime's worker that left its event to us
     // (see trace_wake) — written here with the TaskUnblock packed in, without the general path.
     WakeCause* c = tl_current.wake_cause;

@@ -108,14 +108,16 @@ struct RawTask {
   WakerSlot join_waker;  // the awaiting JoinHandle's waker (owner: see JOIN_WAKER; one word)
   trace::TaskId id;
   std::atomic<uint32_t> traced_live{0};  // the live count the last WakerClone/WakerDrop showed
-  // The low 32 bits of the time of its latest traced PollBegin (written by its runner; read by a
-  // traced wake after the CAS that made the task runnable: see RawTask::wake). 32 bits are enough
-  // to order two times less than ~2 s apart; a wrong answer only costs a clock read.
+  // Traced runs: the low 32 bits of the time of its latest PollBegin, with bit 0 set (0 = never
+  // polled). Written by its runner; read by a wake after the CAS that made the task runnable (see
+  // RawTask::wake): 32 bits order two times less than ~2 s apart, and a wrong answer only costs a
+  // clock read. It doubles as the "polled" flag, which only tracing needs (the first poll writes
+  // TaskStart): a separate bool would push a Unit output out of the header's tail padding.
   std::atomic<uint32_t> poll_begin_lo{0};
+  bool polled() const { return poll_begin_lo.load(std::memory_order_relaxed) != 0; }
   // The byte-sized fields come last: the header's tail padding then holds a small output slot
   // (TaskCore<Unit>::output) instead of the cell growing by a word for it.
   bool blocking = false;  // runs on the blocking pool (spawn_blocking)
-  bool polled = false;    // polled at least once (written by the running worker only)
   // The future threw: the exception is kept in the future's storage (panic_slot), which is dead
   // by then (it is stored after drop_future) — a panic and a live future never coexist, so the
   // cell carries no exception slot of its own. Owned like the output once COMPLETE.
