@@ -30,11 +30,19 @@ constexpr std::size_t kOddBatch = 32;
 
 struct Registration;
 
+// A free list handed to the depot whole: its first block and its length (nobody knows its last).
+struct FreeList {
+  FreeBlock* head;
+  std::size_t count;
+};
+
 // The depot: free lists of exited threads (and of frees that happen after a thread's cache died),
 // and the registry of live thread caches (for free_bytes()).
 struct Depot {
   std::mutex mu;
-  FreeBlock* lists[kClasses] = {};
+  // Per class, the lists exited threads left, each as it was (a thread that needs blocks takes
+  // one whole list: no list is ever walked).
+  std::vector<FreeList> lists[kClasses];
   // Blocks in lists[cls]. Written under mu; read without it by refill() to skip the lock when the
   // depot has nothing of that class (the common case: every fresh block of a spawn burst would
   // otherwise take the mutex once). A stale zero only means carving a new block instead.
@@ -48,13 +56,29 @@ Depot& depot() {
   return *d;
 }
 
-void push_to_depot(std::size_t cls, FreeBlock* head, FreeBlock* tail, std::size_t count) {
-  Depot& d = depot();
-  std::lock_guard<std::mutex> lk(d.mu);
-  tail->next = d.lists[cls];
-  d.lists[cls] = head;
+// push_list_locked hands a thread's whole list of class cls (count blocks) to the depot. Caller
+// holds d.mu.
+void push_list_locked(Depot& d, std::size_t cls, FreeBlock* head, std::size_t count) {
+  d.lists[cls].push_back(FreeList{head, count});
   d.counts[cls].store(d.counts[cls].load(std::memory_order_relaxed) + count,
                       std::memory_order_relaxed);
+}
+
+// push_block_to_depot frees one block into the depot (a thread without a live cache): it goes in
+// front of the depot's last list of its class.
+void push_block_to_depot(std::size_t cls, FreeBlock* b) {
+  Depot& d = depot();
+  std::lock_guard<std::mutex> lk(d.mu);
+  if (d.lists[cls].empty()) {
+    b->next = nullptr;
+    push_list_locked(d, cls, b, 1);
+    return;
+  }
+  FreeList& l = d.lists[cls].back();
+  b->next = l.head;
+  l.head = b;
+  ++l.count;
+  d.counts[cls].store(d.counts[cls].load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
 // Registration ties a thread's LocalCache to the depot: made at the thread's first block, it
@@ -76,18 +100,14 @@ struct Registration {
   ~Registration() {
     LocalCache& c = *cache;
     c.state = 2;
-    for (std::size_t cls = 0; cls < kClasses; ++cls) {
-      FreeBlock* head = c.lists[cls];
-      if (!head) continue;
-      FreeBlock* tail = head;
-      std::size_t count = 1;
-      for (; tail->next; tail = tail->next) ++count;
-      push_to_depot(cls, head, tail, count);
-      c.lists[cls] = nullptr;
-    }
-    c.free.store(0, std::memory_order_relaxed);
     Depot& d = depot();
     std::lock_guard<std::mutex> lk(d.mu);
+    for (std::size_t cls = 0; cls < kClasses; ++cls) {
+      if (FreeBlock* head = c.lists[cls])
+        push_list_locked(d, cls, head, c.counts[cls].load(std::memory_order_relaxed));
+      c.lists[cls] = nullptr;
+      c.counts[cls].store(0, std::memory_order_relaxed);
+    }
     if (c.bump && static_cast<std::size_t>(c.bump_end - c.bump) >= kMaxPooled)
       d.spares.emplace_back(c.bump, c.bump_end);
     c.bump = c.bump_end = nullptr;
@@ -106,22 +126,23 @@ void ensure_registered() {
   (void)registration;
 }
 
-// refill returns a block of class cls for a live cache whose list for cls is empty: the depot's
-// list for the class, else a block carved from the slab (the rest of an exited thread's slab or a
-// new slab when it cannot hold one). A class of an odd multiple of 8 bytes is carved kOddBatch
-// blocks at a time (an even count: the cursor stays 16-aligned for allocate()'s blocks; the
-// others join the free list, so the next kOddBatch - 1 allocations are inline pops).
+// refill returns a block of class cls for a live cache whose list for cls is empty: one of the
+// depot's lists for the class, else a block carved from the slab (the rest of an exited thread's
+// slab or a new slab when it cannot hold one). A class of an odd multiple of 8 bytes is carved
+// kOddBatch blocks at a time (an even count: the cursor stays 16-aligned for allocate()'s blocks;
+// the others join the free list, so the next kOddBatch - 1 allocations are inline pops).
 void* refill(LocalCache& c, std::size_t cls) {
   Depot& d = depot();
   if (d.counts[cls].load(std::memory_order_relaxed) != 0) {
     std::lock_guard<std::mutex> lk(d.mu);
-    if (FreeBlock* got = d.lists[cls]) {
-      const std::size_t count = d.counts[cls].load(std::memory_order_relaxed);
-      d.lists[cls] = nullptr;
-      d.counts[cls].store(0, std::memory_order_relaxed);
-      c.lists[cls] = got->next;
-      c.add_free(static_cast<int64_t>((count - 1) * (cls + 1) * kClassStep));
-      return got;
+    if (!d.lists[cls].empty()) {
+      const FreeList got = d.lists[cls].back();
+      d.lists[cls].pop_back();
+      d.counts[cls].store(d.counts[cls].load(std::memory_order_relaxed) - got.count,
+                          std::memory_order_relaxed);
+      c.lists[cls] = got.head->next;
+      c.add_free(cls, got.count - 1);
+      return got.head;
     }
   }
   const std::size_t block = (cls + 1) * kClassStep;
@@ -151,7 +172,7 @@ void* refill(LocalCache& c, std::size_t cls) {
           reinterpret_cast<FreeBlock*>(p + (i + 1) * block);
     reinterpret_cast<FreeBlock*>(p + (n - 1) * block)->next = c.lists[cls];
     c.lists[cls] = reinterpret_cast<FreeBlock*>(p + block);
-    c.add_free(static_cast<int64_t>((n - 1) * block));
+    c.add_free(cls, n - 1);
   }
   return p;
 }
@@ -169,8 +190,11 @@ void* allocate_slow(std::size_t n, std::size_t granule) {
     {
       Depot& d = depot();
       std::lock_guard<std::mutex> lk(d.mu);
-      if (FreeBlock* got = d.lists[cls]) {
-        d.lists[cls] = got->next;
+      if (!d.lists[cls].empty()) {
+        FreeList& l = d.lists[cls].back();
+        FreeBlock* got = l.head;
+        l.head = got->next;
+        if (--l.count == 0) d.lists[cls].pop_back();
         d.counts[cls].store(d.counts[cls].load(std::memory_order_relaxed) - 1,
                             std::memory_order_relaxed);
         return got;
@@ -180,7 +204,7 @@ void* allocate_slow(std::size_t n, std::size_t granule) {
   }
   if (FreeBlock* b = c.lists[cls]) {  // registered just now: the fast path's work
     c.lists[cls] = b->next;
-    c.add_free(-static_cast<int64_t>((cls + 1) * kClassStep));
+    c.take_free(cls);
     return b;
   }
   return refill(c, cls);
@@ -202,13 +226,12 @@ void deallocate_slow(void* p, std::size_t n, std::size_t granule) noexcept {
     }
   }
   if (c.state != 1) {
-    b->next = nullptr;
-    push_to_depot(cls, b, b, 1);
+    push_block_to_depot(cls, b);
     return;
   }
   b->next = c.lists[cls];
   c.lists[cls] = b;
-  c.add_free(static_cast<int64_t>((cls + 1) * kClassStep));
+  c.add_free(cls, 1);
 }
 
 }  // namespace detail
@@ -221,7 +244,9 @@ int64_t free_bytes() {
     total += static_cast<int64_t>(d.counts[cls].load(std::memory_order_relaxed) * (cls + 1) *
                                   kClassStep);
   for (Registration* r = d.caches; r; r = r->next)
-    total += r->cache->free.load(std::memory_order_relaxed);
+    for (std::size_t cls = 0; cls < kClasses; ++cls)
+      total += static_cast<int64_t>(r->cache->counts[cls].load(std::memory_order_relaxed) *
+                                    (cls + 1) * kClassStep);
   return total;
 }
 

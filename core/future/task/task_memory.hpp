@@ -20,9 +20,13 @@
 //     to the free list; so every block of an even class (allocate's) is 16-aligned;
 //   - a block may be freed on another thread than the one that allocated it: it joins that
 //     thread's free list (memory migrates with the work, as in tcmalloc's thread caches);
-//   - when a thread exits its free lists move to a global depot under a mutex; a thread whose list
-//     is empty takes the depot's list for that size class before carving a new slab, and the
-//     uncarved end of an exited thread's slab is carved by the next thread that needs room (the
+//   - when a thread exits its free lists move to a global depot under a mutex, each whole, as it
+//     is (a list and its length: the thread counts its blocks per class, so the hand-off walks
+//     nothing — walking them to find each list's tail touched every free block once more, cache
+//     cold: after 100,000 spawns that was a third of a spawn_join run's time, paid by the run
+//     that stopped its worker threads); a thread whose list
+//     is empty takes one of the depot's lists for that size class before carving a new slab, and
+//     the uncarved end of an exited thread's slab is carved by the next thread that needs room (the
 //     depot's mutex is taken only when the depot holds blocks of the class, or a slab runs
 //     out). Slabs are never returned to the OS: the memory stays for reuse for the process
 //     lifetime, like a malloc arena after free();
@@ -68,13 +72,16 @@ struct LocalCache {
   FreeBlock* lists[kClasses] = {};
   char* bump = nullptr;  // next uncarved byte of the slab
   char* bump_end = nullptr;
-  // Bytes in this thread's free lists. Written by the owner only (load + store, no locked
-  // instruction), read by free_bytes() from any thread.
-  std::atomic<int64_t> free{0};
+  // Blocks in each free list. Written by the owner only (load + store, no locked instruction),
+  // read by free_bytes() from any thread; the thread's exit hands each list over with its count.
+  std::atomic<std::size_t> counts[kClasses] = {};
   int state = 0;  // 0 = not registered yet, 1 = live, 2 = thread exiting (use the depot)
 
-  void add_free(int64_t n) {
-    free.store(free.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  void add_free(std::size_t cls, std::size_t n) {
+    counts[cls].store(counts[cls].load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+  void take_free(std::size_t cls) {
+    counts[cls].store(counts[cls].load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
   }
 };
 inline thread_local LocalCache tl_cache;
@@ -101,7 +108,7 @@ inline void* allocate_in(std::size_t n, std::size_t granule) {
     const std::size_t cls = class_of_bytes(bytes);
     if (FreeBlock* b = c.lists[cls]) {
       c.lists[cls] = b->next;
-      c.add_free(-static_cast<int64_t>(bytes));
+      c.take_free(cls);
       return b;
     }
     // Odd multiples of 8 are carved in batches (allocate_slow), keeping the cursor 16-aligned.
@@ -121,10 +128,10 @@ inline void deallocate_in(void* p, std::size_t n, std::size_t granule) noexcept 
   if (p != nullptr && n - 1 < kMaxPooled && c.state == 1) [[likely]] {
     const std::size_t bytes = block_bytes(n, granule);
     auto* b = static_cast<FreeBlock*>(p);
-    FreeBlock*& list = c.lists[class_of_bytes(bytes)];
-    b->next = list;
-    list = b;
-    c.add_free(static_cast<int64_t>(bytes));
+    const std::size_t cls = class_of_bytes(bytes);
+    b->next = c.lists[cls];
+    c.lists[cls] = b;
+    c.add_free(cls, 1);
     return;
   }
 #endif
