@@ -525,9 +525,8 @@ void Sched::startm(P* p, bool spinning, G* by, int handoff_from_m) {
                  static_cast<uint64_t>(id));
 }
 
-// wakep starts a spinning M if there is an idle P and nobody is spinning already.
-void Sched::wakep(G* by) {
-  if (npidle_.load(std::memory_order_acquire) == 0) return;
+// wakep_slow: there was an idle P (wakep's test); start a spinning M unless one spins already.
+void Sched::wakep_slow(G* by) {
   int expected = 0;
   if (nmspinning_.load(std::memory_order_acquire) != 0 ||
       !nmspinning_.compare_exchange_strong(expected, 1, std::memory_order_acq_rel))
@@ -564,7 +563,9 @@ void Sched::handoffp(P* p, int from_m) {
 // Run queues
 // ---------------------------------------------------------------------------------------------
 
-void Sched::runqput(P* p, G* g, bool next, int64_t ts, bool runnext_said) {
+// Inlined into its callers (ready() runs it on every wake-up; a call costs as much as its body).
+[[gnu::always_inline]] inline void Sched::runqput(P* p, G* g, bool next, int64_t ts,
+                                                  bool runnext_said) {
   // Filling an empty runnext leaves the ring as it was (a thief emptying runnext meanwhile only
   // makes this false: then trace_queues compares the ring as usual).
   const bool ring_untouched = next && !p->runq.has_runnext();
@@ -1169,11 +1170,6 @@ void Sched::finish_handoff(void* arg) {
   m->curg = nullptr;  // after_switch runs as g0 would: no goroutine is the cause of what it does
   m->sched->after_switch(m, parked);
   m->curg = next;
-}
-
-uint64_t Sched::unblock_arg(const M* m, Reason reason) {
-  return (m && m->p) ? trace::unblock_reason(reason, trace::QueueKind::Runnext)
-                     : static_cast<uint64_t>(reason);
 }
 
 void Sched::ready(M* m, G* g, Reason reason, bool next, bool by_runtime, bool same_op,

@@ -154,7 +154,10 @@ class Sched {
              bool same_op = false, bool unblock_traced = false);
   // unblock_arg is the reason argument of the TaskUnblock ready(m, g, reason) writes for a wake-up
   // by m's goroutine into runnext (next = true, by_runtime = false).
-  static uint64_t unblock_arg(const M* m, trace::Reason reason);
+  static uint64_t unblock_arg(const M* m, trace::Reason reason) {
+    return (m && m->p) ? trace::unblock_reason(reason, trace::QueueKind::Runnext)
+                       : static_cast<uint64_t>(reason);
+  }
   // ready_list queues a schedlink list of goroutines readied by the netpoller on p (or globally
   // when p is null), tracing each.
   void ready_list(G* list, P* p, trace::Reason reason);
@@ -233,7 +236,12 @@ class Sched {
   static void finish_handoff(void* m);
   void stopm(M* m);
   void startm(P* p, bool spinning, G* by, int handoff_from_m = -1);
-  void wakep(G* by);
+  // wakep starts a spinning M if there is an idle P and nobody spins already. Inline: every
+  // ready() calls it, and with every P busy (or one P) it is one load.
+  void wakep(G* by) {
+    if (npidle_.load(std::memory_order_acquire) != 0) wakep_slow(by);
+  }
+  void wakep_slow(G* by);
   void handoffp(P* p, int from_m);
   void acquirep(M* m, P* p);
   P* releasep(M* m);
