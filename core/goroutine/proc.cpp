@@ -772,30 +772,37 @@ G* Sched::execute(M* m, G* g, bool inherit_time) {
   return back;
 }
 
+// after_park: g parked and is off its stack — release the lock that protects the queue it waits
+// on (its unlock function), and give back its unused stack pages if it asked. Inlined into
+// finish_handoff, which runs it twice per pingpong round trip (a hand-off only follows a park).
+[[gnu::always_inline]] inline void Sched::after_park(M* m, G* g) {
+  m->after = AfterSwitch::None;
+  if (g->shrink_wanted) [[unlikely]] {
+    // The goroutine is off its stack and nobody can ready it before we unlock: a safe moment
+    // to give its unused stack pages back (Go shrinks stacks at GC time).
+    g->shrink_wanted = false;
+    g->fiber->shrink_stack();
+    g->stack_peak = g->stack_used;
+    g->stack_committed = committed_of(g);
+    tracer_.emit(EventKind::StackSample, worker_of(m), g->id, g->stack_used, g->stack_committed,
+                 g->fiber->reserved_bytes());
+  }
+  UnlockFn fn = m->unlock_fn;
+  void* arg = m->unlock_arg;
+  m->unlock_fn = nullptr;
+  m->unlock_arg = nullptr;
+  if (fn && !fn(g, arg)) {
+    ready(g, g->wait_reason, true);  // the wait was cancelled before it began
+  }
+}
+
 void Sched::after_switch(M* m, G* g) {
   const AfterSwitch what = m->after;
   m->after = AfterSwitch::None;
   switch (what) {
-    case AfterSwitch::Park: {
-      if (g->shrink_wanted) {
-        // The goroutine is off its stack and nobody can ready it before we unlock: a safe moment
-        // to give its unused stack pages back (Go shrinks stacks at GC time).
-        g->shrink_wanted = false;
-        g->fiber->shrink_stack();
-        g->stack_peak = g->stack_used;
-        g->stack_committed = committed_of(g);
-        tracer_.emit(EventKind::StackSample, worker_of(m), g->id, g->stack_used, g->stack_committed,
-                     g->fiber->reserved_bytes());
-      }
-      UnlockFn fn = m->unlock_fn;
-      void* arg = m->unlock_arg;
-      m->unlock_fn = nullptr;
-      m->unlock_arg = nullptr;
-      if (fn && !fn(g, arg)) {
-        ready(g, g->wait_reason, true);  // the wait was cancelled before it began
-      }
+    case AfterSwitch::Park:
+      after_park(m, g);
       break;
-    }
     case AfterSwitch::Yield:
     case AfterSwitch::Preempt:
       g->status = GStatus::Runnable;
@@ -1167,8 +1174,8 @@ void Sched::finish_handoff(void* arg) {
   G* next = m->curg;
   G* parked = m->handoff_from;
   m->handoff_from = nullptr;
-  m->curg = nullptr;  // after_switch runs as g0 would: no goroutine is the cause of what it does
-  m->sched->after_switch(m, parked);
+  m->curg = nullptr;  // after_park runs as g0 would: no goroutine is the cause of what it does
+  m->sched->after_park(m, parked);  // handoff() is only called by park_current
   m->curg = next;
 }
 

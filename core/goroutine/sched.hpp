@@ -231,6 +231,7 @@ class Sched {
   // start_traced: its TaskStart was already written (a FollowOn of the parker's TaskBlock).
   void start_g(M* m, G* g, bool inherit_time, int64_t now, bool start_traced = false);
   void after_switch(M* m, G* g);
+  void after_park(M* m, G* g);  // after_switch's Park case
   G* handoff_target(M* m);
   void handoff(M* m, G* g, G* next, bool start_traced);
   static void finish_handoff(void* m);
