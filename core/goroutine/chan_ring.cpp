@@ -12,27 +12,15 @@ ChanRing::ChanRing(const ElemOps* ops, size_t capacity)
   one_lap_ = mark_bit_ * 2;
   lap_shift_ = static_cast<unsigned>(std::countr_zero(one_lap_));
   len_refresh_ = std::bit_floor(std::clamp<uint64_t>(cap_ / 16, kLenRefreshMin, kLenRefreshMax));
-  // A slot is its stamp followed by the value, each slot aligned for both. A slot smaller than a
-  // line is rounded up to a power of two so that whole slots tile a line (place()).
+  // A slot is its stamp followed by the value, each slot aligned for both; a small slot is padded
+  // to a cache line of its own unless that makes the ring bigger than kPadMaxBytes (file comment).
   const size_t align = std::max(alignof(SlotHeader), ops_->align);
   value_offset_ = (sizeof(SlotHeader) + ops_->align - 1) / ops_->align * ops_->align;
   stride_ = (value_offset_ + ops_->size + align - 1) / align * align;
-  if (stride_ < kLine) stride_ = std::bit_ceil(stride_);
-  const uint64_t per_line = stride_ < kLine ? kLine / stride_ : 1;
-  per_line_shift_ = static_cast<unsigned>(std::countr_zero(per_line));
-  if (per_line == 1) {
-    // One slot per line already: place(i) = i (every index is below L = 2^lines_shift_).
-    lines_shift_ = static_cast<unsigned>(std::countr_zero(std::bit_ceil(cap_)));
-    slot_count_ = cap_;
-  } else {
-    const uint64_t lines = std::bit_ceil((cap_ + per_line - 1) / per_line);
-    lines_shift_ = static_cast<unsigned>(std::countr_zero(lines));
-    slot_count_ = lines * per_line;
-  }
-  line_mask_ = (uint64_t{1} << lines_shift_) - 1;
+  if (stride_ < kLine && cap_ <= kPadMaxBytes / kLine) stride_ = kLine;
   slots_ = static_cast<char*>(
-      ::operator new(stride_* slot_count_, std::align_val_t(std::max<size_t>(align, kLine))));
-  // Slot i starts free for the push at position i (lap 0). (Places of no index stay unused.)
+      ::operator new(stride_* cap_, std::align_val_t(std::max<size_t>(align, kLine))));
+  // Slot i starts free for the push at position i (lap 0).
   for (uint64_t i = 0; i < cap_; ++i) ::new (&slot(i)) SlotHeader{i};
 }
 

@@ -11,16 +11,16 @@
 // so on two cores that line moves between them twice per value. Here a sender writes only the
 // tail line (its own while one goroutine sends) and the slot it fills; a receiver writes only the
 // head line and the slot it empties.
-// Slot layout: consecutive positions are spread over consecutive cache lines (position i lives in
-// line i mod L, at place i div L within it; see place()). A busy channel is mostly almost full (a
-// fast sender waits at the receivers' heels) or almost empty (receivers wait at the sender's): the
-// two sides then work a few positions apart. Packed in order, four int slots to a line, those
-// positions share a line, and it moved between the two cores on nearly every value while both
-// wrote it (go fanout, cap 1024, two Ps: 72-88 ns per value). Spread, neighbouring positions sit
-// in different lines: each line still goes to the other core about once per value on each side,
-// but never while the other side is writing it (55-61 ns). The memory stays about that of the
-// packed slots (at most twice, from rounding L up to a power of two), unlike padding every slot
-// to a line of its own (four times, for ints), which measured the same.
+// Slot layout: each slot has a cache line of its own (while the ring stays within kPadMaxBytes).
+// A busy channel is mostly almost full (a fast sender waits at the receivers' heels) or almost
+// empty (receivers wait at the sender's): the two sides then work a few positions apart. Packed
+// in order, four int slots to a line, those positions share a line, which then moved between the
+// two cores on nearly every value while both wrote it (go fanout, cap 1024, two Ps, traced:
+// 77-88 ns per value). One slot per line: 57-59 ns, untraced unchanged (30-36 ns). (Spreading
+// neighbouring positions over different lines without padding — position i in line i mod L —
+// did as well traced, but untraced it cost 47 ns: positions L apart share a line again, and the
+// two sides settled at those distances.) Padding costs 64 bytes per slot; a ring bigger than
+// kPadMaxBytes padded stays packed.
 //
 // How a position works: pos = lap | index. index (< cap) is the slot; lap counts passes over the
 // ring in units of one_lap, a power of two above 2*cap, so lap + index never collide. The bit
@@ -117,11 +117,9 @@ class ChanRing {
   // no other core, so it costs nothing and traces stay exact).
   void set_exact_len(bool exact) { exact_len_ = exact; }
 
-  // Where the slot of ring index i (< capacity) starts, in bytes from the first slot, and the
-  // bytes allocated for all slots: the layout (place()), for tests.
-  size_t slot_offset(uint64_t index) const { return place(index) * stride_; }
+  // The slot layout, for tests: bytes from one slot to the next (see the file comment).
   size_t slot_stride() const { return stride_; }
-  size_t slots_bytes() const { return slot_count_ * stride_; }
+  static constexpr size_t kPadMaxBytes = size_t{256} << 10;
 
   // The waiter hint (see chan.cpp). Kept apart from head and tail: written only when a goroutine
   // parks or is woken, read by every operation.
@@ -132,13 +130,7 @@ class ChanRing {
     std::atomic<uint64_t> stamp;
   };
   SlotHeader& slot(uint64_t index) const {
-    return *reinterpret_cast<SlotHeader*>(slots_ + place(index) * stride_);
-  }
-  // place is where the slot of ring index i (< cap) is stored: line i mod L, place i div L in it,
-  // for L lines of per_line slots (both powers of two; see the file comment). With one slot per
-  // line (large values) it is i itself.
-  uint64_t place(uint64_t index) const {
-    return ((index & line_mask_) << per_line_shift_) + (index >> lines_shift_);
+    return *reinterpret_cast<SlotHeader*>(slots_ + index * stride_);
   }
   void* value(SlotHeader& s) const { return reinterpret_cast<char*>(&s) + value_offset_; }
   // next is the position after pos: the next index, or index 0 of the next lap.
@@ -193,11 +185,7 @@ class ChanRing {
   unsigned lap_shift_;    // log2(one_lap_)
   uint64_t len_refresh_;  // a power of two: see len_after_push
   size_t value_offset_;
-  size_t stride_;            // bytes per slot: a power of two below a line, else whole lines
-  unsigned per_line_shift_;  // log2(slots per cache line)
-  unsigned lines_shift_;     // log2(L)
-  uint64_t line_mask_;       // L - 1
-  size_t slot_count_;        // slots allocated: cap, or L * slots per line
+  size_t stride_;  // bytes per slot: at least a cache line while the ring is padded
   char* slots_;
 };
 
