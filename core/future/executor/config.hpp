@@ -19,7 +19,8 @@ struct RuntimeConfig {
   int event_interval = 61;            // ticks between driver (time/io) checks while busy
   int global_queue_interval = 61;     // ticks between inject-queue-first checks (fairness)
   int max_blocking_threads = 16;      // spawn_blocking pool size limit
-  int64_t long_poll_ns = 10'000'000;  // a poll longer than this is reported (LongPoll)
+  int64_t long_poll_ns = 10'000'000;  // a poll longer than this is reported (LongPoll; the
+                                      // runtime starting a blocking-pool thread does not count)
   size_t large_future_bytes = 2048;   // a spawned future larger than this is reported
   bool model_costs = true;            // sim platform: charge SimCosts so spans have widths
 

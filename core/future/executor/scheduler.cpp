@@ -38,6 +38,7 @@ struct PollScope {
     tl_current.wake_ts = 0;
     tl_current.wake_cause = nullptr;
     tl_current.expected_self_wake = false;
+    tl_current.runtime_stall_ns = 0;
   }
   ~PollScope() { leave(); }
   PollScope(const PollScope&) = delete;
@@ -235,7 +236,11 @@ int64_t Scheduler::run_task(RawTask* t, int worker, int64_t carry, NextPoll* nex
   if (charge_costs_) model_cost(platform_.costs().poll_ns);
   const int64_t t1 = trace_now();
   const int64_t next_carry = coarse_clock_ ? t1 : 0;
-  const uint64_t took = static_cast<uint64_t>(t1 - t0);
+  uint64_t took = static_cast<uint64_t>(t1 - t0);
+  // A long poll: the runtime's own stall starting a blocking-pool thread (spawn_blocking) is not
+  // the task's time (its span still shows it); a blocking call in the task still counts in full.
+  if (took > static_cast<uint64_t>(cfg_.long_poll_ns)) [[unlikely]]
+    took -= std::min(took, static_cast<uint64_t>(tl_current.runtime_stall_ns));
   if (ready) {
     emit_at(t1, EventKind::PollEnd, worker, t->id, static_cast<uint64_t>(trace::PollResult::Ready));
     // A diagnostic reads the clock anew: the next poll must not take the older PollEnd time.
@@ -460,9 +465,11 @@ void Scheduler::cancel_all_owned() {
 void Scheduler::push_blocking(RawTask* t) {
   int wake = -1;
   bool spawn_thread = false;
+  size_t queued = 0;  // read under the lock: a pool thread may pop as soon as it is released
   {
     std::lock_guard<std::mutex> lk(blocking_mu_);
     blocking_queue_.push_back(t);
+    queued = blocking_queue_.size();
     if (!blocking_idle_.empty()) {
       wake = blocking_idle_.back();
       blocking_idle_.pop_back();
@@ -473,13 +480,20 @@ void Scheduler::push_blocking(RawTask* t) {
   }
   if (trace::Recorder* rec = rec_)
     rec->emit(EventKind::QueueLength, tl_current.worker, 0,
-              static_cast<uint64_t>(trace::QueueKind::Blocking), trace::kNoWorker,
-              blocking_queue_.size());
+              static_cast<uint64_t>(trace::QueueKind::Blocking), trace::kNoWorker, queued);
   if (wake >= 0) platform_.unpark(wake);
   if (spawn_thread) {
-    PlatformCallScope keep;
-    blocking_live_.fetch_add(1, std::memory_order_relaxed);
-    platform_.spawn_worker([this](int w) { blocking_thread_main(w); }, "as-blocking");
+    // Starting a thread stalls the caller (tokio's spawn_blocking does it in place too), by tens
+    // of ms on a busy machine: under TSan pthread_create waits until the new thread runs. The
+    // calling poll's LongPoll check leaves that out (real threads; the simulation's is virtual).
+    const bool timed = rec_ && coarse_clock_;
+    const int64_t start = timed ? rec_->now() : 0;
+    {
+      PlatformCallScope keep;
+      blocking_live_.fetch_add(1, std::memory_order_relaxed);
+      platform_.spawn_worker([this](int w) { blocking_thread_main(w); }, "as-blocking");
+    }
+    if (timed) tl_current.runtime_stall_ns += rec_->now() - start;
   }
 }
 

@@ -63,6 +63,11 @@ struct CurrentTask {
   const void* fresh_leaf = nullptr;
   int64_t fresh_ts = 0;
   bool expected_self_wake = false;  // yield_now / budget: a self-wake that is not a diagnostic
+  // Time this poll spent in the runtime's own stall starting a blocking-pool thread (real threads,
+  // traced; see Scheduler::push_blocking): not the task's doing, so the LongPoll diagnostic leaves
+  // it out. Thread creation can take tens of ms on a busy machine (under TSan pthread_create
+  // waits until the new thread runs).
+  int64_t runtime_stall_ns = 0;
 };
 
 inline thread_local CurrentTask tl_current;
