@@ -466,6 +466,9 @@ Event expand_follow_on(const Event& carrier, uint64_t packed) {
     f.args[0] = carrier.task;
     f.args[1] = carrier.worker;
     f.args[2] = arg;
+  } else if (f.kind == EventKind::ChanRecv) {
+    f.args[0] = arg;  // the channel; len_after 0 (args[1]), ok (args[2])
+    f.args[2] = 1;
   } else {
     f.args[0] = arg;
   }

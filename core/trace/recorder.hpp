@@ -57,6 +57,9 @@ struct TraceMeta {
 //   TaskDestroy  task, a0 = arg (reason)
 //   FrameFree    task, a0 = arg (bytes; only frames under 64 KiB can ride along)
 //   FrameAlloc   task, a0 = arg (bytes), usually `before` (the frame exists before the spawn)
+//   ChanRecv     task, a0 = arg (the channel), a1 = 0 (len_after), a2 = 1 (ok): a receive that
+//                took a value and left the queue empty (a future task's first step after the
+//                PollBegin it rides with, see emit_at_open)
 // Any other kind decodes as (kind, task, a0 = arg) too; the list says which ones mean something.
 // `before`: readers get the follow-on ahead of the event it rides with (same instant, but the
 // order is part of the story: a spawned task's frame is allocated before its TaskCreate).
@@ -151,6 +154,10 @@ struct WriterState {
   int64_t instant = 0;       // previous event's ts of this thread (not reset per chunk)
   uint64_t last_task = 0;    // previous event's task in this chunk (0 at a chunk's start)
   std::atomic<uint64_t>* published = nullptr;
+  // The open record (Recorder::emit_at_open): written but not published, and still open for a
+  // second follow-on while it is the last record (open_end == pos: nothing written after it).
+  uint8_t* open_start = nullptr;
+  uint8_t* open_end = nullptr;
 };
 // The calling thread's most recently used (recorder id, writer state): the whole hot-path lookup.
 struct WriterCache {
@@ -229,6 +236,47 @@ class Recorder {
                uint64_t a2, StringId loc, const FollowOn& then, const FollowOn& and_then) {
     emit_fast<2, false>(ts, kind, worker, task, a0, a1, a2, loc, detail::pack_follow_on(then),
                         detail::pack_follow_on(and_then));
+  }
+  // emit_at_open is emit_at with one FollowOn, leaving the record open: it is not published until
+  // the thread's next event on this recorder, which may be a second follow-on of the same instant
+  // (add_follow_on) — a poll boundary's PollEnd + PollBegin, then the first thing the new poll
+  // does (its receive). The caller must write that next event soon (run_task: the poll whose
+  // PollBegin this is always ends with a PollEnd), or readers will not see the record.
+  void emit_at_open(int64_t ts, EventKind kind, WorkerId worker, TaskId task, uint64_t a0,
+                    uint64_t a1, uint64_t a2, StringId loc, const FollowOn& then) {
+    const detail::WriterCache& c = detail::t_writer;
+    if (c.recorder == id_) [[likely]] {
+      detail::WriterState& w = *c.state;
+      if (w.pos <= w.limit) [[likely]] {
+        encode<1, true>(w, ts, kind, worker, task, a0, a1, a2, loc, detail::pack_follow_on(then),
+                        0);
+        return;
+      }
+    }
+    emit_slow(ts, kind, worker, task, a0, a1, a2, loc, detail::pack_follow_on(then), 0);
+  }
+  // add_follow_on packs `and_then` into the calling thread's open record as its second follow-on
+  // and publishes it — if that record is still the thread's last one on this recorder and has
+  // time `ts` (the follow-on's time: the same instant). False: it is not (published already, or
+  // something was written after it); the caller writes its event itself.
+  bool add_follow_on(int64_t ts, const FollowOn& and_then) {
+    const detail::WriterCache& c = detail::t_writer;
+    if (c.recorder != id_) return false;
+    detail::WriterState& w = *c.state;
+    if (w.open_end != w.pos || w.last_ts != ts) return false;
+    // The record's fields end with its first follow-on: the second one's length byte and bytes
+    // go right after them (the layout encode<2> writes); room was checked for it (kMaxEncodedEvent).
+    uint8_t* p = w.pos;
+    uint8_t* const length_at = p++;
+    *length_at = static_cast<uint8_t>(
+        detail::put_field(p, detail::follow_field(detail::pack_follow_on(and_then), w.last_task)));
+    *w.open_start |= static_cast<uint8_t>(detail::kSecondFollowOn);
+    w.open_end = nullptr;
+    w.pos = p;
+    w.events += 1;
+    w.published->store(detail::pack_published(w.events, static_cast<uint64_t>(p - w.base)),
+                       std::memory_order_release);
+    return true;
   }
   // emit_same_time appends an event stamped with the time of the calling thread's previous event
   // on this recorder — no clock read. Reading the clock is the largest part of an event's cost
@@ -310,7 +358,8 @@ class Recorder {
   void emit_slow(int64_t ts, EventKind kind, WorkerId worker, TaskId task, uint64_t a0, uint64_t a1,
                  uint64_t a2, StringId loc, uint64_t follow, uint64_t follow2);
   // encode writes one record: the event, then kFollows packed FollowOns (`follow`, `follow2`).
-  template <int kFollows>
+  // kOpen: leave it unpublished and open for a second follow-on (emit_at_open; kFollows == 1).
+  template <int kFollows, bool kOpen = false>
   static void encode(detail::WriterState& w, int64_t ts, EventKind kind, WorkerId worker,
                      TaskId task, uint64_t a0, uint64_t a1, uint64_t a2, StringId loc,
                      uint64_t follow, uint64_t follow2) {
@@ -340,6 +389,12 @@ class Recorder {
     w.last_task = task;
     w.pos = p;
     w.events += 1 + kFollows;
+    if constexpr (kOpen) {
+      static_assert(kFollows == 1, "an open record has room for exactly one more follow-on");
+      w.open_start = start;
+      w.open_end = p;
+      return;  // published by the thread's next record (or add_follow_on)
+    }
     w.published->store(detail::pack_published(w.events, static_cast<uint64_t>(p - w.base)),
                        std::memory_order_release);
   }

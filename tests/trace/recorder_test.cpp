@@ -41,6 +41,9 @@ static Event expected_follow_on(const Event& carrier, const FollowOn& f) {
     e.args[0] = carrier.task;
     e.args[1] = carrier.worker;
     e.args[2] = f.arg;
+  } else if (f.kind == EventKind::ChanRecv) {
+    e.args[0] = f.arg;  // the channel; len_after 0, ok
+    e.args[2] = 1;
   } else {
     e.args[0] = f.arg;
   }
@@ -373,6 +376,97 @@ TEST_CASE("recorder: a FollowOn comes back as the event it stands for", "[record
   CHECK(ev[5].task == 9);
   CHECK(ev[5].ts == 300);
   for (size_t i = 0; i < ev.size(); ++i) CHECK(ev[i].seq == i);
+}
+
+TEST_CASE("recorder: an open record is published by the thread's next event or takes a second "
+          "follow-on",
+          "[recorder][encoding]") {
+  Recorder rec;
+  Recorder::Cursor cursor;
+  std::vector<Event> got;
+  // A poll boundary left open, then the new poll's receive at the same instant: one record.
+  rec.emit_at_open(100, EventKind::PollEnd, 1, 7, 0, 2, 5, 0, FollowOn{EventKind::PollBegin, 8});
+  CHECK(rec.event_count() == 0);  // not published yet
+  CHECK(rec.poll(cursor, got) == 0);
+  CHECK_FALSE(rec.add_follow_on(101, FollowOn{EventKind::ChanRecv, 8, 3}));  // not its instant
+  CHECK(rec.add_follow_on(100, FollowOn{EventKind::ChanRecv, 8, 3}));
+  CHECK_FALSE(rec.add_follow_on(100, FollowOn{EventKind::ChanRecv, 8, 3}));  // closed: taken
+  REQUIRE(rec.poll(cursor, got) == 3);
+  const auto event = [](int64_t ts, EventKind kind, WorkerId worker, TaskId task, uint64_t a0,
+                        uint64_t a1, uint64_t a2) {
+    Event e;
+    e.ts = ts;
+    e.kind = kind;
+    e.worker = worker;
+    e.task = task;
+    e.args[0] = a0;
+    e.args[1] = a1;
+    e.args[2] = a2;
+    return e;
+  };
+  const Event end = event(100, EventKind::PollEnd, 1, 7, 0, 2, 5);
+  CHECK(got[0].kind == EventKind::PollEnd);
+  CHECK(got[0].args[1] == 2);
+  CHECK(got[0].args[2] == 5);
+  const Event begin = expected_follow_on(end, FollowOn{EventKind::PollBegin, 8});
+  const Event recv = expected_follow_on(end, FollowOn{EventKind::ChanRecv, 8, 3});
+  for (const auto& [want, e] : {std::pair{begin, got[1]}, std::pair{recv, got[2]}}) {
+    CHECK(e.kind == want.kind);
+    CHECK(e.ts == 100);
+    CHECK(e.worker == 1);
+    CHECK(e.task == 8);
+    CHECK(e.args[0] == want.args[0]);
+    CHECK(e.args[1] == want.args[1]);
+    CHECK(e.args[2] == want.args[2]);
+  }
+  CHECK(got[2].args[0] == 3);  // the channel
+  CHECK(got[2].args[1] == 0);  // len_after
+  CHECK(got[2].args[2] == 1);  // ok
+  // Left open, then an ordinary event: both published by it, and the record is closed for good.
+  rec.emit_at_open(200, EventKind::PollEnd, 1, 8, 0, 0, 0, 0, FollowOn{EventKind::PollBegin, 7});
+  rec.emit_at(200, EventKind::ChanSend, 1, 7, 3, 1, 0);
+  CHECK_FALSE(rec.add_follow_on(200, FollowOn{EventKind::ChanRecv, 7, 3}));
+  REQUIRE(rec.poll(cursor, got) == 3);
+  CHECK(got[3].kind == EventKind::PollEnd);
+  CHECK(got[4].kind == EventKind::PollBegin);
+  CHECK(got[5].kind == EventKind::ChanSend);
+  // Another recorder's open record is not this one's.
+  Recorder other;
+  other.emit_at_open(300, EventKind::PollEnd, 0, 1, 0, 0, 0, 0, FollowOn{EventKind::PollBegin, 2});
+  CHECK_FALSE(rec.add_follow_on(300, FollowOn{EventKind::ChanRecv, 2, 1}));
+  CHECK(other.add_follow_on(300, FollowOn{EventKind::ChanRecv, 2, 1}));
+  CHECK(other.event_count() == 3);
+  // Across chunk boundaries: every record, amended or published by the next, comes back whole.
+  Recorder many;
+  std::vector<Event> sent;
+  for (TaskId t = 1; t <= 20'000; ++t) {
+    const int64_t ts = static_cast<int64_t>(t) * 10;
+    const Event carrier = event(ts, EventKind::PollEnd, 0, t, 0, t % 7, t);
+    many.emit_at_open(ts, EventKind::PollEnd, 0, t, 0, t % 7, t, 0,
+                      FollowOn{EventKind::PollBegin, t + 1});
+    sent.push_back(carrier);
+    sent.push_back(expected_follow_on(carrier, FollowOn{EventKind::PollBegin, t + 1}));
+    if (t % 3 != 0) {
+      const FollowOn took{EventKind::ChanRecv, t + 1, static_cast<uint16_t>(t)};
+      REQUIRE(many.add_follow_on(ts, took));
+      sent.push_back(expected_follow_on(carrier, took));
+    } else {
+      many.emit_at(ts + 1, EventKind::ChanSend, 0, t + 1, 3, 0, 0);
+      sent.push_back(event(ts + 1, EventKind::ChanSend, 0, t + 1, 3, 0, 0));
+    }
+  }
+  const auto all = many.collect();
+  REQUIRE(all.size() == sent.size());
+  CHECK(many.event_count() == sent.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    INFO("event " << i);
+    CHECK(all[i].kind == sent[i].kind);
+    CHECK(all[i].ts == sent[i].ts);
+    CHECK(all[i].task == sent[i].task);
+    CHECK(all[i].args[0] == sent[i].args[0]);
+    CHECK(all[i].args[1] == sent[i].args[1]);
+    CHECK(all[i].args[2] == sent[i].args[2]);
+  }
 }
 
 TEST_CASE("recorder: emit_same_time carries a FollowOn at the previous event's time",

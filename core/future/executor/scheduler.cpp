@@ -292,8 +292,10 @@ int64_t Scheduler::run_task(RawTask* t, int worker, int64_t carry, NextPoll* nex
     const uint64_t reason = requeue ? 0 : static_cast<uint64_t>(block_reason);
     const uint64_t object = requeue ? 0 : block_object;
     if (pack) {
-      rec_->emit_at(t1, EventKind::PollEnd, w, id, result, reason, object, 0,
-                    trace::FollowOn{EventKind::PollBegin, n->id});
+      // Left open (unpublished until the worker's next event): the next poll's first step, a
+      // receive that takes this instant (mpsc's stamp_leaf), rides in it too (add_follow_on).
+      rec_->emit_at_open(t1, EventKind::PollEnd, w, id, result, reason, object, 0,
+                         trace::FollowOn{EventKind::PollBegin, n->id});
     } else {
       rec_->emit_at(t1, EventKind::PollEnd, w, id, result, reason, object);
     }

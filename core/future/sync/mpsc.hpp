@@ -34,7 +34,8 @@
 // the wake that carries this time does not precede that poll. A send that wakes the parked receiver leaves its event to that wake (WakeCause), which
 // writes it with the receiver's TaskUnblock packed in: one recorded event for the pair. A receive
 // that its task re-polls first thing after PollBegin takes PollBegin's time (no clock read: only
-// the executor ran in between; Chan::stamp_leaf). A batch receive (recv_many) is one operation
+// the executor ran in between; Chan::stamp_leaf); if it emptied the queue and that PollBegin rode
+// in the previous poll's PollEnd, it rides in that record too (Chan::emit_recv). A batch receive (recv_many) is one operation
 // and one chan.recv event whose len_after says how much it left, which is why draining in batches
 // is cheaper than one value at a time.
 #pragma once
@@ -124,6 +125,7 @@ struct Chan {
     trace::Recorder* rec = nullptr;
     int64_t ts = 0;
     uint64_t len = 0;
+    bool fresh = false;  // ts is the task's PollBegin time (stamp_leaf)
   };
   static Stamp stamp() {
     Stamp s;
@@ -140,7 +142,8 @@ struct Chan {
     Stamp s;
     if (trace::Recorder* rec = tl_current.recorder) [[unlikely]] {
       s.rec = rec;
-      s.ts = tl_current.fresh_leaf == leaf ? tl_current.fresh_ts : rec->now();
+      s.fresh = tl_current.fresh_leaf == leaf;
+      s.ts = s.fresh ? tl_current.fresh_ts : rec->now();
     }
     return s;
   }
@@ -150,6 +153,20 @@ struct Chan {
   }
   [[gnu::noinline]] void record(const Stamp& s, trace::EventKind k, uint64_t a2) {
     s.rec->emit_at(s.ts, k, tl_current.worker, tl_current.task, id, s.len, a2);
+  }
+  // emit_recv writes a receive's event (ok = 1). One that took PollBegin's time and emptied the
+  // queue rides in the record of that PollBegin when it is still open — the previous poll's
+  // PollEnd carrying it (Scheduler::run_task, Recorder::emit_at_open): one record for the three.
+  void emit_recv(const Stamp& s) {
+    if (s.rec) [[unlikely]]
+      record_recv(s);
+  }
+  [[gnu::noinline]] void record_recv(const Stamp& s) {
+    if (s.fresh && s.len == 0 && id <= UINT16_MAX &&
+        s.rec->add_follow_on(s.ts, trace::FollowOn{trace::EventKind::ChanRecv, tl_current.task,
+                                                   static_cast<uint16_t>(id)}))
+      return;
+    record(s, trace::EventKind::ChanRecv, 1);
   }
   // trace stamps and writes at once (where nothing contends: the channel's creation).
   void trace(trace::EventKind k, uint64_t len) {
@@ -238,7 +255,7 @@ template <class T, class Sink>
       c.released.fetch_add(static_cast<uint64_t>(n) << 1, std::memory_order_acq_rel);
   typename Chan<T>::Stamp took = Chan<T>::stamp_leaf(leaf);
   took.len = end - c.queue.head();
-  c.emit(took, trace::EventKind::ChanRecv, 1);
+  c.emit_recv(took);
   if (before & Chan<T>::kSendersWaiting) [[unlikely]]
     notify_freed_senders(c, n, took.ts);
   return n;
