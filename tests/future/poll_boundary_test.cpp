@@ -5,6 +5,8 @@
 //     task; on real threads a worker's back-to-back polls share their boundary's instant (one
 //     clock read), on both executors;
 //   - a send that wakes its receiver is followed at once by that TaskUnblock, same time, same lane;
+//   - a poll that begins at its boundary's instant and first receives a value has that receive
+//     at the same instant, right after its PollBegin (the three are one record);
 //   - no poll begins before the wake that made it runnable — also when that wake came from a
 //     thread outside the workers (the inject queue; its PollBegin reads the clock);
 //   - a receive re-polled first thing in its task's poll takes PollBegin's time, but not when a
@@ -38,8 +40,10 @@ bool is_pending_end(const Event& ev) {
 
 // check_spans walks each writer's events: per worker, spans alternate and match; returns how
 // many back-to-back boundaries (a Pending PollEnd, then at once the next PollBegin) were one
-// instant (one clock read for both).
-size_t check_spans(const std::vector<std::vector<Event>>& per_buffer) {
+// instant (one clock read for both). `received_at_begin`: how many of those were followed at
+// once by the new poll's receive, at that instant too (PollEnd, PollBegin, ChanRecv: one record).
+size_t check_spans(const std::vector<std::vector<Event>>& per_buffer,
+                   size_t* received_at_begin = nullptr) {
   size_t shared_instant = 0;
   for (const auto& events : per_buffer) {
     std::map<as::trace::WorkerId, as::trace::TaskId> open;  // worker -> task in its poll
@@ -50,7 +54,18 @@ size_t check_spans(const std::vector<std::vector<Event>>& per_buffer) {
         REQUIRE(open.count(ev.worker) == 0);  // no poll begins inside another on one worker
         open[ev.worker] = ev.task;
         if (i > 0 && is_pending_end(events[i - 1]) && events[i - 1].worker == ev.worker) {
-          if (events[i - 1].ts == ev.ts) ++shared_instant;
+          if (events[i - 1].ts == ev.ts) {
+            ++shared_instant;
+            if (received_at_begin && i + 1 < events.size()) {
+              const Event& recv = events[i + 1];
+              if (recv.kind == EventKind::ChanRecv && recv.task == ev.task && recv.ts == ev.ts &&
+                  recv.worker == ev.worker) {
+                CHECK(recv.args[0] != 0);  // the channel
+                CHECK(recv.args[2] == 1);  // a value taken
+                ++*received_at_begin;
+              }
+            }
+          }
         }
       } else if (ev.kind == EventKind::PollEnd) {
         REQUIRE(open.count(ev.worker) == 1);
@@ -112,13 +127,18 @@ void check_pingpong(const Env& e) {
   as::trace::Recorder::Cursor cursor;
   std::vector<std::vector<Event>> per_buffer;
   rec.poll_buffers(cursor, per_buffer);
-  const size_t shared_instant = check_spans(per_buffer);
+  size_t received_at_begin = 0;
+  const size_t shared_instant = check_spans(per_buffer, &received_at_begin);
   // Real threads, one worker polling both tasks in turn: nearly every boundary between two polls
   // is one instant (not those where the worker first checked its drivers: time passed there) —
-  // on the work-stealing executor too (its LIFO slot and local queue).
+  // on the work-stealing executor too (its LIFO slot and local queue). Each such poll of the
+  // pingpong begins with the receive it was woken for, at that instant too.
   const bool one_worker =
       e.cfg.flavor == RuntimeConfig::Flavor::CurrentThread || e.cfg.worker_count() == 1;
-  if (e.real && one_worker) CHECK(shared_instant >= 1000);
+  if (e.real && one_worker) {
+    CHECK(shared_instant >= 1000);
+    CHECK(received_at_begin >= 1000);
+  }
   check_no_poll_before_wake(rec.collect());
 }
 
