@@ -20,7 +20,7 @@ CurrentThreadScheduler::~CurrentThreadScheduler() {
 }
 
 void CurrentThreadScheduler::schedule(RawTask* t, bool yielded) {
-  if (t->blocking) {
+  if (t->blocking()) {
     push_blocking(t);
     return;
   }

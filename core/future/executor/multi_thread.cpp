@@ -42,7 +42,7 @@ MultiThreadScheduler::~MultiThreadScheduler() {
 }
 
 void MultiThreadScheduler::schedule(RawTask* t, bool yielded) {
-  if (t->blocking) {
+  if (t->blocking()) {
     push_blocking(t);
     return;
   }
@@ -317,6 +317,7 @@ void MultiThreadScheduler::notify_parked(int by_worker, bool follow_on) {
 
 void MultiThreadScheduler::park_worker(int w) {
   Worker& me = *workers_[static_cast<size_t>(w)];
+  drain_remote_completed(w);  // nothing else to do: free what the others completed of ours
   bool was_last_searcher = false;
   {
     std::lock_guard<std::mutex> lk(idle_mu_);
@@ -367,6 +368,7 @@ void MultiThreadScheduler::worker_main(int w) {
     tl_current.worker = static_cast<trace::WorkerId>(w);
     if (--me.until_maintenance == 0) {
       me.until_maintenance = event_interval;
+      drain_remote_completed(w);  // tasks of ours other workers completed (scheduler.hpp)
       maintenance(w);
       if (rec_)
         rec_->emit(EventKind::QueueLength, static_cast<trace::WorkerId>(w), 0,

@@ -85,7 +85,7 @@ Scheduler::Scheduler(platform::Platform& p, trace::Recorder* rec, RuntimeConfig 
       charge_costs_(p.simulated() && cfg.model_costs),
       poll_budget_(cfg.budget > 0 ? cfg.budget : -1),
       serial_(g_next_scheduler_serial.fetch_add(1, std::memory_order_relaxed)),
-      worker_owns_tasks_(cfg.flavor == RuntimeConfig::Flavor::CurrentThread),
+      worker_tasks_(std::make_unique<WorkerTasks[]>(static_cast<size_t>(cfg.worker_count()))),
       time_(p.now(), cfg.worker_count()),
       reactor_(p.io()) {}
 
@@ -129,15 +129,48 @@ void Scheduler::OwnedList::remove(RawTask* t) {
   count.store(count.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
 }
 
+size_t Scheduler::live_tasks() const {
+  // Remote completions first: a task counted there was inserted before (so the list counts
+  // below include it) — a concurrent completion can only be overcounted, never undercounted.
+  int64_t done = 0;
+  for (int w = 0; w < workers(); ++w)
+    done += static_cast<int64_t>(
+        worker_tasks_[static_cast<size_t>(w)].remote_done.load(std::memory_order_acquire));
+  int64_t live = static_cast<int64_t>(shared_owned_.count.load(std::memory_order_acquire));
+  for (int w = 0; w < workers(); ++w)
+    live += static_cast<int64_t>(
+        worker_tasks_[static_cast<size_t>(w)].list.count.load(std::memory_order_acquire));
+  for (int w = 0; w < workers(); ++w)
+    done -= static_cast<int64_t>(
+        worker_tasks_[static_cast<size_t>(w)].drained.load(std::memory_order_acquire));
+  return live > done ? static_cast<size_t>(live - done) : 0;
+}
+
+void Scheduler::drain_remote_completed(int w) {
+  WorkerTasks& wt = worker_tasks_[static_cast<size_t>(w)];
+  if (wt.remote.load(std::memory_order_relaxed) == nullptr) return;
+  RawTask* t = wt.remote.exchange(nullptr, std::memory_order_acquire);
+  size_t n = 0;
+  while (t) {
+    RawTask* next = t->next;
+    wt.list.remove(t);
+    t->release();  // the owned list's reference: the completer left it to us
+    t = next;
+    ++n;
+  }
+  wt.drained.store(wt.drained.load(std::memory_order_relaxed) + n, std::memory_order_release);
+}
+
 void Scheduler::after_create(RawTask* t, std::string_view name, uint64_t bytes) {
-  // Spawned by a poll of the current-thread worker (not the blocking pool, whose threads have
-  // other worker numbers): the worker's own list. No other thread holds t yet, so its state
-  // word takes the flag with a plain store.
-  if (worker_owns_tasks_ && tl_current.scheduler == this && tl_current.worker == 0 &&
-      !t->blocking) {
+  // Spawned by a poll of an executor worker (not the blocking pool, whose threads have other
+  // worker numbers): the worker's own list. No other thread holds t yet, so its state word takes
+  // the flag with a plain store.
+  const int w = t->blocking() ? -1 : spawning_worker();
+  if (w >= 0 && w <= UINT8_MAX) {  // RawTask::owner is a byte: more workers share the shared list
     t->state.store(t->state.load(std::memory_order_relaxed) | RawTask::kOwnedByWorker,
                    std::memory_order_relaxed);
-    worker_owned_.insert(t);
+    t->owner = static_cast<uint16_t>(w);
+    worker_tasks_[static_cast<size_t>(w)].list.insert(t);
   } else {
     std::lock_guard<sync::SpinLock> lk(owned_mu_);
     shared_owned_.insert(t);
@@ -246,7 +279,7 @@ int64_t Scheduler::run_task(RawTask* t, int worker, int64_t carry, NextPoll* nex
     // A diagnostic reads the clock anew: the next poll must not take the older PollEnd time.
     const bool reported =
         rec_ && (why == Reason::Panic || took > static_cast<uint64_t>(cfg_.long_poll_ns));
-    if (reported) report_poll(t->id, t->blocking, took, why == Reason::Panic ? &panic : nullptr);
+    if (reported) report_poll(t->id, t->blocking(), took, why == Reason::Panic ? &panic : nullptr);
     // also drops the queue's reference
     const bool woke_joiner = complete(t, why, worker, true, std::move(panic));
     return reported || woke_joiner ? 0 : next_carry;
@@ -260,7 +293,7 @@ int64_t Scheduler::run_task(RawTask* t, int worker, int64_t carry, NextPoll* nex
   // The lost-waker lint: nobody holds a Waker and no wake is pending (the word before the RMW
   // says both).
   const trace::TaskId id = t->id;
-  const bool blocking = t->blocking;
+  const bool blocking = t->blocking();
   cur = t->state.load(std::memory_order_acquire);
   uint64_t next;
   for (;;) {
@@ -364,33 +397,49 @@ bool Scheduler::complete(RawTask* t, Reason why, int worker, bool after_poll,
     detail::flush_held_frame_alloc();  // a destructor that allocated a frame (odd, but possible)
     if (after_poll) PollScope::leave();
   }
-  // The panic takes the future's place in the cell (RawTask::panicked), before COMPLETE publishes it.
+  // The panic takes the future's place in the cell (RawTask::panicked), before COMPLETE publishes
+  // it.
   if (panic) t->set_panic(std::move(panic));
   // Off the owned list first (shutdown finds only live tasks there): after the COMPLETE
-  // transition below the cell may already be gone.
+  // transition below the cell may already be gone. A task of another worker's list stays there
+  // with the list's reference (it keeps the cell) until that worker unlinks it: it goes on the
+  // owner's remote-completed stack at the end (remote_owner).
+  WorkerTasks* remote_owner = nullptr;
   if (t->state.load(std::memory_order_relaxed) & RawTask::kOwnedByWorker) {
-    worker_owned_.remove(t);  // we are its worker (or shutdown, after the worker stopped)
+    WorkerTasks& owner = worker_tasks_[t->owner];
+    if (worker < 0 || worker == t->owner) {
+      owner.list.remove(t);  // we are its worker (or shutdown, after the workers stopped)
+    } else {
+      remote_owner = &owner;
+      WorkerTasks& me = worker_tasks_[static_cast<size_t>(worker)];
+      me.remote_done.store(me.remote_done.load(std::memory_order_relaxed) + 1,
+                           std::memory_order_release);
+    }
   } else {
     std::lock_guard<sync::SpinLock> lk(owned_mu_);
     shared_owned_.remove(t);
   }
+  // The references this completion drops: the caller's, and the list's unless it stays listed.
+  const uint64_t drop = remote_owner ? 1 : 2;
   const trace::TaskId id = t->id;
   const bool was_root = t == root_;
   // COMPLETE, !RUNNING in one CAS (raw_task.hpp, "The join side"). When a JoinHandle holds the
   // task and has stored no waker, nothing more is to be done with the cell: the same CAS drops
   // the owned list's reference and the caller's, and t is not touched after it (the handle may
-  // free it at once). Otherwise the references go after the waker or the output is dealt with.
+  // free it at once; a remote completion drops only the caller's: the list's keeps the cell
+  // until the push below). Otherwise the references go after the waker or the output is dealt
+  // with.
   Waker join;
   uint64_t prev = t->state.load(std::memory_order_acquire);
   uint64_t next;
   do {
     next = (prev | RawTask::kComplete) & ~RawTask::kRunning;
     if ((prev & (RawTask::kJoinInterest | RawTask::kJoinWaker)) == RawTask::kJoinInterest)
-      next -= 2 * RawTask::kRefOne;
+      next -= drop * RawTask::kRefOne;
   } while (!t->state.compare_exchange_weak(prev, next, std::memory_order_acq_rel,
                                            std::memory_order_acquire));
-  const bool released = (prev & (RawTask::kJoinInterest | RawTask::kJoinWaker)) ==
-                        RawTask::kJoinInterest;
+  const bool released =
+      (prev & (RawTask::kJoinInterest | RawTask::kJoinWaker)) == RawTask::kJoinInterest;
   if (!(prev & RawTask::kJoinInterest)) {
     detail::flush_held_frame_free();  // the output's destructor may trace: the free goes first
     t->vtable->drop_output(t);        // detached: nobody will read it
@@ -427,8 +476,7 @@ bool Scheduler::complete(RawTask* t, Reason why, int worker, bool after_poll,
       ts = 0;
     } else {
       const int64_t now = rec_->now();
-      rec_->emit_at(now, EventKind::TaskStop, w, id, static_cast<uint64_t>(why), 0, 0, 0,
-                    destroy);
+      rec_->emit_at(now, EventKind::TaskStop, w, id, static_cast<uint64_t>(why), 0, 0, 0, destroy);
       ts = joiner_here ? now : 0;
     }
   }
@@ -437,7 +485,15 @@ bool Scheduler::complete(RawTask* t, Reason why, int worker, bool after_poll,
     WakeReasonScope reason(Reason::Join, ts);
     join.wake();
   }
-  if (!released) t->release_n(2);  // the owned list's reference and the caller's
+  if (!released) t->release_n(static_cast<uint32_t>(drop));  // see `drop`
+  if (remote_owner) {
+    // Last: the owner may unlink and release t as soon as it is on the stack.
+    RawTask* head = remote_owner->remote.load(std::memory_order_relaxed);
+    do {
+      t->next = head;
+    } while (!remote_owner->remote.compare_exchange_weak(head, t, std::memory_order_release,
+                                                         std::memory_order_relaxed));
+  }
   if (was_root) {
     shutdown_.store(true, std::memory_order_release);
     notify_shutdown();
@@ -446,12 +502,15 @@ bool Scheduler::complete(RawTask* t, Reason why, int worker, bool after_poll,
 }
 
 void Scheduler::cancel_all_owned() {
+  // The workers stopped: their lists are ours now (blocking-pool threads use the shared one).
+  // Tasks completed by a worker other than their owner leave the lists first: what stays is live.
+  for (int w = 0; w < workers(); ++w) drain_remote_completed(w);
   for (;;) {
-    RawTask* t;
+    RawTask* t = nullptr;
     {
       std::lock_guard<sync::SpinLock> lk(owned_mu_);
-      // The worker stopped: its own list is ours now (blocking-pool threads use the shared one).
-      t = worker_owned_.head ? worker_owned_.head : shared_owned_.head;
+      for (int w = 0; w < workers() && !t; ++w) t = worker_tasks_[static_cast<size_t>(w)].list.head;
+      if (!t) t = shared_owned_.head;
       if (!t) return;
       t->add_ref();
     }

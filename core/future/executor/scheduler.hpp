@@ -3,12 +3,19 @@
 //
 // Owns: every spawned task until it completes (the owned-task list, tokio task/list.rs), the time
 // and I/O drivers, the blocking pool, the trace emission of task lifecycles.
-// Owned tasks live on one of two intrusive lists: the shared one (a spin lock: any thread may
-// spawn, and a multi-thread worker may complete a task another one spawned) and, on the
-// current-thread executor, the worker's own — the tasks its polls spawn, which only it runs and
-// completes (never blocking-pool tasks), so adding and removing them takes no locked instruction
-// (RawTask::kOwnedByWorker says which list). Shutdown cancels the tasks of both, after the worker
-// stopped.
+// Owned tasks live on intrusive lists: the shared one (a spin lock: blocking-pool tasks and tasks
+// spawned from outside the workers) and one per executor worker — the tasks its polls spawn
+// (RawTask::kOwnedByWorker and RawTask::owner say whose). Only that worker links and unlinks its
+// list, so a spawn and a completion on the same worker take no locked instruction. A task that
+// another worker completes (multi-thread: a stolen task) is not unlinked by it: the completer
+// pushes it on the owner's remote-completed stack (one CAS on a line the owner rarely touches)
+// and leaves it the owned list's reference; the owner unlinks and releases those tasks in a batch
+// (drain_remote_completed: every 64 spawns, every maintenance turn, before parking). One shared
+// lock taken by the spawning worker and by every thief completing its tasks was the hottest line
+// of spawn_join at procs=2 (Tokio shards that lock by task id; sharding it here made things worse:
+// a spawn links next to a task spawned 16 earlier, just completed on the other core). The live
+// count stays exact at each completion (per-worker counters, summed by live_tasks()). Shutdown
+// first drains every stack, then cancels the tasks still listed, after the workers stopped.
 // Subclasses (current_thread.cpp, multi_thread.cpp) own only their run queues, parking policy and
 // the worker loop — the part where tokio's two schedulers differ.
 //
@@ -123,7 +130,9 @@ class Scheduler {
     };
     using Cell = TaskCell<BlockingFuture>;
     auto* cell = new Cell(BlockingFuture{std::move(fn)}, this, next_task_id());
-    cell->blocking = true;
+    // Not shared yet: the flag goes in with a plain store.
+    cell->state.store(cell->state.load(std::memory_order_relaxed) | RawTask::kBlocking,
+                      std::memory_order_relaxed);
     after_create(cell, name, sizeof(Cell));
     push_blocking(cell);
     return JoinHandle<OutputOf<R>>(cell);
@@ -225,25 +234,37 @@ class Scheduler {
   uint64_t next_object_id() { return next_object_id_.fetch_add(1, std::memory_order_relaxed); }
   // trace_worker is the trace id of the calling platform worker (kNoWorker outside).
   int current_worker() const { return platform_.current_worker(); }
-  size_t live_tasks() const {
-    return shared_owned_.count.load(std::memory_order_relaxed) +
-           worker_owned_.count.load(std::memory_order_relaxed);
-  }
+  // live_tasks: spawned and not completed (a completed task waiting on a remote-completed stack
+  // is not live). Counters read in an order that can only overcount a concurrent completion.
+  size_t live_tasks() const;
 
  protected:
-  // next_task_id numbers a new task. The current-thread worker takes its ids kIdBlock at a time
-  // (one locked instruction per block, not per spawn); other threads one at a time. Ids stay
-  // unique, and in spawn order among the worker's tasks.
+  // spawning_worker: the executor worker whose poll runs on this thread (-1: another thread).
+  int spawning_worker() const {
+    if (tl_current.scheduler != this) return -1;
+    const int w = tl_current.worker;
+    return w >= 0 && w < workers() ? w : -1;
+  }
+  // next_task_id numbers a new task. An executor worker takes its ids kIdBlock at a time (one
+  // locked instruction per block, not per spawn); other threads one at a time. Ids stay unique,
+  // and in spawn order among each worker's tasks. A new block is also when the worker unlinks
+  // the tasks of its list that other workers completed meanwhile.
   trace::TaskId next_task_id() {
-    if (worker_owns_tasks_ && tl_current.scheduler == this && tl_current.worker == 0) {
-      if (worker_ids_.next == worker_ids_.end) [[unlikely]] {
-        worker_ids_.next = next_id_.fetch_add(kIdBlock, std::memory_order_relaxed);
-        worker_ids_.end = worker_ids_.next + kIdBlock;
+    const int w = spawning_worker();
+    if (w >= 0) {
+      WorkerTasks& wt = worker_tasks_[static_cast<size_t>(w)];
+      if (wt.ids.next == wt.ids.end) [[unlikely]] {
+        wt.ids.next = next_id_.fetch_add(kIdBlock, std::memory_order_relaxed);
+        wt.ids.end = wt.ids.next + kIdBlock;
+        drain_remote_completed(w);
       }
-      return worker_ids_.next++;
+      return wt.ids.next++;
     }
     return next_id_.fetch_add(1, std::memory_order_relaxed);
   }
+  // drain_remote_completed: worker w unlinks from its list the tasks other workers completed and
+  // drops the list's reference to each. Only w calls it (or shutdown, after the workers stopped).
+  void drain_remote_completed(int w);
   static constexpr trace::TaskId kIdBlock = 64;
   // intern_name is rec_->intern(name) behind a per-thread one-entry cache: spawn names are nearly
   // always the same literal, and intern() takes the recorder's string-table lock.
@@ -321,11 +342,22 @@ class Scheduler {
   };
   sync::SpinLock owned_mu_;  // guards shared_owned_: a few stores per spawn / completion
   OwnedList shared_owned_;
-  OwnedList worker_owned_;   // current-thread only: touched by its worker (or after it stopped)
   struct IdBlock {
     trace::TaskId next = 0, end = 0;
-  } worker_ids_;  // current-thread only: the worker's ids not handed out yet
-  const bool worker_owns_tasks_;  // current-thread executor: worker_owned_ is in use
+  };
+  // WorkerTasks: what executor worker w keeps of the tasks its polls spawned (file comment).
+  struct alignas(64) WorkerTasks {
+    OwnedList list;  // touched by worker w only (or by shutdown, after the workers stopped)
+    IdBlock ids;     // w's task ids not handed out yet
+    // Written by w only, read by live_tasks(): tasks of other lists w completed, and tasks of this
+    // list w unlinked from its remote-completed stack.
+    std::atomic<size_t> remote_done{0};
+    std::atomic<size_t> drained{0};
+    // The remote-completed stack (linked through RawTask::next): pushed by other workers, taken
+    // whole by w. On a line of its own: its pushers do not steal the line of w's list.
+    alignas(64) std::atomic<RawTask*> remote{nullptr};
+  };
+  std::unique_ptr<WorkerTasks[]> worker_tasks_;
 
   alignas(64) time::TimeDriver time_;
   io::Reactor reactor_;

@@ -14,7 +14,9 @@
 //   handle CANCELLED abort() was requested; the next run drops the future instead of polling it
 //   JOIN_INTEREST a JoinHandle still exists (cleared when it is dropped: detach)
 //   JOIN_WAKER    the JoinHandle stored its waker in join_waker (see "The join side" below)
-//   OWNED_BY_WORKER set at spawn, never changed: which owned-task list holds it (scheduler.hpp)
+//   OWNED_BY_WORKER set at spawn, never changed: on the owned-task list of executor worker
+//             `owner`, else on the shared one (scheduler.hpp)
+//   BLOCKING  set at spawn, never changed: a spawn_blocking task (runs on the blocking pool)
 // wake(): idle → NOTIFIED + push to the scheduler (taking a reference for the queue, same CAS);
 //         RUNNING → NOTIFIED only (the runner re-queues it after poll returns Pending);
 //         NOTIFIED / COMPLETE → nothing.
@@ -89,6 +91,9 @@ struct RawTask {
   static constexpr uint64_t kJoinWaker = 1u << 5;
   // Fixed before the task is shared: it is on its current-thread worker's own owned list.
   static constexpr uint64_t kOwnedByWorker = 1u << 6;
+  // Fixed before the task is shared: it runs on the blocking pool (spawn_blocking). A flag, not a
+  // field: the header has no byte to spare (its tail padding holds a small output).
+  static constexpr uint64_t kBlocking = 1u << 7;
   static constexpr uint64_t kLiveOne = uint64_t{1} << 8;  // one live Waker clone
   static constexpr uint64_t kRefOne = uint64_t{1} << 32;  // one reference
   static constexpr uint64_t kLiveMask = kRefOne - kLiveOne;
@@ -117,7 +122,8 @@ struct RawTask {
   bool polled() const { return poll_begin_lo.load(std::memory_order_relaxed) != 0; }
   // The byte-sized fields come last: the header's tail padding then holds a small output slot
   // (TaskCore<Unit>::output) instead of the cell growing by a word for it.
-  bool blocking = false;  // runs on the blocking pool (spawn_blocking)
+  // With kOwnedByWorker: the executor worker whose owned-task list holds it (fixed at spawn).
+  uint8_t owner = 0;
   // The future threw: the exception is kept in the future's storage (panic_slot), which is dead
   // by then (it is stored after drop_future) — a panic and a live future never coexist, so the
   // cell carries no exception slot of its own. Owned like the output once COMPLETE.
@@ -156,6 +162,8 @@ struct RawTask {
     }
     return false;
   }
+
+  bool blocking() const { return (state.load(std::memory_order_relaxed) & kBlocking) != 0; }
 
   uint32_t refs() const { return refs_of(state.load(std::memory_order_acquire)); }
   uint32_t live_wakers() const { return live_of(state.load(std::memory_order_acquire)); }
