@@ -8,7 +8,9 @@
 //   - a completion's FrameFree, TaskStop and TaskDestroy follow each other at once (same task and
 //     lane; on real threads the same instant: one record);
 //   - current-thread shutdown cancels the owned tasks of both lists (the worker's own and the
-//     shared one a blocking-pool thread spawns onto), and live_tasks() counts both.
+//     shared one a blocking-pool thread spawns onto), and live_tasks() counts both;
+//   - on the work-stealing executor, tasks completed by another worker than their spawner are
+//     not live any more, and shutdown cancels the tasks left on every worker's list.
 // On the simulation and on real threads, every executor.
 #include <map>
 #include <memory>
@@ -187,6 +189,72 @@ TEST_CASE("current-thread shutdown cancels the tasks of both owned lists", "[fut
       // The root, three worker-spawned tasks, the one the pool spawned (the blocking task ended).
       CHECK(run_root(e, root) == 5);
       CHECK(Tracked::live == 0);  // every parked task was cancelled and its future dropped
+    }
+  }
+}
+
+namespace {
+
+// A task that spawns one parked task (onto the list of the worker it runs on) and a child it
+// joins, yielding in between so that idle workers steal it and its child.
+Task<int> spawner(std::shared_ptr<Notify> never, int i) {
+  (void)spawn(parked_forever(never, Tracked(i)));
+  co_await yield_now();
+  auto child = spawn(leaf(i));
+  co_await yield_now();
+  co_return (co_await child).value();
+}
+
+}  // namespace
+
+// On the work-stealing executor every worker keeps the tasks its polls spawn on its own owned
+// list, and a task another worker completes is left on its spawner's list until the spawner
+// unlinks it (Scheduler::drain_remote_completed). live_tasks() must count such a task as done at
+// once, and shutdown must cancel exactly the tasks still alive, on every worker's list.
+TEST_CASE("multi-thread: tasks completed away from their spawner; shutdown cancels every list",
+          "[future][os]") {
+  constexpr int kSpawners = 200;
+  for (bool real : {false, true}) {
+    for (int workers : {2, 4}) {
+      Env e{real, RuntimeConfig::multi_thread(workers),
+            std::string(real ? "os/multi" : "sim/multi") + std::to_string(workers)};
+      SECTION(e.name) {
+        Tracked::reset();
+        as::trace::Recorder rec;
+        auto root = []() -> Task<size_t> {
+          auto never = std::make_shared<Notify>();
+          std::vector<JoinHandle<int>> hs;
+          for (int i = 0; i < kSpawners; ++i) hs.push_back(spawn(spawner(never, i)));
+          int sum = 0;
+          for (auto& h : hs) sum += (co_await h).value();
+          CHECK(sum == kSpawners / 2);
+          co_return current_scheduler()->live_tasks();
+        };
+        // The root and the parked tasks: every spawner and child completed, wherever it ran.
+        CHECK(run_root(e, root, &rec) == 1 + kSpawners);
+        CHECK(Tracked::live == 0);  // every parked task was cancelled and its future dropped
+        // Which worker spawned each task, and which completed it (TaskStop of a finished task).
+        as::trace::Recorder::Cursor cursor;
+        std::vector<std::vector<Event>> per_buffer;
+        rec.poll_buffers(cursor, per_buffer);
+        std::map<as::trace::TaskId, as::trace::WorkerId> spawned_on;
+        std::vector<std::pair<as::trace::TaskId, as::trace::WorkerId>> done_on;
+        for (const auto& events : per_buffer) {
+          for (const Event& ev : events) {
+            if (ev.kind == EventKind::TaskCreate && ev.args[0] != 0)
+              spawned_on[ev.task] = ev.worker;
+            if (ev.kind == EventKind::TaskStop &&
+                ev.args[0] == static_cast<uint64_t>(as::trace::Reason::Done))
+              done_on.emplace_back(ev.task, ev.worker);
+          }
+        }
+        size_t away = 0;
+        for (auto [task, worker] : done_on)
+          if (spawned_on.count(task) && spawned_on[task] != worker) ++away;
+        // The simulation steals at once: some tasks surely complete away from their spawner
+        // (real threads may happen to run every task where it was spawned).
+        if (!real) CHECK(away > 0);
+      }
     }
   }
 }
