@@ -211,7 +211,7 @@ Task<int> spawner(std::shared_ptr<Notify> never, int i) {
 // list, and a task another worker completes is left on its spawner's list until the spawner
 // unlinks it (Scheduler::drain_remote_completed). live_tasks() must count such a task as done at
 // once, and shutdown must cancel exactly the tasks still alive, on every worker's list.
-TEST_CASE("multi-thread: tasks completed away from their spawner; shutdown cancels every list",
+TEST_CASE("multi-thread: tasks completed away from their spawner, shutdown cancels every list",
           "[future][os]") {
   constexpr int kSpawners = 200;
   for (bool real : {false, true}) {
