@@ -112,7 +112,7 @@ trace::StringId Scheduler::intern_name(std::string_view name) {
 }
 
 void Scheduler::OwnedList::insert(RawTask* t) {
-  count.store(count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  count.store(count.load(std::memory_order_relaxed) + 1, std::memory_order_release);
   t->owned_next = head;
   if (head) head->owned_prev = t;
   head = t;
@@ -126,12 +126,15 @@ void Scheduler::OwnedList::remove(RawTask* t) {
   }
   if (t->owned_next) t->owned_next->owned_prev = t->owned_prev;
   t->owned_prev = t->owned_next = nullptr;
-  count.store(count.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+  // Release: a live_tasks() that sees this count sees what was stored before (drained).
+  count.store(count.load(std::memory_order_relaxed) - 1, std::memory_order_release);
 }
 
 size_t Scheduler::live_tasks() const {
   // Remote completions first: a task counted there was inserted before (so the list counts
-  // below include it) — a concurrent completion can only be overcounted, never undercounted.
+  // below include it); then the lists, then what their owners drained (a drain counts a task in
+  // `drained` before it leaves its list's count) — a concurrent completion or drain can only be
+  // overcounted for a moment, never undercounted.
   int64_t done = 0;
   for (int w = 0; w < workers(); ++w)
     done += static_cast<int64_t>(
@@ -150,15 +153,17 @@ void Scheduler::drain_remote_completed(int w) {
   WorkerTasks& wt = worker_tasks_[static_cast<size_t>(w)];
   if (wt.remote.load(std::memory_order_relaxed) == nullptr) return;
   RawTask* t = wt.remote.exchange(nullptr, std::memory_order_acquire);
-  size_t n = 0;
   while (t) {
     RawTask* next = t->next;
+    // Counted as drained before it leaves the list's count (both release stores): live_tasks()
+    // reads the list's count before `drained`, so it may see the task in both (an overcount for a
+    // moment) but never in neither — drained after the removal, a reader between the two saw the
+    // task subtracted twice (a live count 11 short under TSan).
+    wt.drained.store(wt.drained.load(std::memory_order_relaxed) + 1, std::memory_order_release);
     wt.list.remove(t);
     t->release();  // the owned list's reference: the completer left it to us
     t = next;
-    ++n;
   }
-  wt.drained.store(wt.drained.load(std::memory_order_relaxed) + n, std::memory_order_release);
 }
 
 void Scheduler::after_create(RawTask* t, std::string_view name, uint64_t bytes) {
