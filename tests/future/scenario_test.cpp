@@ -27,8 +27,8 @@ int64_t longest_executor_poll(const as::trace::Recorder& rec) {
   int64_t longest = 0;
   for (const auto& e : rec.collect()) {
     if (e.kind == EventKind::WorkerStart)
-      executor_lane[e.worker] = rec.string(static_cast<as::trace::StringId>(e.args[0]))
-                                    .rfind("worker-", 0) == 0;
+      executor_lane[e.worker] =
+          rec.string(static_cast<as::trace::StringId>(e.args[0])).rfind("worker-", 0) == 0;
     if (!executor_lane[e.worker]) continue;
     if (e.kind == EventKind::PollBegin) begun[e.worker] = e.ts;
     if (e.kind == EventKind::PollEnd && begun.count(e.worker))
