@@ -48,7 +48,7 @@ if ((quick == 0)); then
     -DASYNCSCOPE_GUI=OFF -DASYNCSCOPE_WERROR=ON >/dev/null
   # Only the suites that run real OS threads are built here (label "tsan").
   cmake --build build-tsan -j "$jobs" --target trace_threads_tests platform_threads_tests \
-    goroutine_os_tests future_os_tests future_scenario_os_tests viz_model_tests
+    goroutine_os_tests future_os_tests future_scenario_os_tests future_p2_os_tests viz_model_tests
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
     ctest --test-dir build-tsan -j "$jobs" -L 'tsan' --output-on-failure --timeout 900
 fi
