@@ -84,6 +84,12 @@ class Waker {
     if (!will_wake(w)) *this = w;
   }
 
+  // into_raw gives up this reference without dropping it and returns its data (the Waker becomes
+  // empty): the caller now owns that reference (Rust's Waker::into_raw / mem::forget).
+  const void* into_raw() {
+    vtable_ = nullptr;
+    return std::exchange(data_, nullptr);
+  }
   const void* data() const { return data_; }
   const WakerVTable* vtable() const { return vtable_; }
 
