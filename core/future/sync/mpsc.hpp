@@ -188,22 +188,30 @@ struct Chan {
 // send_traced traces a send (stamped before it published its value) and wakes the receiver it
 // found parked (if any). The wake writes the send's event itself when it can carry its TaskUnblock
 // along (WakeCause: one event for the pair) — for a receiver task of the runtime polling here
-// directly (RawTask::wake_caused: no thread-local scope, no waker vtable); otherwise — no wake, or
-// a waker that traced nothing — it is written here.
+// directly (RawTask::wake_caused: no thread-local scope, no waker vtable, its arguments in
+// registers), any other waker through the general path (send_traced_general); otherwise — no
+// wake, or a waker that traced nothing — it is written here.
 template <class T>
-[[gnu::noinline]] void send_traced(Chan<T>& c, const typename Chan<T>::Stamp& sent, Waker& rx) {
+[[gnu::noinline]] void send_traced_general(Chan<T>& c, const typename Chan<T>::Stamp& sent,
+                                           Waker& rx) {
   if (rx.empty()) {
     c.record(sent, trace::EventKind::ChanSend, 0);
     return;
   }
   WakeCause cause{sent.rec, sent.ts, trace::EventKind::ChanSend, c.id, sent.len, 0};
-  // The common case: a receiver task of the runtime polling here (no thread-local round trip).
-  if (RawTask::wake_caused(rx, cause, trace::Reason::ChanSend)) return;
   {
     WakeReasonScope why(trace::Reason::ChanSend, cause);  // the wake takes the send's time
     rx.wake();
   }
   if (!cause.written) c.record(sent, trace::EventKind::ChanSend, 0);
+}
+template <class T>
+[[gnu::noinline]] void send_traced(Chan<T>& c, const typename Chan<T>::Stamp& sent, Waker& rx) {
+  // The common case: a receiver task of the runtime polling here (no thread-local round trip).
+  if (RawTask::wake_caused(rx, sent.rec, sent.ts, trace::EventKind::ChanSend, c.id, sent.len,
+                           trace::Reason::ChanSend))
+    return;
+  send_traced_general(c, sent, rx);
 }
 
 // send_done: a send published its value; trace it and wake the receiver it found parked.

@@ -200,13 +200,14 @@ void RawTask::wake(bool owned) {
   s->schedule(this, false);
 }
 
-bool RawTask::wake_caused(Waker& w, WakeCause& cause, trace::Reason reason) {
+bool RawTask::wake_caused(Waker& w, trace::Recorder* rec, int64_t ts, trace::EventKind kind,
+                          uint64_t a0, uint64_t a1, trace::Reason reason) {
   if (w.vtable() != &kTaskWakerVTable) return false;
   RawTask* const t = task_of(w.data());
   Scheduler* const s = t->scheduler;
   // The preconditions of the packed record (RawTask::wake's fast case): this runtime's worker,
   // its recorder, a cause time the wake may take.
-  if (tl_current.scheduler != s || s->recorder() != cause.rec || cause.ts <= 0 ||
+  if (tl_current.scheduler != s || s->recorder() != rec || ts <= 0 ||
       tl_current.worker >= s->workers())
     return false;
   w.into_raw();  // its reference and live count are consumed below
@@ -214,28 +215,28 @@ bool RawTask::wake_caused(Waker& w, WakeCause& cause, trace::Reason reason) {
   for (;;) {
     if (cur & (kComplete | kNotified | kRunning)) [[unlikely]] {
       // Nothing to schedule (merged, finished) or re-queued by its runner: the general path.
+      WakeCause cause{rec, ts, kind, a0, a1, 0};
       WakeReasonScope why(reason, cause);
-      t->wake(true);
+      t->wake(true);  // writes the cause (trace_wake)
       return true;
     }
     // The waker's reference becomes the queue's; its live count goes.
-    if (t->state.compare_exchange_weak(cur, (cur | kNotified) - kLiveOne,
-                                       std::memory_order_acq_rel, std::memory_order_acquire))
+    if (t->state.compare_exchange_weak(cur, (cur | kNotified) - kLiveOne, std::memory_order_acq_rel,
+                                       std::memory_order_acquire))
       break;
   }
   // As in RawTask::wake: not stamped at or before the task's latest PollBegin.
   const uint32_t begin_lo = t->poll_begin_lo.load(std::memory_order_relaxed);
   if (s->coarse_clock() && begin_lo != 0 &&
-      static_cast<int32_t>(static_cast<uint32_t>(cause.ts) - begin_lo) <= 0) [[unlikely]] {
-    const int64_t at = restamp_after_poll(begin_lo, cause.rec);
+      static_cast<int32_t>(static_cast<uint32_t>(ts) - begin_lo) <= 0) [[unlikely]] {
+    const int64_t at = restamp_after_poll(begin_lo, rec);
+    WakeCause cause{rec, ts, kind, a0, a1, 0};
     WakeReasonScope why(reason, cause);
-    trace_wake(t, cause.rec, at, true, false, true);  // the cause, then the TaskUnblock
+    trace_wake(t, rec, at, true, false, true);  // the cause, then the TaskUnblock
   } else {
-    cause.written = true;
-    cause.rec->emit_at_inlined(cause.ts, cause.kind, tl_current.worker, tl_current.task, cause.a0,
-                               cause.a1, cause.a2, 0,
-                               trace::FollowOn{EventKind::TaskUnblock, t->id,
-                                               static_cast<uint16_t>(reason)});
+    rec->emit_at_inlined(
+        ts, kind, tl_current.worker, tl_current.task, a0, a1, 0, 0,
+        trace::FollowOn{EventKind::TaskUnblock, t->id, static_cast<uint16_t>(reason)});
   }
   if (s->charges_costs()) s->model_cost(s->platform().costs().wake_ns);
   s->schedule(t, false);

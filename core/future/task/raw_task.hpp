@@ -190,15 +190,17 @@ struct RawTask {
   // Waker consumed by Waker::wake): the reference becomes the queue's, or is released if no
   // scheduling is needed — in the transition's own RMW.
   void wake(bool owned);
-  // wake_caused is Waker::wake for a traced operation that stamped its event (`cause`) and left
-  // it to the wake — a channel send that readies its receiver — when `w` is a task waker of the
-  // runtime polling on this thread (on one of its workers, cause.rec its recorder, cause.ts > 0):
-  // the same transition and events as w.wake() under a WakeReasonScope(reason, cause), without
-  // that scope's thread-local round trip, the waker vtable and the general tracing path. When it
-  // makes the task runnable, the cause is written with the TaskUnblock packed in, encoded inline.
-  // Returns true when it consumed w (the cause is written then); false: not such a waker, w is
-  // untouched (the caller wakes it the general way).
-  static bool wake_caused(Waker& w, WakeCause& cause, trace::Reason reason);
+  // wake_caused is Waker::wake for a traced operation that stamped its event (kind, a0, a1 at
+  // ts, not written yet) and leaves it to the wake — a channel send that readies its receiver —
+  // when `w` is a task waker of the runtime polling on this thread (on one of its workers, `rec`
+  // its recorder, ts > 0): the same transition and events as w.wake() under a
+  // WakeReasonScope(reason, WakeCause{rec, ts, kind, a0, a1}), without that scope's thread-local
+  // round trip, the waker vtable and the general tracing path. When it makes the task runnable,
+  // the event is written with the TaskUnblock packed in, encoded inline. Returns true when it
+  // consumed w (the event is written then); false: not such a waker (or empty), w is untouched
+  // and the event not written.
+  static bool wake_caused(Waker& w, trace::Recorder* rec, int64_t ts, trace::EventKind kind,
+                          uint64_t a0, uint64_t a1, trace::Reason reason);
   // abort requests cancellation (JoinHandle::abort).
   void abort();
 };
