@@ -86,6 +86,30 @@ struct IsResult : std::false_type {};
 template <class T, class E>
 struct IsResult<Result<T, E>> : std::true_type {};
 
+// A Result of plain values (a send's Result<Unit, SendError<int>>) is kept flat inside a Poll or a
+// leaf's awaiter (poll.hpp: FlatRepr): the value, the error and which one, as three members.
+// An empty value (Unit) takes no byte, so Result<Unit, SendError<int>> is {int, bool}: with a
+// Poll's flag in its tail padding, one 8-byte word returned in a register.
+template <class T, class E>
+requires(PlainValue<OutputOf<T>> && PlainValue<E>)
+struct FlatRepr<Result<T, E>> {
+  static constexpr bool kFlat = true;
+  [[no_unique_address]] OutputOf<T> v{};
+  E e{};
+  bool ok = true;
+  static FlatRepr of(Result<T, E>&& r) {
+    FlatRepr f;
+    f.ok = r.is_ok();
+    if (f.ok) {
+      f.v = std::move(r).value();
+    } else {
+      f.e = std::move(r).error();
+    }
+    return f;
+  }
+  Result<T, E> get() const { return ok ? Result<T, E>(v) : Result<T, E>(Err<E>{e}); }
+};
+
 // TryResult marks a Result for `?`-style propagation: `co_await try_(expr)`.
 template <class R>
 struct TryResult {

@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <functional>
+#include <optional>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -95,6 +97,42 @@ TEST_CASE("Poll holds a value only when ready", "[future][poll]") {
   Poll<int> r = 3;
   REQUIRE(r.is_ready());
   CHECK(r.take() == 3);
+}
+
+TEST_CASE("Poll keeps small values flat and gives them back whole", "[future][poll]") {
+  // One word each: built and returned in a register (poll.hpp, FlatRepr).
+  static_assert(sizeof(Poll<std::optional<int>>) == 8);
+  static_assert(sizeof(Poll<Result<Unit, int>>) == 8);
+  Poll<std::optional<int>> some = std::optional<int>(7);
+  Poll<std::optional<int>> none = std::optional<int>();
+  Poll<std::optional<int>> not_yet = pending;
+  CHECK(not_yet.is_pending());
+  REQUIRE(some.is_ready());
+  CHECK(some.take() == std::optional<int>(7));
+  REQUIRE(none.is_ready());
+  CHECK_FALSE(none.take().has_value());
+  // The optional rebuilt from its flat members (a bit_cast where the layouts agree).
+  for (int v : {0, -1, 1 << 30}) {
+    Poll<std::optional<int>> p = std::optional<int>(v);
+    const std::optional<int> back = p.take();
+    REQUIRE(back.has_value());
+    CHECK(*back == v);
+  }
+  Poll<std::optional<double>> d = std::optional<double>(2.5);
+  CHECK(d.take() == std::optional<double>(2.5));
+  Poll<std::optional<bool>> b = std::optional<bool>(false);
+  const std::optional<bool> bb = b.take();
+  REQUIRE(bb.has_value());
+  CHECK_FALSE(*bb);
+  Poll<Result<Unit, int>> ok = Result<Unit, int>(Unit{});
+  Poll<Result<Unit, int>> err = Result<Unit, int>(Err{3});
+  CHECK(ok.take().is_ok());
+  const Result<Unit, int> e = err.take();
+  REQUIRE(e.is_err());
+  CHECK(e.error() == 3);
+  // A value that is not small stays in a std::optional and moves out whole.
+  Poll<std::string> s = std::string(100, 'x');
+  CHECK(s.take() == std::string(100, 'x'));
 }
 
 TEST_CASE("Waker clone/wake/wake_by_ref/drop follow Rust's contract", "[future][waker]") {

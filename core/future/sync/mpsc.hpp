@@ -329,7 +329,7 @@ class SendFuture {
       node_.notified = false;
       if (!chan_->rx_alive) {
         chan_->send_waiters.remove(&node_);
-        return Result<Unit, SendError<T>>(Err{SendError<T>{std::move(*value_)}});
+        return Result<Unit, SendError<T>>(Err{SendError<T>{std::move(value_)}});
       }
       if (!chan_->has_space_locked() && chan_->wait_for_space_locked()) {
         if (!node_.queued) chan_->send_waiters.push_back(&node_);
@@ -340,16 +340,18 @@ class SendFuture {
         return pending;
       }
       if (waited_) chan_->send_waiters.remove(&node_);
-      rx = chan_->push_locked(std::move(*value_), sent);
+      rx = chan_->push_locked(std::move(value_), sent);
     }
-    value_.reset();
     detail::send_done(*chan_, sent, rx);
     return Result<Unit, SendError<T>>(Unit{});
   }
 
  private:
   detail::Chan<T>* chan_;
-  std::optional<T> value_;
+  // The value to send; moved-from once queued. A plain T, not an optional: a SendFuture is moved
+  // into its awaiter right after it is built, and an optional<int> is built with narrow stores
+  // and moved with one wide load (a store-forwarding stall, see poll.hpp).
+  T value_;
   bool waited_ = false;  // node_ was linked into send_waiters at least once
   sync::WaitNode node_;
 };

@@ -310,16 +310,26 @@ struct PromiseValue<T> : PromiseBase {
 // A re-poll that throws leaves `out` empty and parks the exception in in_flight() (the one slot
 // for an exception in flight), so the awaiter — which sits in every parked frame — carries no
 // exception slot of its own.
-// LeafOut holds a leaf's output until await_resume: an optional, or nothing at all for an empty
-// output type (Unit) — the awaiter of a parked `co_await notified` is then the future alone.
-template <class Out, bool kStateless = std::is_empty_v<Out>&& std::is_trivially_destructible_v<Out>>
+// LeafOut holds a leaf's output until await_resume: an optional; a small output's flat members
+// (poll.hpp FlatRepr: no union, so g++ copies it member by member instead of one wide load of
+// narrow stores — a store-forwarding stall on every ready send or recv); or nothing at all for
+// an empty output type (Unit) — the awaiter of a parked `co_await notified` is then the future
+// alone.
+template <class Out, bool kStateless = std::is_empty_v<Out>&& std::is_trivially_destructible_v<Out>,
+          bool kFlat = FlatRepr<Out>::kFlat>
 struct LeafOut {
   std::optional<Out> v;
   void set(Out&& o) { v.emplace(std::move(o)); }
   Out take() { return std::move(*v); }
 };
 template <class Out>
-struct LeafOut<Out, true> {
+struct LeafOut<Out, false, true> {
+  FlatRepr<Out> v;
+  void set(Out&& o) { v = FlatRepr<Out>::of(std::move(o)); }
+  Out take() { return v.get(); }
+};
+template <class Out, bool kFlat>
+struct LeafOut<Out, true, kFlat> {
   void set(Out&&) {}
   Out take() { return Out{}; }
 };
