@@ -83,7 +83,13 @@ struct FlatRepr<std::optional<U>> {
   }
   std::optional<U> get() const {
     if constexpr (kSameLayout) {
-      return std::bit_cast<std::optional<U>>(*this);
+      // From the members (a separate type, or g++ copies *this with one wide load — the very
+      // stall this avoids, when a LeafOut's members were just stored).
+      struct Members {
+        U v;
+        bool has;
+      };
+      return std::bit_cast<std::optional<U>>(Members{v, has});
     } else {
       return has ? std::optional<U>(v) : std::optional<U>();
     }

@@ -44,6 +44,42 @@ struct BadResultAccess : std::logic_error {
   using std::logic_error::logic_error;
 };
 
+namespace detail {
+// ResultSlot: a Result's one value or error — a std::variant, or, when both are plain values
+// (poll.hpp PlainValue: a send's Result<Unit, SendError<int>>), the two and an error flag as
+// plain members: a variant's union makes g++ build it with narrow stores and copy it with one
+// wide load (a store-forwarding stall on every `co_await tx.send(v)`); plain members are built
+// in registers. An empty value (Unit) takes no byte.
+template <class V, class E, bool kFlat = PlainValue<V> && PlainValue<E>>
+struct ResultSlot {
+  std::variant<V, E> v;
+  template <size_t I, class X>
+  ResultSlot(std::in_place_index_t<I> i, X&& x) : v(i, std::forward<X>(x)) {}
+  size_t index() const { return v.index(); }
+  template <size_t I>
+  auto& get() {
+    return std::get<I>(v);
+  }
+};
+template <class V, class E>
+struct ResultSlot<V, E, true> {
+  [[no_unique_address]] V value{};
+  E error{};
+  bool is_err = false;
+  ResultSlot(std::in_place_index_t<0>, V x) : value(x) {}
+  ResultSlot(std::in_place_index_t<1>, E x) : error(x), is_err(true) {}
+  size_t index() const { return is_err ? 1 : 0; }
+  template <size_t I>
+  auto& get() {
+    if constexpr (I == 0) {
+      return value;
+    } else {
+      return error;
+    }
+  }
+};
+}  // namespace detail
+
 template <class T, class E>
 class [[nodiscard]] Result {
  public:
@@ -68,16 +104,18 @@ class [[nodiscard]] Result {
   E& error() & { return checked<1>(); }
   E&& error() && { return std::move(checked<1>()); }
   const E& error() const& { return const_cast<Result*>(this)->checked<1>(); }
-  Value value_or(Value dflt) const& { return is_ok() ? std::get<0>(v_) : std::move(dflt); }
+  Value value_or(Value dflt) const& {
+    return is_ok() ? const_cast<Result*>(this)->v_.template get<0>() : std::move(dflt);
+  }
 
  private:
   template <size_t I>
   auto& checked() {
     if (v_.index() != I)
       throw BadResultAccess(I == 0 ? "Result::value() on an Err" : "Result::error() on an Ok");
-    return std::get<I>(v_);
+    return v_.template get<I>();
   }
-  std::variant<Value, E> v_;
+  detail::ResultSlot<Value, E> v_;
 };
 
 // IsResult detects Result<T, E>.
