@@ -4,8 +4,9 @@
 // nothing, Rust's `()`), so that "void" futures share every code path with value futures.
 //
 // Invariants: a Pending Poll holds no value; taking the value of a Ready Poll leaves it Ready but
-// moved-from (take is the one way to read it). A future that returns Pending must have stored the Waker of the Context it was polled
-// with (see waker.hpp) — Poll itself cannot check that; the executor's lost-waker diagnostic does.
+// moved-from (take is the one way to read it). A future that returns Pending must have stored the
+// Waker of the Context it was polled with (see waker.hpp) — Poll itself cannot check that; the
+// executor's lost-waker diagnostic does.
 //
 // Why: mirrors core::task::Poll. Poll is the whole interface between a future and its executor:
 // the executor calls poll, the future answers "done, here is the value" or "not yet, I will wake
@@ -52,7 +53,8 @@ struct FlatRepr {
 // PlainValue: a type that is its own flat form — trivially copyable and trivially default
 // constructible (scalars, Unit, small aggregates of them). std::optional and std::variant are not.
 template <class T>
-concept PlainValue = std::is_trivially_copyable_v<T> && std::is_trivially_default_constructible_v<T>;
+concept PlainValue =
+    std::is_trivially_copyable_v<T> && std::is_trivially_default_constructible_v<T>;
 
 template <PlainValue T>
 struct FlatRepr<T> {
