@@ -112,9 +112,28 @@ struct Chan {
     }
     return {};
   }
-  // take_rx_waker_locked: a send made the queue non-empty — the parked receiver must run.
+  // take_rx_waker_locked: the parked receiver must run (the last sender left): its waker, moved out.
   Waker take_rx_waker_locked() {
     if (!rx_parked) return {};
+    rx_parked = false;
+    return std::move(rx_waker);
+  }
+  // wake_rx_locked: a send made the queue non-empty — the parked receiver must run. A task's waker
+  // on an untraced runtime stays stored: its wake's transition is made here, under mu (see
+  // RawTask::notify_untraced), and `notified` is the task to schedule after unlocking — the
+  // receiver's next park then finds its waker stored and clones nothing. Otherwise (a traced
+  // runtime, block_on's waker) the waker is moved out, to be woken after unlocking.
+  Waker wake_rx_locked(RawTask*& notified) {
+    if (!rx_parked) return {};
+    if (rx_waker.vtable() == &kTaskWakerVTable) {
+      RawTask* t = static_cast<RawTask*>(const_cast<void*>(rx_waker.data()));
+      const RawTask::Notify n = t->notify_untraced();
+      if (n != RawTask::Notify::kTraced) {
+        rx_parked = false;
+        if (n == RawTask::Notify::kSchedule) notified = t;
+        return {};
+      }
+    }
     rx_parked = false;
     return std::move(rx_waker);
   }
@@ -177,11 +196,12 @@ struct Chan {
     emit(s, k);
   }
 
-  // push_locked appends v (mu held, space checked) and returns the parked receiver's waker.
-  Waker push_locked(T&& v, Stamp& sent) {
+  // push_locked appends v (mu held, space checked) and returns the parked receiver's waker to
+  // wake, or sets `notified` to its task to schedule (wake_rx_locked) — both after unlocking.
+  Waker push_locked(T&& v, Stamp& sent, RawTask*& notified) {
     queue.push(std::move(v));
     sent.len = queued_locked();
-    return take_rx_waker_locked();
+    return wake_rx_locked(notified);
   }
 };
 
@@ -324,6 +344,7 @@ class SendFuture {
     if (!coop::poll_proceed(cx)) return pending;
     typename detail::Chan<T>::Stamp sent = detail::Chan<T>::stamp();  // before publishing
     Waker rx;
+    RawTask* notified = nullptr;
     {
       std::unique_lock<sync::SpinLock> lk(chan_->mu);
       node_.notified = false;
@@ -340,8 +361,9 @@ class SendFuture {
         return pending;
       }
       if (waited_) chan_->send_waiters.remove(&node_);
-      rx = chan_->push_locked(std::move(value_), sent);
+      rx = chan_->push_locked(std::move(value_), sent, notified);
     }
+    if (notified) notified->schedule_notified();
     detail::send_done(*chan_, sent, rx);
     return Result<Unit, SendError<T>>(Unit{});
   }
@@ -380,11 +402,13 @@ class Sender {
   Result<Unit, SendError<T>> send_now(T v) const {
     typename detail::Chan<T>::Stamp sent = detail::Chan<T>::stamp();  // before publishing
     Waker rx;
+    RawTask* notified = nullptr;
     {
       std::lock_guard<sync::SpinLock> lk(chan_->mu);
       if (!chan_->rx_alive || !chan_->has_space_locked()) return Err{SendError<T>{std::move(v)}};
-      rx = chan_->push_locked(std::move(v), sent);
+      rx = chan_->push_locked(std::move(v), sent, notified);
     }
+    if (notified) notified->schedule_notified();
     detail::send_done(*chan_, sent, rx);
     return Unit{};
   }

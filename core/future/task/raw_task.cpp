@@ -243,6 +243,25 @@ bool RawTask::wake_caused(Waker& w, trace::Recorder* rec, int64_t ts, trace::Eve
   return true;
 }
 
+RawTask::Notify RawTask::notify_untraced() {
+  if (scheduler->recorder() != nullptr) return Notify::kTraced;
+  uint64_t cur = state.load(std::memory_order_acquire);
+  for (;;) {
+    if (cur & (kComplete | kNotified)) return Notify::kNothing;
+    uint64_t want = cur | kNotified;
+    if (!(cur & kRunning)) want += kRefOne;  // the queue's reference
+    if (state.compare_exchange_weak(cur, want, std::memory_order_acq_rel,
+                                    std::memory_order_acquire))
+      return cur & kRunning ? Notify::kNothing : Notify::kSchedule;
+  }
+}
+
+void RawTask::schedule_notified() {
+  Scheduler* s = scheduler;
+  if (s->charges_costs()) s->model_cost(s->platform().costs().wake_ns);
+  s->schedule(this, false);
+}
+
 void RawTask::abort() {
   uint64_t cur = state.load(std::memory_order_acquire);
   uint64_t want;

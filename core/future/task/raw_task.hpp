@@ -203,6 +203,18 @@ struct RawTask {
                           uint64_t a0, uint64_t a1, trace::Reason reason);
   // abort requests cancellation (JoinHandle::abort).
   void abort();
+
+  // A wake split in two, for a Waker that its keeper (an mpsc channel's receiver waker) keeps
+  // stored and wakes while holding its lock — so the waiting task's next Pending finds it stored
+  // and clones nothing (one atomic RMW less per message). notify_untraced is wake_by_ref's
+  // transition alone: kSchedule — the task became runnable, and the same CAS took the queue's
+  // reference, which keeps the cell alive until the caller, after unlocking, calls
+  // schedule_notified(); kNothing — merged with a pending wake, running (its runner re-queues
+  // it) or complete. kTraced: the runtime traces, nothing was done — its wakes write events
+  // around the transition, use wake() (the keeper hands the Waker over as before).
+  enum class Notify : uint8_t { kNothing, kSchedule, kTraced };
+  Notify notify_untraced();
+  void schedule_notified();
 };
 
 // TaskCore<Out> is the part of a task the JoinHandle sees: header + output slot.
