@@ -22,6 +22,14 @@
 //     both being read-modify-writes of one word, one of them always sees the other).
 // Per message: the sender's lock, the receiver's add, and the receiver's lock when it parks — as
 // many atomic read-modify-writes as one lock per operation, but nobody waits for the other side.
+// The receiver's waker stays stored between messages on an untraced runtime: a send that finds
+// the receiver parked makes the wake's transition under mu (RawTask::notify_untraced: the task's
+// CAS takes the queue's reference) and schedules the task after unlocking, so the receiver's next
+// park finds its waker stored and clones nothing (Waker::clone_if_changed) — one atomic RMW less
+// per message. A traced runtime's waker is moved out and woken by value (its wake writes events
+// around its transition, and the WakerClone/WakerDrop counts and the lost-waker lint read the live
+// count it leaves). So a Receiver holds a reference to the last task that parked on it until it
+// is closed or dropped: like any stored waker, drop it before the runtime.
 // Back-pressure: a send that finds `capacity` values queued parks its WaitNode; each receive that
 // frees a slot notifies the oldest waiting sender. A notified sender that is dropped before it
 // used its turn passes the notification to the next one — otherwise that sender would wait

@@ -27,7 +27,9 @@
 // waker's reference to the run queue instead of taking a new one and dropping the old (tokio
 // waker.rs wake_by_val). Locked instructions per message-passing round on one task: the wake's CAS,
 // the poll's two CASes (NOTIFIED→RUNNING, RUNNING→idle dropping the queue's reference) and the
-// clone the next Pending stores — each a single RMW of this word, as in Tokio.
+// clone the next Pending stores — each a single RMW of this word, as in Tokio. An mpsc channel on
+// an untraced runtime spares the clone: it keeps its receiver's waker and wakes it by reference,
+// the CAS taking the queue's reference (notify_untraced / schedule_notified below).
 // The live Waker count (the lost-waker lint, the WakerClone/WakerDrop counts) rides in the same
 // word: a clone or drop changes it in the RMW that changes the reference count, so it costs
 // nothing extra, traced or not. A wake by value consumes a waker without a WakerDrop event, so the
