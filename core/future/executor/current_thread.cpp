@@ -19,11 +19,7 @@ CurrentThreadScheduler::~CurrentThreadScheduler() {
   drain_queues();
 }
 
-void CurrentThreadScheduler::schedule(RawTask* t, bool yielded) {
-  if (t->blocking()) {
-    push_blocking(t);
-    return;
-  }
+void CurrentThreadScheduler::enqueue(RawTask* t, bool yielded) {
   // On the worker: inside one of our polls the thread-local says so (the common case: a wake from
   // a channel or a JoinHandle); otherwise ask the platform which worker this thread is.
   const bool on_worker =

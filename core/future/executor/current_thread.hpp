@@ -32,7 +32,7 @@ class CurrentThreadScheduler final : public Scheduler {
   CurrentThreadScheduler(platform::Platform& p, trace::Recorder* rec, RuntimeConfig cfg);
   ~CurrentThreadScheduler() override;
 
-  void schedule(RawTask* t, bool yielded) override;
+  void enqueue(RawTask* t, bool yielded) override;
   void worker_main(int index) override;
   void notify_shutdown() override;
   void drain_queues() override;

@@ -41,11 +41,7 @@ MultiThreadScheduler::~MultiThreadScheduler() {
   drain_queues();
 }
 
-void MultiThreadScheduler::schedule(RawTask* t, bool yielded) {
-  if (t->blocking()) {
-    push_blocking(t);
-    return;
-  }
+void MultiThreadScheduler::enqueue(RawTask* t, bool yielded) {
   const int w = platform_.current_worker();
   if (w >= 0 && w < workers() && !shutting_down()) {
     Worker& me = *workers_[static_cast<size_t>(w)];

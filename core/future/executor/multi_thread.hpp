@@ -60,7 +60,7 @@ class MultiThreadScheduler final : public Scheduler {
   MultiThreadScheduler(platform::Platform& p, trace::Recorder* rec, RuntimeConfig cfg);
   ~MultiThreadScheduler() override;
 
-  void schedule(RawTask* t, bool yielded) override;
+  void enqueue(RawTask* t, bool yielded) override;
   void worker_main(int index) override;
   void notify_shutdown() override;
   void drain_queues() override;

@@ -136,7 +136,7 @@ struct Chan {
     if (rx_waker.vtable() == &kTaskWakerVTable) {
       RawTask* t = static_cast<RawTask*>(const_cast<void*>(rx_waker.data()));
       const RawTask::Notify n = t->notify_untraced();
-      if (n != RawTask::Notify::kTraced) {
+      if (n != RawTask::Notify::kUseWake) {
         rx_parked = false;
         if (n == RawTask::Notify::kSchedule) notified = t;
         return {};

@@ -197,7 +197,7 @@ void RawTask::wake(bool owned) {
     }
   }
   if (s->charges_costs()) s->model_cost(s->platform().costs().wake_ns);
-  s->schedule(this, false);
+  s->schedule_woken(this, cur);  // cur: the word the CAS replaced (its kBlocking is fixed)
 }
 
 bool RawTask::wake_caused(Waker& w, trace::Recorder* rec, int64_t ts, trace::EventKind kind,
@@ -244,8 +244,9 @@ bool RawTask::wake_caused(Waker& w, trace::Recorder* rec, int64_t ts, trace::Eve
 }
 
 RawTask::Notify RawTask::notify_untraced() {
-  if (scheduler->recorder() != nullptr) return Notify::kTraced;
+  if (scheduler->recorder() != nullptr) return Notify::kUseWake;
   uint64_t cur = state.load(std::memory_order_acquire);
+  if (cur & kBlocking) return Notify::kUseWake;  // fixed at spawn: schedule_notified skips it
   for (;;) {
     if (cur & (kComplete | kNotified)) return Notify::kNothing;
     uint64_t want = cur | kNotified;
@@ -259,7 +260,7 @@ RawTask::Notify RawTask::notify_untraced() {
 void RawTask::schedule_notified() {
   Scheduler* s = scheduler;
   if (s->charges_costs()) s->model_cost(s->platform().costs().wake_ns);
-  s->schedule(this, false);
+  s->schedule_woken(this, 0);  // not a blocking task (notify_untraced)
 }
 
 void RawTask::abort() {

@@ -212,9 +212,10 @@ struct RawTask {
   // transition alone: kSchedule — the task became runnable, and the same CAS took the queue's
   // reference, which keeps the cell alive until the caller, after unlocking, calls
   // schedule_notified(); kNothing — merged with a pending wake, running (its runner re-queues
-  // it) or complete. kTraced: the runtime traces, nothing was done — its wakes write events
-  // around the transition, use wake() (the keeper hands the Waker over as before).
-  enum class Notify : uint8_t { kNothing, kSchedule, kTraced };
+  // it) or complete. kUseWake: nothing was done — the runtime traces (its wakes write events
+  // around the transition) or it is a spawn_blocking task: use wake() (the keeper hands the Waker
+  // over as before).
+  enum class Notify : uint8_t { kNothing, kSchedule, kUseWake };
   Notify notify_untraced();
   void schedule_notified();
 };
