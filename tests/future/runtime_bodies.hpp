@@ -243,7 +243,12 @@ inline void body_select_timeout_cancellation(const Env& e) {
       co_await sleep(1h);
       co_return 1;
     };
+    // fast yields once first: select polls its branches from a random one and stops at the first
+    // Ready, so without the yield a first poll of fast that finds its 1 ms already due (the thread
+    // preempted between the sleep's deadline and its check, on a loaded machine) would win before
+    // slow ever ran — no Probe, nothing to cancel. Both branches have started at any order now.
     auto fast = []() -> Task<int> {
+      co_await yield_now();
       co_await sleep(1ms);
       co_return 2;
     };
