@@ -75,8 +75,30 @@ MonotonicCalibration calibrate() {
 }  // namespace
 
 const MonotonicCalibration& calibrate_monotonic_clock() {
-  static const MonotonicCalibration calibration = calibrate();
+  static const MonotonicCalibration calibration = [] {
+    const MonotonicCalibration c = calibrate();
+    if (c.use_tsc) {  // the fields first, then the flag that lets reads use them
+      g_tsc_clock.base_tsc = c.base_tsc;
+      g_tsc_clock.base_ns = c.base_ns;
+      g_tsc_clock.ns_per_tick_q32 = c.ns_per_tick_q32;
+      g_tsc_clock.ready.store(true, std::memory_order_release);
+    }
+    return c;
+  }();
   return calibration;
+}
+
+int64_t slow_monotonic_ns() {
+  const MonotonicCalibration& c = calibrate_monotonic_clock();
+#if defined(__x86_64__)
+  if (c.use_tsc) {
+    const auto ticks = static_cast<int64_t>(__rdtsc() - c.base_tsc);
+    __extension__ using I128 = __int128;
+    return c.base_ns + static_cast<int64_t>(
+                           (static_cast<I128>(ticks) * static_cast<I128>(c.ns_per_tick_q32)) >> 32);
+  }
+#endif
+  return clock_gettime_ns();
 }
 
 }  // namespace as::trace::detail

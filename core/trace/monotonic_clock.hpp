@@ -16,6 +16,7 @@
 //     environment — monotonic_ns() is clock_gettime(CLOCK_MONOTONIC).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 #if defined(__x86_64__)
@@ -34,19 +35,32 @@ struct MonotonicCalibration {
 namespace detail {
 const MonotonicCalibration& calibrate_monotonic_clock();
 int64_t clock_gettime_ns();
+// TscClock is what a read needs once the TSC is calibrated: `ready` is stored (release) after the
+// fields, the first time a read calibrates (slow_monotonic_ns), and only when the TSC is used.
+// A namespace-scope object, not a function-local static: a read then tests one flag instead of
+// the static's guard and a pointer to the calibration.
+struct TscClock {
+  std::atomic<bool> ready{false};
+  uint64_t base_tsc = 0;
+  int64_t base_ns = 0;
+  uint64_t ns_per_tick_q32 = 0;
+};
+inline constinit TscClock g_tsc_clock;
+// slow_monotonic_ns is monotonic_ns() before the TSC is ready: calibrates on first use, then reads
+// the TSC (and makes it ready) or clock_gettime (a clock other than the TSC, or forced steady).
+int64_t slow_monotonic_ns();
 }  // namespace detail
 
 // monotonic_calibration is computed once per process (thread-safe), on first use.
 inline const MonotonicCalibration& monotonic_calibration() {
-  static const MonotonicCalibration& calibration = detail::calibrate_monotonic_clock();
-  return calibration;
+  return detail::calibrate_monotonic_clock();
 }
 
 // monotonic_ns returns nanoseconds on the process's monotonic clock (see the file comment).
 inline int64_t monotonic_ns() {
-  const MonotonicCalibration& c = monotonic_calibration();
 #if defined(__x86_64__)
-  if (c.use_tsc) [[likely]] {
+  const detail::TscClock& c = detail::g_tsc_clock;
+  if (c.ready.load(std::memory_order_acquire)) [[likely]] {
     // Signed: a thread on a CPU whose counter reads a hair behind the calibrating CPU's must
     // not wrap around to the far future.
     const auto ticks = static_cast<int64_t>(__rdtsc() - c.base_tsc);
@@ -55,7 +69,7 @@ inline int64_t monotonic_ns() {
                            (static_cast<I128>(ticks) * static_cast<I128>(c.ns_per_tick_q32)) >> 32);
   }
 #endif
-  return detail::clock_gettime_ns();
+  return detail::slow_monotonic_ns();
 }
 
 }  // namespace as::trace
