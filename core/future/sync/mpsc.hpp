@@ -222,10 +222,6 @@ struct Chan {
 template <class T>
 [[gnu::noinline]] void send_traced_general(Chan<T>& c, const typename Chan<T>::Stamp& sent,
                                            Waker& rx) {
-  if (rx.empty()) {
-    c.record(sent, trace::EventKind::ChanSend, 0);
-    return;
-  }
   WakeCause cause{sent.rec, sent.ts, trace::EventKind::ChanSend, c.id, sent.len, 0};
   {
     WakeReasonScope why(trace::Reason::ChanSend, cause);  // the wake takes the send's time
@@ -235,7 +231,11 @@ template <class T>
 }
 template <class T>
 [[gnu::noinline]] void send_traced(Chan<T>& c, const typename Chan<T>::Stamp& sent, Waker& rx) {
-  // The common case: a receiver task of the runtime polling here (no thread-local round trip).
+  if (rx.empty()) {  // no receiver to wake (it is busy): most sends of a busy channel
+    c.record(sent, trace::EventKind::ChanSend, 0);
+    return;
+  }
+  // The common wake: a receiver task of the runtime polling here (no thread-local round trip).
   if (RawTask::wake_caused(rx, sent.rec, sent.ts, trace::EventKind::ChanSend, c.id, sent.len,
                            trace::Reason::ChanSend))
     return;
