@@ -321,6 +321,60 @@ inline void body_mpsc_fifo_backpressure(const Env& e) {
 // recv_many: values leave in FIFO order in batches of at most `limit`; each batch frees its slots
 // for the waiting senders (several producers park on a capacity-4 channel); 0 once closed and
 // empty; try_recv takes the rest one at a time.
+// LiveWakers: a leaf, Ready at once, that reads how many live Wakers its task has.
+struct LiveWakers {
+  uint32_t* out;
+  Poll<Unit> poll(Context& cx) {
+    const Waker& w = cx.waker();
+    *out =
+        w.vtable() == &kTaskWakerVTable ? static_cast<const RawTask*>(w.data())->live_wakers() : 99;
+    return Unit{};
+  }
+};
+
+// A channel keeps its receiver task's waker between messages (mpsc.hpp: a send wakes it by
+// reference, so the receiver's next park clones nothing): while the receiver handles a value,
+// its one live Waker is the channel's — not 0, as when a send moved the waker out and woke it by
+// value. Once the receiver has parked, that stays so, traced or not. Each message waits for the
+// previous one's ack, so on one thread the receiver parks before every message after the first.
+inline void body_receiver_waker_kept(const Env& e, trace::Recorder* rec = nullptr) {
+  constexpr int kMessages = 200;
+  auto root = []() -> Task<int> {
+    auto [tx, rx] = mpsc::channel<int>(1);
+    auto [ack_tx, ack_rx] = mpsc::channel<int>(1);
+    auto receiver = [](mpsc::Receiver<int> in, mpsc::Sender<int> ack) -> Task<int> {
+      int kept = 0;
+      int lost = 0;  // a message handled with no live waker after one with the channel's
+      int expect = 0;
+      while (auto v = co_await in.recv()) {
+        if (*v != expect++) co_return -1;
+        uint32_t live = 0;
+        co_await LiveWakers{&live};
+        if (live == 1) {
+          ++kept;
+        } else if (kept > 0) {
+          ++lost;
+        }
+        (void)co_await ack.send(*v);
+      }
+      co_return lost * 1000 + kept;
+    };
+    auto h = spawn(receiver(std::move(rx), std::move(ack_tx)));
+    for (int i = 0; i < kMessages; ++i) {
+      (void)co_await tx.send(i);
+      if (co_await ack_rx.recv() != i) co_return -2;
+    }
+    { auto close = std::move(tx); }
+    co_return (co_await h).value();
+  };
+  const int r = run_root(e, root, rec);
+  REQUIRE(r >= 0);
+  CHECK(r / 1000 == 0);  // never back to no live waker
+  const int kept = r % 1000;
+  CHECK(kept >= 1);
+  if (e.cfg.flavor == RuntimeConfig::Flavor::CurrentThread) CHECK(kept == kMessages - 1);
+}
+
 inline void body_mpsc_recv_many(const Env& e) {
   auto root = []() -> Task<int> {
     constexpr int kProducers = 3;

@@ -18,6 +18,16 @@ TEST_CASE("os: spawn and join", "[future][os]") {
 TEST_CASE("os: pingpong over capacity-1 channels", "[future][os]") {
   AS_FOR_EACH_ENV(body_pingpong);
 }
+TEST_CASE("os: a channel keeps its receiver's waker between messages", "[future][os][waker]") {
+  AS_FOR_EACH_ENV(body_receiver_waker_kept);
+}
+TEST_CASE("os: a channel keeps its receiver's waker between messages, traced",
+          "[future][os][waker][trace]") {
+  AS_FOR_EACH_ENV([](const Env& env) {
+    as::trace::Recorder rec;
+    body_receiver_waker_kept(env, &rec);
+  });
+}
 TEST_CASE("os: wakes before a poll merge", "[future][os][waker]") {
   AS_FOR_EACH_ENV(body_wake_merge);
 }

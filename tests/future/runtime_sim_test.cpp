@@ -22,6 +22,16 @@ TEST_CASE("sim: spawn and join", "[future][sim]") {
 TEST_CASE("sim: pingpong over capacity-1 channels", "[future][sim]") {
   AS_FOR_EACH_ENV(body_pingpong);
 }
+TEST_CASE("sim: a channel keeps its receiver's waker between messages", "[future][sim][waker]") {
+  AS_FOR_EACH_ENV(body_receiver_waker_kept);
+}
+TEST_CASE("sim: a channel keeps its receiver's waker between messages, traced",
+          "[future][sim][waker][trace]") {
+  AS_FOR_EACH_ENV([](const Env& env) {
+    as::trace::Recorder rec;
+    body_receiver_waker_kept(env, &rec);
+  });
+}
 TEST_CASE("sim: wakes before a poll merge", "[future][sim][waker]") {
   AS_FOR_EACH_ENV(body_wake_merge);
 }

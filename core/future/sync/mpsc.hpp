@@ -22,14 +22,16 @@
 //     both being read-modify-writes of one word, one of them always sees the other).
 // Per message: the sender's lock, the receiver's add, and the receiver's lock when it parks — as
 // many atomic read-modify-writes as one lock per operation, but nobody waits for the other side.
-// The receiver's waker stays stored between messages on an untraced runtime: a send that finds
-// the receiver parked makes the wake's transition under mu (RawTask::notify_untraced: the task's
-// CAS takes the queue's reference) and schedules the task after unlocking, so the receiver's next
-// park finds its waker stored and clones nothing (Waker::clone_if_changed) — one atomic RMW less
-// per message. A traced runtime's waker is moved out and woken by value (its wake writes events
-// around its transition, and the WakerClone/WakerDrop counts and the lost-waker lint read the live
-// count it leaves). So a Receiver holds a reference to the last task that parked on it until it
-// is closed or dropped: like any stored waker, drop it before the runtime.
+// The receiver's task waker stays stored between messages: a send that finds the receiver parked
+// makes the wake's transition under mu (RawTask::notify_untraced / notify_traced: the task's CAS
+// takes the queue's reference) and schedules the task after unlocking (send_finish; traced, it
+// first writes the send's event with the TaskUnblock packed in), so the receiver's next park finds
+// its waker stored and clones nothing (Waker::clone_if_changed) — one atomic RMW less per message.
+// The trace is the same as for a waker woken by value and re-cloned (that pair wrote no
+// WakerDrop/WakerClone event either: the live count it shows is unchanged). A traced wake whose
+// events depend on the transition (merged, running, another thread's send) moves the waker out
+// and wakes it by value as before. So a Receiver holds a reference to the last task that parked on
+// it until it is closed or dropped: like any stored waker, drop it before the runtime.
 // Back-pressure: a send that finds `capacity` values queued parks its WaitNode; each receive that
 // frees a slot notifies the oldest waiting sender. A notified sender that is dropped before it
 // used its turn passes the notification to the next one — otherwise that sender would wait
@@ -41,13 +43,14 @@
 // saw it. The send's stamp is read before its lock (inside, the clock read cost future fanout 25%
 // at the same instruction count): a receiver may begin a poll after it and park before the send
 // takes its waker — the wake then does not take the send's time (RawTask::wake re-reads the clock
-// when a cause time is not after the woken task's latest PollBegin). A send that wakes the parked receiver leaves its event to that wake (WakeCause), which
-// writes it with the receiver's TaskUnblock packed in: one recorded event for the pair. A receive
-// that its task re-polls first thing after PollBegin takes PollBegin's time (no clock read: only
-// the executor ran in between; Chan::stamp_leaf); if it emptied the queue and that PollBegin rode
-// in the previous poll's PollEnd, it rides in that record too (Chan::emit_recv). A batch receive (recv_many) is one operation
-// and one chan.recv event whose len_after says how much it left, which is why draining in batches
-// is cheaper than one value at a time.
+// when a cause time is not after the woken task's latest PollBegin). A send that wakes the parked
+// receiver leaves its event to that wake (WakeCause), which writes it with the receiver's
+// TaskUnblock packed in: one recorded event for the pair. A receive that its task re-polls first
+// thing after PollBegin takes PollBegin's time (no clock read: only the executor ran in between;
+// Chan::stamp_leaf); if it emptied the queue and that PollBegin rode in the previous poll's
+// PollEnd, it rides in that record too (Chan::emit_recv). A batch receive (recv_many) is one
+// operation and one chan.recv event whose len_after says how much it left, which is why draining in
+// batches is cheaper than one value at a time.
 #pragma once
 
 #include <algorithm>
@@ -120,22 +123,24 @@ struct Chan {
     }
     return {};
   }
-  // take_rx_waker_locked: the parked receiver must run (the last sender left): its waker, moved out.
+  // take_rx_waker_locked: the parked receiver must run (the last sender left): its waker, moved
+  // out.
   Waker take_rx_waker_locked() {
     if (!rx_parked) return {};
     rx_parked = false;
     return std::move(rx_waker);
   }
   // wake_rx_locked: a send made the queue non-empty — the parked receiver must run. A task's waker
-  // on an untraced runtime stays stored: its wake's transition is made here, under mu (see
-  // RawTask::notify_untraced), and `notified` is the task to schedule after unlocking — the
-  // receiver's next park then finds its waker stored and clones nothing. Otherwise (a traced
-  // runtime, block_on's waker) the waker is moved out, to be woken after unlocking.
-  Waker wake_rx_locked(RawTask*& notified) {
+  // stays stored: its wake's transition is made here, under mu (RawTask::notify_untraced, or on a
+  // traced runtime notify_traced for the send stamped at `ts` by the task polling here), and
+  // `notified` is the task to schedule after unlocking (send_finish) — the receiver's next park
+  // then finds its waker stored and clones nothing. Otherwise (block_on's waker, a traced wake
+  // whose events depend on the transition) the waker is moved out, to be woken after unlocking.
+  Waker wake_rx_locked(RawTask*& notified, trace::Recorder* rec, int64_t ts) {
     if (!rx_parked) return {};
     if (rx_waker.vtable() == &kTaskWakerVTable) {
       RawTask* t = static_cast<RawTask*>(const_cast<void*>(rx_waker.data()));
-      const RawTask::Notify n = t->notify_untraced();
+      const RawTask::Notify n = rec ? t->notify_traced(rec, ts) : t->notify_untraced();
       if (n != RawTask::Notify::kUseWake) {
         rx_parked = false;
         if (n == RawTask::Notify::kSchedule) notified = t;
@@ -209,7 +214,7 @@ struct Chan {
   Waker push_locked(T&& v, Stamp& sent, RawTask*& notified) {
     queue.push(std::move(v));
     sent.len = queued_locked();
-    return wake_rx_locked(notified);
+    return wake_rx_locked(notified, sent.rec, sent.ts);
   }
 };
 
@@ -250,6 +255,24 @@ inline void send_done(Chan<T>& c, const typename Chan<T>::Stamp& sent, Waker& rx
   } else {
     rx.wake();  // untraced: no reason to record (a no-op for an empty waker)
   }
+}
+
+// send_finish: after unlocking, schedule the receiver task whose transition the send made under
+// mu (wake_rx_locked; traced: its ChanSend + TaskUnblock record first), or trace the send and
+// wake the waker it moved out (send_done).
+template <class T>
+inline void send_finish(Chan<T>& c, const typename Chan<T>::Stamp& sent, Waker& rx,
+                        RawTask* notified) {
+  if (notified) {
+    if (sent.rec) [[unlikely]] {
+      notified->schedule_notified_traced(sent.rec, sent.ts, trace::EventKind::ChanSend, c.id,
+                                         sent.len, trace::Reason::ChanSend);
+    } else {
+      notified->schedule_notified();
+    }
+    return;
+  }
+  send_done(c, sent, rx);
 }
 
 // notify_freed_senders: a receive freed n slots while senders wait for space — notify up to n of
@@ -371,8 +394,7 @@ class SendFuture {
       if (waited_) chan_->send_waiters.remove(&node_);
       rx = chan_->push_locked(std::move(value_), sent, notified);
     }
-    if (notified) notified->schedule_notified();
-    detail::send_done(*chan_, sent, rx);
+    detail::send_finish(*chan_, sent, rx, notified);
     return Result<Unit, SendError<T>>(Unit{});
   }
 
@@ -416,8 +438,7 @@ class Sender {
       if (!chan_->rx_alive || !chan_->has_space_locked()) return Err{SendError<T>{std::move(v)}};
       rx = chan_->push_locked(std::move(v), sent, notified);
     }
-    if (notified) notified->schedule_notified();
-    detail::send_done(*chan_, sent, rx);
+    detail::send_finish(*chan_, sent, rx, notified);
     return Unit{};
   }
   bool is_closed() const {

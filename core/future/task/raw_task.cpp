@@ -257,6 +257,40 @@ RawTask::Notify RawTask::notify_untraced() {
   }
 }
 
+RawTask::Notify RawTask::notify_traced(trace::Recorder* rec, int64_t ts) {
+  Scheduler* const s = scheduler;
+  // The preconditions of the packed record (see wake_caused).
+  if (tl_current.scheduler != s || s->recorder() != rec || ts <= 0 ||
+      tl_current.worker >= s->workers())
+    return Notify::kUseWake;
+  uint64_t cur = state.load(std::memory_order_acquire);
+  for (;;) {
+    if (cur & (kComplete | kNotified | kRunning | kBlocking)) return Notify::kUseWake;
+    if (state.compare_exchange_weak(cur, (cur | kNotified) + kRefOne, std::memory_order_acq_rel,
+                                    std::memory_order_acquire))
+      return Notify::kSchedule;  // the same CAS took the queue's reference
+  }
+}
+
+void RawTask::schedule_notified_traced(trace::Recorder* rec, int64_t ts, trace::EventKind kind,
+                                       uint64_t a0, uint64_t a1, trace::Reason reason) {
+  Scheduler* const s = scheduler;
+  const uint32_t begin_lo = poll_begin_lo.load(std::memory_order_relaxed);
+  if (s->coarse_clock() && begin_lo != 0 &&
+      static_cast<int32_t>(static_cast<uint32_t>(ts) - begin_lo) <= 0) [[unlikely]] {
+    const int64_t at = restamp_after_poll(begin_lo, rec);
+    WakeCause cause{rec, ts, kind, a0, a1, 0};
+    WakeReasonScope why(reason, cause);
+    trace_wake(this, rec, at, true, false, false);  // the cause, then the TaskUnblock
+  } else {
+    rec->emit_at_inlined(
+        ts, kind, tl_current.worker, tl_current.task, a0, a1, 0, 0,
+        trace::FollowOn{EventKind::TaskUnblock, id, static_cast<uint16_t>(reason)});
+  }
+  if (s->charges_costs()) s->model_cost(s->platform().costs().wake_ns);
+  s->schedule_woken(this, 0);  // not a blocking task (notify_traced)
+}
+
 void RawTask::schedule_notified() {
   Scheduler* s = scheduler;
   if (s->charges_costs()) s->model_cost(s->platform().costs().wake_ns);

@@ -27,29 +27,28 @@
 // waker's reference to the run queue instead of taking a new one and dropping the old (tokio
 // waker.rs wake_by_val). Locked instructions per message-passing round on one task: the wake's CAS,
 // the poll's two CASes (NOTIFIED→RUNNING, RUNNING→idle dropping the queue's reference) and the
-// clone the next Pending stores — each a single RMW of this word, as in Tokio. An mpsc channel on
-// an untraced runtime spares the clone: it keeps its receiver's waker and wakes it by reference,
-// the CAS taking the queue's reference (notify_untraced / schedule_notified below).
-// The live Waker count (the lost-waker lint, the WakerClone/WakerDrop counts) rides in the same
-// word: a clone or drop changes it in the RMW that changes the reference count, so it costs
-// nothing extra, traced or not. A wake by value consumes a waker without a WakerDrop event, so the
-// trace still shows the count of the last clone/drop; the re-clone that brings the count back to
-// exactly that value (the store-wake-store cycle of every channel or timer wait) is not traced
-// again: the trace's count stays right with half the waker events. traced_live is the count the
-// trace shows; it is only a filter for that repeat (plain loads and stores: when two threads clone
-// or drop one task's wakers at the same moment a repeat may be traced twice or a count shown by
-// the other thread's event skipped — every traced count is still the exact live count of its
-// moment). Invariants checked by the
-// lifecycle tests: the future is destroyed exactly once (by the worker that completes or cancels
-// it, or by shutdown), the output or error is delivered to the JoinHandle at most once and dropped
-// otherwise.
+// clone the next Pending stores — each a single RMW of this word, as in Tokio. An mpsc channel
+// spares the clone: it keeps its receiver's waker and wakes it by reference, the CAS taking the
+// queue's reference (notify_untraced / notify_traced and schedule_notified(_traced) below). The
+// live Waker count (the lost-waker lint, the WakerClone/WakerDrop counts) rides in the same word: a
+// clone or drop changes it in the RMW that changes the reference count, so it costs nothing extra,
+// traced or not. A wake by value consumes a waker without a WakerDrop event, so the trace still
+// shows the count of the last clone/drop; the re-clone that brings the count back to exactly that
+// value (the store-wake-store cycle of every channel or timer wait) is not traced again: the
+// trace's count stays right with half the waker events. traced_live is the count the trace shows;
+// it is only a filter for that repeat (plain loads and stores: when two threads clone or drop one
+// task's wakers at the same moment a repeat may be traced twice or a count shown by the other
+// thread's event skipped — every traced count is still the exact live count of its moment).
+// Invariants checked by the lifecycle tests: the future is destroyed exactly once (by the worker
+// that completes or cancels it, or by shutdown), the output or error is delivered to the JoinHandle
+// at most once and dropped otherwise.
 //
 // The join side (output slot, join waker) needs no lock: the state word says who owns what
 // (tokio state.rs: JOIN_WAKER). The output is written before COMPLETE is set and read only after
-// COMPLETE is seen; while JOIN_INTEREST is set only the handle reads it, once it is cleared only the
-// worker that completes (or the handle's detach, whichever sees the other's transition) drops it.
-// join_waker belongs to the handle while JOIN_WAKER is clear (it stores a waker, then sets the bit
-// with a CAS that fails once COMPLETE — then it takes the waker back), and to the completing
+// COMPLETE is seen; while JOIN_INTEREST is set only the handle reads it, once it is cleared only
+// the worker that completes (or the handle's detach, whichever sees the other's transition) drops
+// it. join_waker belongs to the handle while JOIN_WAKER is clear (it stores a waker, then sets the
+// bit with a CAS that fails once COMPLETE — then it takes the waker back), and to the completing
 // worker once its COMPLETE transition saw JOIN_WAKER set (it takes the waker and wakes it). A
 // handle polled again while JOIN_WAKER is set first clears the bit (a CAS that fails once
 // COMPLETE). So a completion nobody waits for yet is ONE locked instruction: COMPLETE, !RUNNING and
@@ -77,10 +76,10 @@ class Scheduler;
 struct RawTask;
 
 struct TaskVTable {
-  bool (*poll)(RawTask*, Context&);  // polls the future; true = Ready (output stored)
-  void (*drop_future)(RawTask*);     // destroys the future (exactly once)
-  void (*drop_output)(RawTask*);     // destroys a stored output / panic
-  void (*dealloc)(RawTask*);         // frees the cell (refs reached 0)
+  bool (*poll)(RawTask*, Context&);             // polls the future; true = Ready (output stored)
+  void (*drop_future)(RawTask*);                // destroys the future (exactly once)
+  void (*drop_output)(RawTask*);                // destroys a stored output / panic
+  void (*dealloc)(RawTask*);                    // frees the cell (refs reached 0)
   std::exception_ptr* (*panic_slot)(RawTask*);  // where a panic is kept (the future's storage)
 };
 
@@ -212,12 +211,24 @@ struct RawTask {
   // transition alone: kSchedule — the task became runnable, and the same CAS took the queue's
   // reference, which keeps the cell alive until the caller, after unlocking, calls
   // schedule_notified(); kNothing — merged with a pending wake, running (its runner re-queues
-  // it) or complete. kUseWake: nothing was done — the runtime traces (its wakes write events
-  // around the transition) or it is a spawn_blocking task: use wake() (the keeper hands the Waker
-  // over as before).
+  // it) or complete. kUseWake: nothing was done — the runtime traces (see notify_traced) or it
+  // is a spawn_blocking task: use wake() (the keeper hands the Waker over as before).
   enum class Notify : uint8_t { kNothing, kSchedule, kUseWake };
   Notify notify_untraced();
   void schedule_notified();
+  // The same split for a traced runtime, for an operation that stamped its event (kind, a0, a1
+  // at ts, on the lane of the task polling here) and leaves it to the wake, as wake_caused does.
+  // notify_traced makes the transition only in the one case whose events are fixed before it
+  // happens — an idle task of the runtime polling on this thread becomes runnable (kSchedule);
+  // anything else (merged, running, complete, blocking, another thread or runtime) is kUseWake
+  // and nothing was done. schedule_notified_traced, after unlocking, writes the cause's event
+  // with the TaskUnblock packed in (not stamped at or before the task's latest PollBegin: the
+  // check reads poll_begin_lo after the CAS, as RawTask::wake does) and schedules the task. The
+  // trace is the one wake_caused writes; the WakerClone/WakerDrop counts too (a waker woken by
+  // value and re-cloned to the same live count wrote no event either).
+  Notify notify_traced(trace::Recorder* rec, int64_t ts);
+  void schedule_notified_traced(trace::Recorder* rec, int64_t ts, trace::EventKind kind,
+                                uint64_t a0, uint64_t a1, trace::Reason reason);
 };
 
 // TaskCore<Out> is the part of a task the JoinHandle sees: header + output slot.
