@@ -131,6 +131,11 @@ class Wheel {
         }
         TimerEntry* e = list;
         list = e->next;
+        // The walk is a pointer chase through entries in the tasks' frames, cold after a tick
+        // (10,000 sleepers: megabytes): start the next entry's load now, so its miss overlaps
+        // this entry's fire instead of following it (timers p2: the load of each entry was
+        // three quarters of TimeDriver::process).
+        if (list) __builtin_prefetch(list);
         e->level = -1;
         e->prev = e->next = nullptr;
         --count_;
