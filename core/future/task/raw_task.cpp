@@ -200,6 +200,33 @@ void RawTask::wake(bool owned) {
   s->schedule_woken(this, cur);  // cur: the word the CAS replaced (its kBlocking is fixed)
 }
 
+namespace {
+
+// write_caused_unblock: a traced operation's event (kind, a0, a1 at ts, on the lane of the task
+// polling here) with the TaskUnblock of task t it made runnable packed in — called after the CAS
+// that made t runnable. As in RawTask::wake, the wake is not stamped at or before t's latest
+// PollBegin: then the cause is written at its time and the TaskUnblock at a fresh clock read.
+// `owned`: the wake consumed a Waker (only the general path's WakerWake would show it).
+[[gnu::always_inline]] inline void write_caused_unblock(RawTask* t, trace::Recorder* rec,
+                                                        int64_t ts, EventKind kind, uint64_t a0,
+                                                        uint64_t a1, trace::Reason reason,
+                                                        bool owned) {
+  const uint32_t begin_lo = t->poll_begin_lo.load(std::memory_order_relaxed);
+  if (t->scheduler->coarse_clock() && begin_lo != 0 &&
+      static_cast<int32_t>(static_cast<uint32_t>(ts) - begin_lo) <= 0) [[unlikely]] {
+    const int64_t at = restamp_after_poll(begin_lo, rec);
+    WakeCause cause{rec, ts, kind, a0, a1, 0};
+    WakeReasonScope why(reason, cause);
+    trace_wake(t, rec, at, true, false, owned);  // the cause, then the TaskUnblock
+  } else {
+    rec->emit_at_inlined(
+        ts, kind, tl_current.worker, tl_current.task, a0, a1, 0, 0,
+        trace::FollowOn{EventKind::TaskUnblock, t->id, static_cast<uint16_t>(reason)});
+  }
+}
+
+}  // namespace
+
 bool RawTask::wake_caused(Waker& w, trace::Recorder* rec, int64_t ts, trace::EventKind kind,
                           uint64_t a0, uint64_t a1, trace::Reason reason) {
   if (w.vtable() != &kTaskWakerVTable) return false;
@@ -225,19 +252,7 @@ bool RawTask::wake_caused(Waker& w, trace::Recorder* rec, int64_t ts, trace::Eve
                                        std::memory_order_acquire))
       break;
   }
-  // As in RawTask::wake: not stamped at or before the task's latest PollBegin.
-  const uint32_t begin_lo = t->poll_begin_lo.load(std::memory_order_relaxed);
-  if (s->coarse_clock() && begin_lo != 0 &&
-      static_cast<int32_t>(static_cast<uint32_t>(ts) - begin_lo) <= 0) [[unlikely]] {
-    const int64_t at = restamp_after_poll(begin_lo, rec);
-    WakeCause cause{rec, ts, kind, a0, a1, 0};
-    WakeReasonScope why(reason, cause);
-    trace_wake(t, rec, at, true, false, true);  // the cause, then the TaskUnblock
-  } else {
-    rec->emit_at_inlined(
-        ts, kind, tl_current.worker, tl_current.task, a0, a1, 0, 0,
-        trace::FollowOn{EventKind::TaskUnblock, t->id, static_cast<uint16_t>(reason)});
-  }
+  write_caused_unblock(t, rec, ts, kind, a0, a1, reason, true);
   if (s->charges_costs()) s->model_cost(s->platform().costs().wake_ns);
   s->schedule(t, false);
   return true;
@@ -275,18 +290,7 @@ RawTask::Notify RawTask::notify_traced(trace::Recorder* rec, int64_t ts) {
 void RawTask::schedule_notified_traced(trace::Recorder* rec, int64_t ts, trace::EventKind kind,
                                        uint64_t a0, uint64_t a1, trace::Reason reason) {
   Scheduler* const s = scheduler;
-  const uint32_t begin_lo = poll_begin_lo.load(std::memory_order_relaxed);
-  if (s->coarse_clock() && begin_lo != 0 &&
-      static_cast<int32_t>(static_cast<uint32_t>(ts) - begin_lo) <= 0) [[unlikely]] {
-    const int64_t at = restamp_after_poll(begin_lo, rec);
-    WakeCause cause{rec, ts, kind, a0, a1, 0};
-    WakeReasonScope why(reason, cause);
-    trace_wake(this, rec, at, true, false, false);  // the cause, then the TaskUnblock
-  } else {
-    rec->emit_at_inlined(
-        ts, kind, tl_current.worker, tl_current.task, a0, a1, 0, 0,
-        trace::FollowOn{EventKind::TaskUnblock, id, static_cast<uint16_t>(reason)});
-  }
+  write_caused_unblock(this, rec, ts, kind, a0, a1, reason, false);
   if (s->charges_costs()) s->model_cost(s->platform().costs().wake_ns);
   s->schedule_woken(this, 0);  // not a blocking task (notify_traced)
 }
